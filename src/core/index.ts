@@ -1,0 +1,8 @@
+// The core as a library (dist/core.js): for the tests, the benchmarks and the CLI.
+export * from './types';
+export * from './mail/index';
+export * from './c/index';
+export * from './cfg/index';
+export * from './sim/index';
+export * from './checks/index';
+export * from './api';

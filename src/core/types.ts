@@ -1,0 +1,257 @@
+/*
+ * Plain-data types shared by every core layer (mail → C → paths → simulator → checks).
+ * No vscode, no DOM, no classes with behaviour: everything here must survive JSON.stringify.
+ */
+
+/** Something the core could not do, or did only partly. Never thrown: listed. */
+export interface Problem {
+  /** Input file (as given by the caller) the problem is about, if any. */
+  input?: string;
+  /** 1-based line in that input file, if known. */
+  line?: number;
+  /** Short machine-readable kind, e.g. "hunk-count-mismatch", "parse-errors", "path-cap". */
+  kind?: string;
+  message: string;
+}
+
+// ───────────────────────────── mail ─────────────────────────────
+
+export type DiffLineKind = 'context' | 'add' | 'del';
+
+export interface DiffLine {
+  kind: DiffLineKind;
+  /** The line without its leading ' ', '+' or '-' (and without any reply quote prefix). */
+  text: string;
+  /** 1-based line in the input file this diff line was read from. */
+  inputLine: number;
+  /** Line in the pre-image source file (context and del), else null. */
+  oldLine: number | null;
+  /** Line in the post-image source file (context and add), else null. */
+  newLine: number | null;
+}
+
+export interface Hunk {
+  oldStart: number;
+  oldLines: number;
+  newStart: number;
+  newLines: number;
+  /** The text after the second @@ (git's function context heading), '' when absent. */
+  section: string;
+  /** 1-based input line of the @@ header. */
+  inputLine: number;
+  lines: DiffLine[];
+}
+
+export type FileStatus = 'modified' | 'added' | 'deleted' | 'renamed' | 'copied' | 'mode-change' | 'binary';
+
+export interface FileDiff {
+  oldPath: string | null;
+  newPath: string | null;
+  status: FileStatus;
+  /** 1-based input line of the `diff --git` (or `---`) header. */
+  inputLine: number;
+  hunks: Hunk[];
+}
+
+export interface Person {
+  name: string;
+  email: string;
+}
+
+export interface Trailer {
+  key: string;
+  value: string;
+  person?: Person;
+  inputLine?: number;
+}
+
+export type MessageKind = 'patch' | 'cover' | 'reply-with-patch' | 'discussion' | 'series-entry';
+
+export interface MailMessage {
+  kind: MessageKind;
+  /** Subject with tags removed ("netfs: Replace wb_lock ..."). */
+  subject: string;
+  rawSubject: string;
+  version: number | null;
+  versionExplicit: boolean;
+  index: number | null;
+  total: number | null;
+  countersExplicit: boolean;
+  tags: string[];
+  from: Person | null;
+  date: string | null;
+  messageId: string | null;
+  inReplyTo: string | null;
+  trailers: Trailer[];
+  /** The commit message (before the `---`), as text. */
+  body: string;
+  files: FileDiff[];
+  /** 1-based input line where this message starts. */
+  inputLine: number;
+}
+
+export interface ParsedInput {
+  file: string;
+  /** e.g. "archive-page", "mbox", "format-patch", "eml", "diff", "reply", "pull-request-page". */
+  format: string;
+  series: { title: string; version: number | null; total: number | null } | null;
+  messages: MailMessage[];
+  problems: Problem[];
+}
+
+// ───────────────────────────── C: functions and paths ─────────────────────────────
+
+export type Side = 'pre' | 'post';
+
+/** Where a step came from: the input file line and the kernel source line on the analysed side. */
+export interface SrcRef {
+  inputLine: number | null;
+  sourceLine: number | null;
+}
+
+export interface CallInfo {
+  /** Callee name as written ("netfs_wb_begin", "folio_unlock"). Indirect calls: the expression text. */
+  name: string;
+  /** Argument expressions as source text, trimmed. */
+  args: string[];
+}
+
+/** A fact a branch assumed about the result of an earlier call step on the same path. */
+export interface CallFact {
+  /** Index (into Path.steps) of the call step the fact is about. */
+  callStep: number;
+  /** What the branch tells about the result. */
+  relation: 'true' | 'false' | 'zero' | 'nonzero' | 'negative' | 'nonnegative' | 'is-err' | 'not-err' | 'null' | 'nonnull' | 'eq' | 'ne';
+  /** For eq/ne: the compared expression text ("VM_FAULT_LOCKED", "-ENOMEM"). */
+  value?: string;
+}
+
+export type Step =
+  | { kind: 'call'; call: CallInfo; assignTo: string | null; text: string; ref: SrcRef }
+  | { kind: 'assign'; lhs: string; rhs: string; text: string; ref: SrcRef }
+  | { kind: 'assume'; cond: string; value: boolean; facts: CallFact[]; text: string; ref: SrcRef }
+  | { kind: 'return'; expr: string | null; text: string; ref: SrcRef }
+  /** Code the patch does not show (between hunks, before the first or after the last). */
+  | { kind: 'gap'; lines: number | null; text: string; ref: SrcRef }
+  /** BUG()/BUG_ON(true branch): the path ends here. */
+  | { kind: 'bug'; text: string; ref: SrcRef };
+
+export type PathEnd = 'return' | 'fallthrough' | 'unknown-exit' | 'bug' | 'cut';
+
+export interface Path {
+  /** Deterministic id within the function: "p0", "p1", ... in enumeration order. */
+  id: string;
+  steps: Step[];
+  end: PathEnd;
+  /** The return expression text when end === 'return' ("0", "error", "ERR_PTR(-ENOMEM)"), else null. */
+  returnExpr: string | null;
+  /** The branch conditions taken, in words, in order ("!netfs_wb_begin(...) is true"). */
+  assumptions: string[];
+  /** True when some step is a gap (the path crosses code the patch does not show). */
+  crossesGap: boolean;
+}
+
+export interface FunctionAnalysis {
+  name: string;
+  /** Kernel source path of the side analysed (newPath for post, oldPath for pre). */
+  file: string;
+  side: Side;
+  /** Signature and closing brace seen, no gaps inside. */
+  complete: boolean;
+  /** Why not complete, in words ("starts mid-function at line 551", "gap of 30 lines"). */
+  partialReasons: string[];
+  /** First and last source lines of the reconstructed text on this side. */
+  startLine: number;
+  endLine: number;
+  /** Input line of the first line of the function shown in the patch. */
+  inputLine: number;
+  paths: Path[];
+  /** True when the path cap or loop bound cut paths. */
+  truncated: boolean;
+  /** Set when the function was not analysed (too many parse errors, ...). Paths are then empty. */
+  notAnalysed: string | null;
+  /** Names of the functions this one calls (for inter-procedural summaries, opaque-callee listing). */
+  callees: string[];
+  problems: Problem[];
+}
+
+// ───────────────────────────── simulation traces ─────────────────────────────
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** One simulated step as the timeline draws it. */
+export interface TraceStep {
+  /** Task lane ("writer", "flusher", "collector", "caller"). */
+  task: string;
+  /** Operation in words ("netfs_wb_begin(ictx, nowait=true) → true"). */
+  op: string;
+  location: SrcRef & { file?: string } | null;
+  /** Snapshot of the observable state after the step, as display strings keyed by object. */
+  state: Record<string, string>;
+  /** Set on the violating step: the kernel's own message or the invariant broken. */
+  violation?: string;
+}
+
+export interface Trace {
+  title: string;
+  tasks: string[];
+  steps: TraceStep[];
+  verdict: 'ok' | 'violation' | 'deadlock' | 'bounded' | 'unknown';
+  summary: string;
+}
+
+/**
+ * What the simulator reports while it runs one path (or one scenario). Checks subscribe to these,
+ * as Smatch checks subscribe to lock/unlock/end-of-function hooks; a check never re-simulates.
+ */
+export interface SimEvent {
+  /** Index of the path step (or trace step, for scenarios) the event happened at. */
+  step: number;
+  kind:
+    | 'acquire'        // a resource became held by the running task
+    | 'release'        // a held resource was released
+    | 'handoff'        // the obligation to release moved to another object/task (request, collector, fault core)
+    | 'violation'      // a kernel assertion or a model rule broke (double unlock, end without lock, ...)
+    | 'leak'           // at a return: still held, not returned held, not handed off
+    | 'ignored-result' // a conditional acquire whose result the path never tested
+    | 'dropped-dirty'  // dirty state lost (skip path that does not re-dirty, cleared-but-unwritten folio)
+    | 'opaque-call'    // a callee with no model and no summary: its effects are unknown
+    | 'note';          // anything else worth showing on the timeline
+  /** Resource class: 'wb-lock', 'folio-lock', 'writeback-bit', 'stable-writes', 'mutex', 'spinlock', 'refcount', 'inode-dirty', 'wb-iter'. */
+  resource: string;
+  /** The object, named from the source ("ictx", "folio", "&vnode->netfs"). */
+  object: string;
+  /** Rule id from the kernel model when a rule is broken ("WB2", "WB3", "R1", "ST1"). */
+  rule?: string;
+  message: string;
+  /** Step indices of related events (where it was acquired, handed off, ...). */
+  related?: number[];
+}
+
+// ───────────────────────────── check results (the JSON contract) ─────────────────────────────
+
+export type FindingStatus = 'introduced' | 'fixed' | 'persists';
+
+export interface Related {
+  message: string;
+  line: number | null;
+  input: { file: string; line: number | null };
+}
+
+export interface Finding {
+  check: string;
+  severity: Severity;
+  status: FindingStatus;
+  /** Kernel source file. */
+  file: string;
+  function: string;
+  /** Line in the kernel source file on the side the finding is about. */
+  line: number | null;
+  input: { file: string; line: number | null };
+  message: string;
+  side: Side;
+  /** Path id on that side ("p3"). */
+  path: string | null;
+  rule?: string;
+  related: Related[];
+}
