@@ -16,7 +16,7 @@ mkdirSync(out, { recursive: true });
 
 // tree-sitter runtime and the C grammar: copied, never fetched.
 const wasm = [
-  join(dirname(require.resolve('web-tree-sitter/package.json')), 'tree-sitter.wasm'),
+  require.resolve('web-tree-sitter/tree-sitter.wasm'),
   join(dirname(require.resolve('tree-sitter-c/package.json')), 'tree-sitter-c.wasm'),
 ];
 for (const f of wasm) {

@@ -226,6 +226,11 @@ export interface SimEvent {
   message: string;
   /** Step indices of related events (where it was acquired, handed off, ...). */
   related?: number[];
+  /**
+   * True when a gap step (code the patch does not show) lies between the related step and this one,
+   * so the unseen code might have changed the outcome. Checks soften or drop such findings.
+   */
+  acrossGap?: boolean;
 }
 
 // ───────────────────────────── check results (the JSON contract) ─────────────────────────────
@@ -254,4 +259,55 @@ export interface Finding {
   path: string | null;
   rule?: string;
   related: Related[];
+}
+
+/** One path's outcome, as the code lens quick pick and the timeline show it. */
+export interface PathReport {
+  id: string;
+  /** "ok", or the problem in words ("returns 0 with the wb lock held"). */
+  outcome: string;
+  severity: Severity | null;
+  assumptions: string[];
+  trace: Trace;
+}
+
+export interface FunctionReport {
+  name: string;
+  file: string;
+  side: Side;
+  complete: boolean;
+  /** Number of paths enumerated. */
+  paths: number;
+  truncated: boolean;
+  /** Input line of the first line of the function the patch shows (where the code lens goes). */
+  inputLine: number | null;
+  startLine: number;
+  notAnalysed: string | null;
+  partialReasons: string[];
+  /** Index of the mail message (patch) in ParsedInput.messages the function belongs to. */
+  message: number;
+  /** Per-path outcomes. Omitted from CLI JSON unless asked for (--traces). */
+  pathReports?: PathReport[];
+}
+
+export interface CheckReport {
+  tool: 'lockstep';
+  version: string;
+  inputs: { file: string; format: string; patches: number }[];
+  functions: FunctionReport[];
+  findings: Finding[];
+  problems: Problem[];
+  /** Callees with no model and no summary, per function ("name": [...]): never guessed. */
+  opaqueCallees: Record<string, string[]>;
+}
+
+export interface CheckOptions {
+  /** Directory holding tree-sitter.wasm and tree-sitter-c.wasm. */
+  wasmDir: string;
+  maxPathsPerFunction?: number;
+  loopUnroll?: number;
+  /** Check ids switched off. */
+  disabledChecks?: string[];
+  /** Include pathReports (with traces) in the report. */
+  traces?: boolean;
 }
