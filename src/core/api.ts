@@ -1,1 +1,256 @@
-export {};
+/*
+ * The façade the CLI and the extension call: mail text in, a CheckReport (the JSON contract) out.
+ * Runs every changed function on both sides of the patch through the simulator, lets each check read
+ * the events, and labels each finding introduced / fixed / persists by matching the two sides.
+ */
+import type {
+  CheckOptions, CheckReport, Finding, FunctionAnalysis, FunctionReport, ParsedInput, Path, PathReport,
+  Problem, Related, Severity, Side, Trace,
+} from './types';
+import { parseInput } from './mail/index';
+import { initTreeSitter, analyzeFileDiff } from './c/index';
+import { runPath } from './sim/index';
+import { CHECKS } from './checks/index';
+import type { RawFinding } from './checks/types';
+import { VERSION } from './version';
+
+const SEV_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+interface Grouped {
+  raw: RawFinding;
+  check: string;
+  fn: FunctionAnalysis;
+  pathId: string;
+  assumptions: string[];
+  paths: Set<string>;
+  variants: Set<string>;
+}
+
+export interface AnalysedFunction {
+  fn: FunctionAnalysis;
+  message: number;
+  pathReports: PathReport[];
+  groups: Map<string, Grouped>;
+  opaque: Set<string>;
+}
+
+function isSourceFile(p: string | null): boolean {
+  return !!p && /\.(c|h)$/.test(p);
+}
+
+const RELATION_WORDS: Record<string, string> = {
+  true: 'returns true', false: 'returns false', zero: 'returns 0', nonzero: 'returns non-zero',
+  negative: 'returns an error', nonnegative: 'returns >= 0', 'is-err': 'returns an error pointer',
+  'not-err': 'returns a valid pointer', null: 'returns NULL', nonnull: 'returns non-NULL',
+};
+
+/** The branch conditions of a path in a reviewer's words: "netfs_wb_begin() returns true, then …". */
+export function describePath(path: Path): string {
+  const parts: string[] = [];
+  for (const s of path.steps) {
+    if (s.kind !== 'assume') continue;
+    if (s.facts.length > 0) {
+      for (const f of s.facts) {
+        const call = path.steps[f.callStep];
+        const name = call && call.kind === 'call' ? `${call.call.name}()` : 'the call';
+        const rel = f.relation === 'eq' ? `returns ${f.value}` : f.relation === 'ne' ? `does not return ${f.value}` : RELATION_WORDS[f.relation];
+        parts.push(`${name} ${rel}`);
+      }
+    } else if (!/^__lockstep_/.test(s.cond)) {
+      parts.push(s.value ? `\`${s.cond}\`` : `not \`${s.cond}\``);
+    }
+  }
+  const dedup = parts.filter((p, i) => p !== parts[i - 1]);
+  return dedup.length ? ` — path: ${dedup.join(', ')}` : '';
+}
+
+/** Run all checks over every path and variant of one function. */
+export function analyseFunction(fn: FunctionAnalysis, message: number, disabled: Set<string>): AnalysedFunction {
+  const groups = new Map<string, Grouped>();
+  const pathReports: PathReport[] = [];
+  const opaque = new Set<string>();
+  for (const path of fn.paths) {
+    const runs = runPath(path, fn);
+    let worst: { sev: Severity; msg: string } | null = null;
+    let shown: Trace | null = null;
+    let skipped: string | null = null;
+    let anyFeasible = false;
+    for (const run of runs) {
+      if (run.skipped) {
+        skipped = run.skipped;
+        shown = shown ?? run.trace;
+        continue;
+      }
+      if (!run.feasible) continue;
+      anyFeasible = true;
+      for (const e of run.events) if (e.kind === 'opaque-call') opaque.add(e.object);
+      let pathWorst: RawFinding | null = null;
+      for (const check of CHECKS) {
+        if (disabled.has(check.id)) continue;
+        for (const raw of check.run({ fn, path, variant: run.variant, events: run.events })) {
+          const key = `${check.id}|${raw.kind}`;
+          const g = groups.get(key);
+          if (g) {
+            g.paths.add(path.id);
+            g.variants.add(run.variant);
+            if (SEV_RANK[raw.severity] < SEV_RANK[g.raw.severity]) g.raw = raw;
+          } else {
+            groups.set(key, {
+              raw, check: check.id, fn, pathId: path.id, assumptions: path.assumptions,
+              paths: new Set([path.id]), variants: new Set([run.variant]),
+            });
+          }
+          if (!pathWorst || SEV_RANK[raw.severity] < SEV_RANK[pathWorst.severity]) pathWorst = raw;
+        }
+      }
+      if (pathWorst && (!worst || SEV_RANK[pathWorst.severity] < SEV_RANK[worst.sev])) {
+        worst = { sev: pathWorst.severity, msg: pathWorst.message };
+        shown = markViolation(run.trace, pathWorst, path);
+      }
+      if (!shown) shown = run.trace;
+    }
+    pathReports.push({
+      id: path.id,
+      outcome: worst ? worst.msg : skipped ? `not simulated: ${skipped}` : anyFeasible ? 'ok' : 'infeasible under every entry state',
+      severity: worst ? worst.sev : null,
+      assumptions: path.assumptions,
+      trace: shown ?? emptyTrace(fn, path.id),
+    });
+  }
+  return { fn, message, pathReports, groups, opaque };
+}
+
+function markViolation(trace: Trace, raw: RawFinding, path: Path): Trace {
+  // The runner's trace has one step per path step it showed; make sure the finding's step is marked.
+  if (trace.steps.some((s) => s.violation)) return trace;
+  const steps = trace.steps.map((s) => ({ ...s }));
+  const line = path.steps[raw.step]?.ref.inputLine ?? null;
+  let idx = steps.findIndex((s) => s.pathStep === raw.step);
+  if (idx < 0 && line != null) idx = steps.findIndex((s) => s.location?.inputLine === line);
+  const at = idx >= 0 ? idx : steps.length - 1;
+  if (at >= 0) steps[at] = { ...steps[at], violation: raw.message };
+  return { ...trace, steps, verdict: 'violation', summary: raw.message };
+}
+
+function emptyTrace(fn: FunctionAnalysis, pathId: string): Trace {
+  return { title: `${fn.name} ${pathId}`, tasks: ['caller'], steps: [], verdict: 'unknown', summary: 'no steps' };
+}
+
+function toFinding(g: Grouped, status: Finding['status'], inputFile: string): Finding {
+  const path = g.fn.paths.find((p) => p.id === g.pathId);
+  const step = path?.steps[g.raw.step];
+  const related: Related[] = g.raw.related.map((r) => {
+    const s = g.fn.paths.find((p) => p.id === g.pathId)?.steps[r.step];
+    return {
+      message: r.message,
+      line: s?.ref.sourceLine ?? null,
+      input: { file: inputFile, line: s?.ref.inputLine ?? null },
+    };
+  });
+  const more = g.paths.size > 1 ? ` (${g.paths.size} paths)` : '';
+  const prefix = status === 'fixed' ? 'fixed by this patch: ' : '';
+  return {
+    check: g.check,
+    severity: status === 'fixed' ? 'info' : g.raw.severity,
+    status,
+    file: g.fn.file,
+    function: g.fn.name,
+    line: step?.ref.sourceLine ?? null,
+    input: { file: inputFile, line: step?.ref.inputLine ?? null },
+    message: `${prefix}${g.raw.message}${path ? describePath(path) : ''}${more}`,
+    side: g.fn.side,
+    path: g.pathId,
+    rule: g.raw.rule,
+    related,
+  };
+}
+
+function fnReport(a: AnalysedFunction, withTraces: boolean): FunctionReport {
+  const f = a.fn;
+  const r: FunctionReport = {
+    name: f.name, file: f.file, side: f.side, complete: f.complete, paths: f.paths.length,
+    truncated: f.truncated, inputLine: f.inputLine ?? null, startLine: f.startLine,
+    notAnalysed: f.notAnalysed, partialReasons: f.partialReasons, message: a.message,
+  };
+  if (withTraces) r.pathReports = a.pathReports;
+  return r;
+}
+
+/** Check an already parsed input. */
+export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckReport {
+  const disabled = new Set(opts.disabledChecks ?? []);
+  const problems: Problem[] = [...parsed.problems];
+  const functions: FunctionReport[] = [];
+  const findings: Finding[] = [];
+  const opaqueCallees: Record<string, string[]> = {};
+  const pathOpts = { maxPaths: opts.maxPathsPerFunction, loopUnroll: opts.loopUnroll };
+
+  parsed.messages.forEach((msg, mi) => {
+    for (const file of msg.files) {
+      if (!isSourceFile(file.newPath) && !isSourceFile(file.oldPath)) continue;
+      const sides: Record<Side, AnalysedFunction[]> = { pre: [], post: [] };
+      for (const side of ['pre', 'post'] as const) {
+        for (const fn of analyzeFileDiff(file, side, pathOpts)) {
+          for (const p of fn.problems) problems.push({ input: parsed.file, ...p });
+          if (fn.notAnalysed) {
+            problems.push({ input: parsed.file, line: fn.inputLine ?? undefined, kind: 'not-analysed', message: `${fn.name} (${side}): not analysed: ${fn.notAnalysed}` });
+          }
+          const a = analyseFunction(fn, mi, disabled);
+          sides[side].push(a);
+          functions.push(fnReport(a, !!opts.traces));
+          if (a.opaque.size) {
+            const key = `${fn.name}`;
+            opaqueCallees[key] = [...new Set([...(opaqueCallees[key] ?? []), ...a.opaque])].sort();
+          }
+        }
+      }
+      for (const post of sides.post) {
+        const pre = sides.pre.find((p) => p.fn.name === post.fn.name);
+        for (const [key, g] of post.groups) {
+          findings.push(toFinding(g, pre && pre.groups.has(key) ? 'persists' : 'introduced', parsed.file));
+        }
+      }
+      for (const pre of sides.pre) {
+        const post = sides.post.find((p) => p.fn.name === pre.fn.name);
+        for (const [key, g] of pre.groups) {
+          if (!post || !post.groups.has(key)) findings.push(toFinding(g, 'fixed', parsed.file));
+        }
+      }
+    }
+  });
+
+  findings.sort((a, b) =>
+    (a.input.line ?? 0) - (b.input.line ?? 0) || a.check.localeCompare(b.check) || a.message.localeCompare(b.message));
+  return {
+    tool: 'lockstep',
+    version: VERSION,
+    inputs: [{
+      file: parsed.file,
+      format: parsed.format,
+      patches: parsed.messages.filter((m) => m.files.length > 0).length,
+    }],
+    functions,
+    findings,
+    problems,
+    opaqueCallees,
+  };
+}
+
+/** Parse and check one input text. */
+export async function checkText(text: string, fileName: string, opts: CheckOptions): Promise<CheckReport> {
+  await initTreeSitter(opts.wasmDir);
+  return checkParsed(parseInput(text, fileName), opts);
+}
+
+/** Merge the reports of several inputs into one (the CLI's `check a b c`). */
+export function mergeReports(reports: CheckReport[]): CheckReport {
+  const out: CheckReport = { tool: 'lockstep', version: VERSION, inputs: [], functions: [], findings: [], problems: [], opaqueCallees: {} };
+  for (const r of reports) {
+    out.inputs.push(...r.inputs);
+    out.functions.push(...r.functions);
+    out.findings.push(...r.findings);
+    out.problems.push(...r.problems);
+    for (const [k, v] of Object.entries(r.opaqueCallees)) out.opaqueCallees[k] = [...new Set([...(out.opaqueCallees[k] ?? []), ...v])].sort();
+  }
+  return out;
+}

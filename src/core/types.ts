@@ -88,6 +88,8 @@ export interface MailMessage {
   files: FileDiff[];
   /** 1-based input line where this message starts. */
   inputLine: number;
+  /** Set when a newer version of the same series is in the same input (newest wins, older kept). */
+  superseded?: boolean;
 }
 
 export interface ParsedInput {
@@ -172,6 +174,8 @@ export interface FunctionAnalysis {
   notAnalysed: string | null;
   /** Names of the functions this one calls (for inter-procedural summaries, opaque-callee listing). */
   callees: string[];
+  /** Parameter names in order, when the signature was seen (for inter-procedural summaries). Optional. */
+  params?: string[];
   problems: Problem[];
 }
 
@@ -190,6 +194,8 @@ export interface TraceStep {
   state: Record<string, string>;
   /** Set on the violating step: the kernel's own message or the invariant broken. */
   violation?: string;
+  /** For a single-path trace: the index of the Path step this trace step shows. */
+  pathStep?: number;
 }
 
 export interface Trace {

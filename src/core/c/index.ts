@@ -1,1 +1,9 @@
-export {};
+// C understanding: tree-sitter (one owner), IR, function reconstruction from hunks.
+export { initTreeSitter, treeSitterReady } from './treesitter';
+export { analyzeFileDiff, analyzeSource, analyzeFunctionText } from './analyze';
+export type { SourceOptions } from './analyze';
+export { reconstructFunctions } from './reconstruct';
+export type { FunctionText, GapInfo } from './reconstruct';
+export { analyzeWithTree } from './tree';
+export type { TreeAnalysis, TreeState } from './tree';
+export { splitFunctions } from './reconstruct';

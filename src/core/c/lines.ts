@@ -1,0 +1,95 @@
+/*
+ * Line-level C helpers for reconstructing functions from hunks (kernel coding style): comment/string
+ * stripping, brace and parenthesis counting, indentation depth, signature detection.
+ */
+
+export interface LexState {
+  inComment: boolean;
+}
+
+/** The code of one line with comments, strings and char literals removed (kept as spaces). */
+export function stripLine(line: string, st: LexState): string {
+  let out = '';
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (st.inComment) {
+      if (ch === '*' && line[i + 1] === '/') {
+        st.inComment = false;
+        i++;
+      }
+      out += ' ';
+      continue;
+    }
+    if (ch === '/' && line[i + 1] === '*') {
+      st.inComment = true;
+      i++;
+      out += ' ';
+      continue;
+    }
+    if (ch === '/' && line[i + 1] === '/') break;
+    if (ch === '"' || ch === "'") {
+      out += ch;
+      for (i++; i < line.length && line[i] !== ch; i++) if (line[i] === '\\') i++;
+      out += ch;
+      continue;
+    }
+    out += ch;
+  }
+  return out;
+}
+
+export function count(code: string, ch: string): number {
+  let k = 0;
+  for (const c of code) if (c === ch) k++;
+  return k;
+}
+
+/** Leading tabs (8 spaces count as one tab). */
+export function indentTabs(line: string): number {
+  let tabs = 0;
+  let spaces = 0;
+  for (const c of line) {
+    if (c === '\t') {
+      tabs++;
+      spaces = 0;
+    } else if (c === ' ') {
+      spaces++;
+      if (spaces === 8) {
+        tabs++;
+        spaces = 0;
+      }
+    } else break;
+  }
+  return tabs;
+}
+
+const KEYWORDS = new Set(['if', 'while', 'for', 'switch', 'return', 'sizeof', 'do', 'else', 'case', 'goto', 'typeof', '__typeof__', 'defined']);
+
+/** Name of the function a signature-like line declares ("int foo(struct x *a," → "foo"), or null. */
+export function signatureName(line: string): string | null {
+  const s = line.trim();
+  if (!s || s.startsWith('#') || s.startsWith('/*') || s.startsWith('*') || s.startsWith('//')) return null;
+  if (/^(typedef|struct\s+\w+\s*\{|union\s+\w+\s*\{|enum\s+\w+\s*\{)/.test(s)) return null;
+  if (/;\s*(\/\*.*)?$/.test(s)) return null;
+  const m = /([A-Za-z_]\w*)\s*\(/.exec(s);
+  if (!m) return null;
+  if (KEYWORDS.has(m[1])) return null;
+  if (/^[A-Z_0-9]+$/.test(m[1]) && !/\)\s*\{?\s*$/.test(s) && m.index === 0) return null; // MACRO(...) lines
+  if (s.includes('=')) {
+    const eq = s.indexOf('=');
+    if (eq < m.index) return null; // initialiser, not a signature
+  }
+  return m[1];
+}
+
+/** True when a line can begin a function definition at top level (column 0, kernel style). */
+export function looksLikeSignatureStart(line: string): boolean {
+  if (!/^[A-Za-z_]/.test(line)) return false;
+  if (/^[A-Za-z_]\w*:\s*$/.test(line)) return false; // label
+  return signatureName(line) !== null;
+}
+
+/** Label line at column 0 ("out:", "couldnt_start:"). */
+export function isLabelLine(line: string): boolean {
+  return /^[A-Za-z_]\w*:(\s|$)/.test(line) && !/^default:/.test(line);
+}

@@ -1,0 +1,122 @@
+/*
+ * The one owner of web-tree-sitter. Loads the runtime and the C grammar from a directory given by
+ * the caller (never fetched), parses with a time limit, converts the tree to our SNode copy at once
+ * and frees it before returning.
+ */
+// `import = require` so that the bundler picks the package's CommonJS build (its ESM build needs import.meta.url).
+import TreeSitter = require('web-tree-sitter');
+const { Parser, Language } = TreeSitter;
+type Parser = TreeSitter.Parser;
+import * as path from 'node:path';
+import * as fs from 'node:fs';
+import type { SNode, SyntaxTree } from './syntax';
+
+let parser: Parser | null = null;
+let initPromise: Promise<void> | null = null;
+let initError: string | null = null;
+
+/** Lazy, idempotent. Resolves even when loading fails; the reason is then given by treeSitterError(). */
+export function initTreeSitter(wasmDir: string): Promise<void> {
+  if (initPromise) return initPromise;
+  initPromise = (async () => {
+    try {
+      const runtime = path.join(wasmDir, 'tree-sitter.wasm');
+      const grammar = path.join(wasmDir, 'tree-sitter-c.wasm');
+      if (!fs.existsSync(runtime)) throw new Error(`missing ${runtime}`);
+      if (!fs.existsSync(grammar)) throw new Error(`missing ${grammar}`);
+      await Parser.init({ locateFile: () => runtime } as never);
+      const lang = await Language.load(fs.readFileSync(grammar));
+      const p = new Parser();
+      p.setLanguage(lang);
+      parser = p;
+    } catch (e) {
+      initError = `tree-sitter could not be loaded: ${(e as Error).message}`;
+      initPromise = null; // allow a retry with another directory
+    }
+  })();
+  return initPromise;
+}
+
+export function treeSitterReady(): boolean {
+  return parser !== null;
+}
+
+export function treeSitterError(): string {
+  return initError ?? 'tree-sitter not initialised (call initTreeSitter(wasmDir) first)';
+}
+
+export type ParseResult =
+  | { ok: true; tree: SyntaxTree; parseMs: number }
+  | { ok: false; reason: string };
+
+/** Syntax nesting beyond this is not lowered (protects the recursive passes). */
+const MAX_DEPTH = 250;
+
+const OPERATOR_TYPES = new Set([
+  'binary_expression', 'unary_expression', 'assignment_expression', 'update_expression', 'pointer_expression',
+]);
+
+/** Parse C text within timeMs; the tree-sitter tree is converted and deleted before returning. */
+export function parseC(text: string, timeMs = 2000): ParseResult {
+  if (!parser) return { ok: false, reason: treeSitterError() };
+  const t0 = performance.now();
+  const deadline = t0 + timeMs;
+  parser.reset();
+  let tree;
+  try {
+    tree = parser.parse(text, null, { progressCallback: () => performance.now() > deadline });
+  } catch (e) {
+    return { ok: false, reason: `tree-sitter failed: ${(e as Error).message}` };
+  }
+  if (!tree) return { ok: false, reason: `parse time limit of ${timeMs} ms reached` };
+  try {
+    let errors = 0;
+    const conv = (n: TreeSitter.Node, field: string | null, depth: number): SNode => {
+      const out: SNode = {
+        type: n.type,
+        field,
+        op: null,
+        startRow: n.startPosition.row,
+        endRow: n.endPosition.row,
+        start: n.startIndex,
+        end: n.endIndex,
+        isError: n.isError,
+        isMissing: n.isMissing,
+        children: [],
+      };
+      if (n.isError || n.isMissing) errors++;
+      if (depth > MAX_DEPTH) {
+        // Too deeply nested to lower safely: keep it as an error node (counted against the budget).
+        out.isError = true;
+        errors++;
+        return out;
+      }
+      const wantOp = OPERATOR_TYPES.has(n.type);
+      const cnt = n.childCount;
+      for (let i = 0; i < cnt; i++) {
+        const c = n.child(i);
+        if (!c) continue;
+        const f = n.fieldNameForChild(i);
+        if (c.isNamed || c.isMissing) out.children.push(conv(c, f, depth + 1));
+        else if (wantOp && f === 'operator') out.op = c.type;
+        else if (wantOp && out.op === null && n.type === 'pointer_expression') out.op = c.type;
+      }
+      return out;
+    };
+    const root = conv(tree.rootNode, null, 0);
+    return { ok: true, tree: { text, root, errors }, parseMs: performance.now() - t0 };
+  } finally {
+    tree.delete();
+  }
+}
+
+/** Bare tree-sitter parse (no conversion), for the benchmark's floor. Returns ms or -1. */
+export function bareParseMs(text: string): number {
+  if (!parser) return -1;
+  const t0 = performance.now();
+  parser.reset();
+  const tree = parser.parse(text);
+  const ms = performance.now() - t0;
+  tree?.delete();
+  return ms;
+}

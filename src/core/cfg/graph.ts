@@ -1,0 +1,592 @@
+/*
+ * Control flow graph of one IR function. Built backwards (each statement is lowered with its
+ * continuation), so every node knows its successors. Calls nested in conditions become call nodes
+ * before the branch node; && / || / ?: / ! become branch chains (short-circuit).
+ */
+import type { SrcRef, Step } from '../types';
+import type { Expr, IrFunction, Stmt } from '../c/ir';
+import type { Relation } from './facts';
+import { negate } from './facts';
+
+export type NodeId = number;
+/** Pseudo node: falling off the end of the function. */
+export const END: NodeId = -1;
+
+/** What an atomic condition is about: a call node in it, or a variable holding a call result. */
+export type Subject = { kind: 'call'; node: NodeId } | { kind: 'var'; name: string };
+
+export interface AtomFacts {
+  subject: Subject;
+  /** Facts when the atom is true / false (several for `> 0`). */
+  onTrue: { rel: Relation; value?: string }[];
+  onFalse: { rel: Relation; value?: string }[];
+}
+
+export interface GapMeta {
+  id: number;
+  lines: number | null;
+  text: string;
+  ref: SrcRef;
+  where: 'leading' | 'between' | 'trailing';
+}
+
+export type Node =
+  | { k: 'call'; step: Extract<Step, { kind: 'call' }>; next: NodeId; kills: string[] }
+  | { k: 'assign'; step: Extract<Step, { kind: 'assign' }>; next: NodeId; constVal: string | null }
+  | { k: 'kill'; names: string[]; next: NodeId }
+  | { k: 'return'; step: Extract<Step, { kind: 'return' }> }
+  | { k: 'bug'; step: Extract<Step, { kind: 'bug' }> }
+  | {
+      k: 'branch';
+      cond: string;
+      text: string;
+      ref: SrcRef;
+      facts: AtomFacts | null;
+      /** For constant folding of locals: `x`, `!x`, `x == lit`. */
+      constTest: { name: string; negated: boolean; eq: string | null } | null;
+      t: NodeId;
+      f: NodeId;
+      loop: number | null;
+      bodyEdge: 't' | 'f' | null;
+    }
+  | { k: 'gap'; gap: GapMeta; step: Extract<Step, { kind: 'gap' }>; next: NodeId | null; gotos: { label: string; node: NodeId }[] }
+  | { k: 'nop'; next: NodeId; label: string | null; loopHead: number | null; loopEnter: number | null }
+  /** A goto to a label the patch does not show: the path continues in unseen code. */
+  | { k: 'unseen'; step: Extract<Step, { kind: 'gap' }> };
+
+export interface LoopMeta {
+  head: NodeId;
+  kind: 'while' | 'for' | 'do' | 'iter';
+  /** No exit condition (`for (;;)`, `while (1)`): only break/return/goto leave it. */
+  condless: boolean;
+}
+
+export interface Cfg {
+  nodes: Node[];
+  entry: NodeId;
+  loops: LoopMeta[];
+  callees: string[];
+  returnsVoid: boolean;
+  varKinds: Record<string, 'pointer' | 'bool' | 'int'>;
+}
+
+/** Calls that are not steps: their arguments are evaluated, the wrapper is transparent. */
+const TRANSPARENT = /^(likely|unlikely|IS_ERR|IS_ERR_OR_NULL|IS_ERR_VALUE|WARN_ON|WARN_ON_ONCE|WARN|WARN_ONCE|WARN_ON_SMP|READ_ONCE|data_race|__builtin_expect|ACCESS_ONCE)$/;
+const COND_WRAPPER = /^(likely|unlikely|WARN_ON|WARN_ON_ONCE|WARN_ON_SMP|__builtin_expect)$/;
+const BUG_ON = /^(BUG_ON|VM_BUG_ON|VM_BUG_ON_FOLIO|VM_BUG_ON_PAGE|VM_BUG_ON_VMA|VM_BUG_ON_MM)$/;
+const BUG = /^(BUG|panic)$/;
+const WARN_STMT = /^(WARN_ON|WARN_ON_ONCE|WARN|WARN_ONCE|WARN_ON_SMP)$/;
+const CMP = new Set(['==', '!=', '<', '>=', '>', '<=']);
+
+export const UNKNOWN_COND = '__lockstep_unknown';
+
+function unwrap(e: Expr): Expr {
+  for (;;) {
+    if (e.k === 'cast') e = e.arg;
+    else if (e.k === 'call' && COND_WRAPPER.test(e.callee) && e.args.length >= 1) e = e.args[0];
+    else if (e.k === 'unary' && e.op === '!' && e.arg.k === 'unary' && e.arg.op === '!') e = e.arg.arg;
+    else return e;
+  }
+}
+
+function hasCall(e: Expr): boolean {
+  switch (e.k) {
+    case 'call': return true;
+    case 'assign': return hasCall(e.lhs) || hasCall(e.rhs);
+    case 'binary': return hasCall(e.left) || hasCall(e.right);
+    case 'unary': case 'update': case 'cast': return hasCall(e.arg);
+    case 'cond': return hasCall(e.test) || (e.then !== null && hasCall(e.then)) || hasCall(e.else);
+    case 'comma': return e.exprs.some(hasCall);
+    case 'other': return e.subs.some(hasCall);
+    default: return false;
+  }
+}
+
+function isConstText(s: string): boolean {
+  return /^(-?\s*\d[\w.]*|NULL|true|false|-\s*E[A-Z0-9]+|[A-Z][A-Z0-9_]*|'.*')$/.test(s);
+}
+
+function literalTruth(e: Expr): boolean | null {
+  if (e.k !== 'lit') return null;
+  if (/^(0+|0[xX]0+|false|NULL)$/.test(e.text)) return false;
+  if (/^(\d+|0[xX][0-9a-fA-F]+|true)[uUlL]*$/.test(e.text)) return true;
+  return null;
+}
+
+interface Ctx {
+  brk: NodeId | null;
+  cont: NodeId | null;
+}
+
+export class CfgBuilder {
+  nodes: Node[] = [];
+  loops: LoopMeta[] = [];
+  private labels = new Map<string, NodeId>();
+  private labelRows: { name: string; row: number }[] = [];
+  private exprNode = new Map<Expr, NodeId>();
+  private callees: string[] = [];
+
+  constructor(
+    private fn: IrFunction,
+    private refOf: (row: number) => SrcRef,
+    private gapMeta: (id: number) => GapMeta | null,
+  ) {}
+
+  private add(n: Node): NodeId {
+    this.nodes.push(n);
+    return this.nodes.length - 1;
+  }
+
+  build(): Cfg {
+    this.collectLabels(this.fn.body);
+    this.labelRows.sort((a, b) => a.row - b.row);
+    const entry = this.seq(this.fn.body, END, { brk: null, cont: null });
+    const returnsVoid = /^(static\s+|inline\s+|extern\s+)*void$/.test(this.fn.returnType.trim());
+    return { nodes: this.nodes, entry, loops: this.loops, callees: this.callees, returnsVoid, varKinds: this.fn.varKinds };
+  }
+
+  private collectLabels(body: Stmt[]): void {
+    const visit = (s: Stmt | null): void => {
+      if (!s) return;
+      switch (s.k) {
+        case 'label':
+          if (!this.labels.has(s.name)) {
+            this.labels.set(s.name, this.add({ k: 'nop', next: END, label: s.name, loopHead: null, loopEnter: null }));
+            this.labelRows.push({ name: s.name, row: s.row });
+          }
+          visit(s.stmt);
+          break;
+        case 'block': s.body.forEach(visit); break;
+        case 'if': visit(s.then); visit(s.else); break;
+        case 'while': case 'do': case 'for': visit(s.body); break;
+        case 'switch': s.body.forEach(visit); break;
+        case 'pp': s.then.forEach(visit); s.else?.forEach(visit); break;
+        default: break;
+      }
+    };
+    body.forEach(visit);
+    // callees in source order
+    const seen = new Set<string>();
+    const walkE = (e: Expr | null): void => {
+      if (!e) return;
+      switch (e.k) {
+        case 'call':
+          e.args.forEach(walkE);
+          if (!TRANSPARENT.test(e.callee) && !seen.has(e.callee) && !e.callee.startsWith('__lockstep')) {
+            seen.add(e.callee);
+            this.callees.push(e.callee);
+          }
+          break;
+        case 'assign': walkE(e.lhs); walkE(e.rhs); break;
+        case 'binary': walkE(e.left); walkE(e.right); break;
+        case 'unary': case 'update': case 'cast': walkE(e.arg); break;
+        case 'cond': walkE(e.test); walkE(e.then); walkE(e.else); break;
+        case 'comma': e.exprs.forEach(walkE); break;
+        case 'other': e.subs.forEach(walkE); break;
+        default: break;
+      }
+    };
+    const walkS = (s: Stmt | null): void => {
+      if (!s) return;
+      switch (s.k) {
+        case 'expr': walkE(s.e); break;
+        case 'decl': s.inits.forEach((i) => walkE(i.init)); break;
+        case 'if': walkE(s.cond); walkS(s.then); walkS(s.else); break;
+        case 'while': walkE(s.cond); walkS(s.body); break;
+        case 'do': walkS(s.body); walkE(s.cond); break;
+        case 'for': walkS(s.init); walkE(s.cond); walkE(s.update); walkS(s.body); break;
+        case 'switch': walkE(s.e); s.body.forEach(walkS); break;
+        case 'block': s.body.forEach(walkS); break;
+        case 'return': walkE(s.e); break;
+        case 'label': walkS(s.stmt); break;
+        case 'pp': s.then.forEach(walkS); s.else?.forEach(walkS); break;
+        case 'error': s.calls.forEach(walkE); break;
+        default: break;
+      }
+    };
+    body.forEach(walkS);
+  }
+
+  // ───────────── statements ─────────────
+
+  private seq(list: Stmt[], next: NodeId, ctx: Ctx): NodeId {
+    let cur = next;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const s = list[i];
+      const nextIsLabel = i + 1 < list.length && list[i + 1].k === 'label';
+      const isLast = i === list.length - 1;
+      cur = this.stmt(s, cur, ctx, nextIsLabel, isLast);
+    }
+    return cur;
+  }
+
+  private stmt(s: Stmt, next: NodeId, ctx: Ctx, nextIsLabel = false, _isLast = false): NodeId {
+    switch (s.k) {
+      case 'empty':
+        return next;
+      case 'block':
+        return this.seq(s.body, next, ctx);
+      case 'expr':
+        return this.exprStmt(s.e, next);
+      case 'decl': {
+        let cur = next;
+        for (let i = s.inits.length - 1; i >= 0; i--) {
+          const d = s.inits[i];
+          if (d.init === null) cur = this.add({ k: 'kill', names: [d.name], next: cur });
+          else cur = this.assignTo(d.name, d.init, `${d.name} = ${d.init.text}`, d.row, cur);
+        }
+        return cur;
+      }
+      case 'if': {
+        const t = this.stmt(s.then, next, ctx);
+        const f = s.else ? this.stmt(s.else, next, ctx) : next;
+        return this.cond(s.cond, t, f, s.cond.text);
+      }
+      case 'while': {
+        const lid = this.loops.length;
+        const head = this.add({ k: 'nop', next: END, label: null, loopHead: lid, loopEnter: null });
+        const lit = literalTruth(s.cond);
+        this.loops.push({ head, kind: 'while', condless: lit === true });
+        const body = this.stmt(s.body, head, { brk: next, cont: head });
+        const c = lit === true ? body : lit === false ? next : this.cond(s.cond, body, next, s.cond.text, lid, body);
+        (this.nodes[head] as { next: NodeId }).next = c;
+        return this.add({ k: 'nop', next: head, label: null, loopHead: null, loopEnter: lid });
+      }
+      case 'do': {
+        const lid = this.loops.length;
+        const head = this.add({ k: 'nop', next: END, label: null, loopHead: lid, loopEnter: null });
+        const lit = literalTruth(s.cond);
+        this.loops.push({ head, kind: 'do', condless: lit === true });
+        const c = lit === true ? head : lit === false ? next : this.cond(s.cond, head, next, s.cond.text, lid, head);
+        const body = this.stmt(s.body, c, { brk: next, cont: c });
+        (this.nodes[head] as { next: NodeId }).next = body;
+        return this.add({ k: 'nop', next: head, label: null, loopHead: null, loopEnter: lid });
+      }
+      case 'for': {
+        const lid = this.loops.length;
+        const head = this.add({ k: 'nop', next: END, label: null, loopHead: lid, loopEnter: null });
+        this.loops.push({ head, kind: s.iter ? 'iter' : 'for', condless: !s.iter && (!s.cond || literalTruth(s.cond) === true) });
+        const upd = s.update ? this.evalExpr(s.update, head) : head;
+        const body = this.stmt(s.body, upd, { brk: next, cont: upd });
+        let c: NodeId;
+        if (s.iter) {
+          c = this.add({ k: 'branch', cond: s.iter, text: s.iter, ref: this.refOf(s.row), facts: null, constTest: null, t: body, f: next, loop: lid, bodyEdge: 't' });
+        } else if (s.cond) {
+          const lit = literalTruth(s.cond);
+          c = lit === true ? body : lit === false ? next : this.cond(s.cond, body, next, s.cond.text, lid, body);
+        } else c = body;
+        (this.nodes[head] as { next: NodeId }).next = c;
+        const enter = this.add({ k: 'nop', next: head, label: null, loopHead: null, loopEnter: lid });
+        return s.init ? this.stmt(s.init, enter, ctx) : enter;
+      }
+      case 'switch': {
+        const caseNodes: { value: Expr | null; node: NodeId; row: number }[] = [];
+        let cur = next;
+        const inner: Ctx = { brk: next, cont: ctx.cont };
+        for (let i = s.body.length - 1; i >= 0; i--) {
+          const it = s.body[i];
+          if (it.k === 'case') {
+            const n = this.add({ k: 'nop', next: cur, label: null, loopHead: null, loopEnter: null });
+            caseNodes.unshift({ value: it.value, node: n, row: it.row });
+            cur = n;
+          } else cur = this.stmt(it, cur, inner, i + 1 < s.body.length && s.body[i + 1].k === 'label');
+        }
+        const def = caseNodes.find((c) => c.value === null);
+        let chain = def ? def.node : next;
+        const subj = unwrap(s.e);
+        for (let i = caseNodes.length - 1; i >= 0; i--) {
+          const c = caseNodes[i];
+          if (c.value === null) continue;
+          const v = c.value.text;
+          const facts = this.subjectOf(subj);
+          chain = this.add({
+            k: 'branch',
+            cond: `${s.e.text} == ${v}`,
+            text: `switch (${s.e.text}) case ${v}`,
+            ref: this.refOf(c.row),
+            facts: facts ? { subject: facts, onTrue: [{ rel: 'eq', value: v }], onFalse: [{ rel: 'ne', value: v }] } : null,
+            constTest: null,
+            t: c.node,
+            f: chain,
+            loop: null,
+            bodyEdge: null,
+          });
+        }
+        return this.evalExpr(s.e, chain);
+      }
+      case 'case':
+        return next;
+      case 'return': {
+        const r = this.add({ k: 'return', step: { kind: 'return', expr: s.e ? s.e.text : null, text: s.text, ref: this.refOf(s.row) } });
+        if (!s.e) return r;
+        const e = unwrap(s.e);
+        if (e.k === 'cond' && hasCall(e)) {
+          const mk = (x: Expr): NodeId => {
+            const rr = this.add({ k: 'return', step: { kind: 'return', expr: x.text, text: `return ${x.text};`, ref: this.refOf(s.row) } });
+            return this.evalExpr(x, rr);
+          };
+          return this.cond(e.test, mk(e.then ?? e.test), mk(e.else), e.test.text);
+        }
+        return this.evalExpr(s.e, r);
+      }
+      case 'break':
+        return ctx.brk ?? next;
+      case 'continue':
+        return ctx.cont ?? next;
+      case 'goto': {
+        const l = this.labels.get(s.label);
+        if (l !== undefined) return l;
+        return this.add({ k: 'unseen', step: { kind: 'gap', lines: null, text: `goto ${s.label}: label not shown`, ref: this.refOf(s.row) } });
+      }
+      case 'label': {
+        const l = this.labels.get(s.name)!;
+        const n = this.nodes[l] as { next: NodeId };
+        n.next = s.stmt ? this.stmt(s.stmt, next, ctx) : next;
+        return l;
+      }
+      case 'gap': {
+        const meta = this.gapMeta(s.id) ?? { id: s.id, lines: null, text: 'code not shown', ref: this.refOf(s.row), where: 'between' as const };
+        const later = this.labelRows.filter((l) => l.row > s.row).map((l) => ({ label: l.name, node: this.labels.get(l.name)! }));
+        const fall = meta.where === 'trailing' || nextIsLabel ? null : next;
+        return this.add({ k: 'gap', gap: meta, step: { kind: 'gap', lines: meta.lines, text: meta.text, ref: meta.ref }, next: fall, gotos: later });
+      }
+      case 'pp': {
+        const t = this.seq(s.then, next, ctx);
+        const f = s.else ? this.seq(s.else, next, ctx) : next;
+        return this.add({ k: 'branch', cond: s.cond, text: s.cond, ref: this.refOf(s.row), facts: null, constTest: null, t, f, loop: null, bodyEdge: null });
+      }
+      case 'error': {
+        let cur = next;
+        for (let i = s.calls.length - 1; i >= 0; i--) cur = this.evalExpr(s.calls[i], cur);
+        return cur;
+      }
+    }
+  }
+
+  private exprStmt(e: Expr, next: NodeId): NodeId {
+    if (e.k === 'call') {
+      if (BUG.test(e.callee)) return this.add({ k: 'bug', step: { kind: 'bug', text: e.text, ref: this.refOf(e.row) } });
+      if (BUG_ON.test(e.callee) && e.args.length >= 1) {
+        const b = this.add({ k: 'bug', step: { kind: 'bug', text: e.text, ref: this.refOf(e.row) } });
+        return this.cond(e.args[0], b, next, e.text);
+      }
+      if (WARN_STMT.test(e.callee) && e.args.length >= 1) return this.evalExpr(e.args[0], next);
+    }
+    return this.evalExpr(e, next);
+  }
+
+  /** `name = init` (assignment or declaration). */
+  private assignTo(lhs: string, rhs: Expr, text: string, row: number, next: NodeId): NodeId {
+    const r = rhs.k === 'cast' ? unwrapCast(rhs) : rhs;
+    if (r.k === 'call' && !TRANSPARENT.test(r.callee)) {
+      const callNode = this.callNode(r, lhs, text, next);
+      return this.evalArgs(r.args, callNode);
+    }
+    if (r.k === 'cond' && hasCall(r)) {
+      const t = this.assignTo(lhs, r.then ?? r.test, `${lhs} = ${(r.then ?? r.test).text}`, row, next);
+      const f = this.assignTo(lhs, r.else, `${lhs} = ${r.else.text}`, row, next);
+      return this.cond(r.test, t, f, r.test.text);
+    }
+    const constVal = r.k === 'lit' || (r.k === 'id' && isConstText(r.text)) || (r.k === 'unary' && r.op === '-' && isConstText(r.text)) ? r.text : null;
+    const a = this.add({ k: 'assign', step: { kind: 'assign', lhs, rhs: rhs.text, text, ref: this.refOf(row) }, next, constVal });
+    return this.evalExpr(rhs, a);
+  }
+
+  private callNode(e: Extract<Expr, { k: 'call' }>, assignTo: string | null, text: string, next: NodeId): NodeId {
+    const kills = e.args.filter((a) => a.k === 'unary' && a.op === '&').map((a) => (a as { arg: Expr }).arg.text);
+    const id = this.add({ k: 'call', step: { kind: 'call', call: { name: e.callee, args: e.args.map((a) => a.text) }, assignTo, text, ref: this.refOf(e.row) }, next, kills });
+    this.exprNode.set(e, id);
+    return id;
+  }
+
+  private evalArgs(args: Expr[], next: NodeId): NodeId {
+    let cur = next;
+    for (let i = args.length - 1; i >= 0; i--) cur = this.evalExpr(args[i], cur);
+    return cur;
+  }
+
+  /** Evaluate an expression for its effects (calls, assignments), then continue at next. */
+  evalExpr(e: Expr, next: NodeId): NodeId {
+    switch (e.k) {
+      case 'call': {
+        if (e.callee.startsWith('__lockstep')) return next;
+        if (TRANSPARENT.test(e.callee)) return this.evalArgs(e.args, next);
+        if (/^WRITE_ONCE$/.test(e.callee) && e.args.length === 2) return this.assignTo(e.args[0].text, e.args[1], e.text, e.row, next);
+        return this.evalArgs(e.args, this.callNode(e, null, e.text, next));
+      }
+      case 'assign': {
+        const lhs = e.lhs.text;
+        if (e.op === '=') {
+          const a = this.assignTo(lhs, e.rhs, e.text, e.row, next);
+          return hasCall(e.lhs) ? this.evalExpr(e.lhs, a) : a;
+        }
+        const a = this.add({ k: 'assign', step: { kind: 'assign', lhs, rhs: e.text.slice(e.text.indexOf(e.op) + e.op.length).trim(), text: e.text, ref: this.refOf(e.row) }, next, constVal: null });
+        return this.evalExpr(e.rhs, a);
+      }
+      case 'binary':
+        if ((e.op === '&&' || e.op === '||') && hasCall(e.right)) return this.cond(e, next, next, e.text);
+        return this.evalExpr(e.left, this.evalExpr(e.right, next));
+      case 'cond':
+        if (hasCall(e.then ?? e.test) || hasCall(e.else)) {
+          const t = e.then ? this.evalExpr(e.then, next) : next;
+          return this.cond(e.test, t, this.evalExpr(e.else, next), e.test.text);
+        }
+        return this.evalExpr(e.test, next);
+      case 'comma': {
+        let cur = next;
+        for (let i = e.exprs.length - 1; i >= 0; i--) cur = this.evalExpr(e.exprs[i], cur);
+        return cur;
+      }
+      case 'unary':
+      case 'cast':
+        return this.evalExpr(e.arg, next);
+      case 'update':
+        return this.evalExpr(e.arg, this.add({ k: 'kill', names: [e.arg.text], next }));
+      case 'other': {
+        let cur = next;
+        for (let i = e.subs.length - 1; i >= 0; i--) cur = this.evalExpr(e.subs[i], cur);
+        return cur;
+      }
+      default:
+        return next;
+    }
+  }
+
+  // ───────────── conditions ─────────────
+
+  /** Lower a condition: calls in it are evaluated first, then branch nodes (short-circuit). */
+  cond(e0: Expr, t: NodeId, f: NodeId, whole: string, loop: number | null = null, body: NodeId | null = null): NodeId {
+    const e = unwrap(e0);
+    const lit = literalTruth(e);
+    if (lit === true) return t;
+    if (lit === false) return f;
+    if (e.k === 'unary' && e.op === '!') {
+      const inner = unwrap(e.arg);
+      if ((inner.k === 'binary' && (inner.op === '&&' || inner.op === '||')) || (inner.k === 'unary' && inner.op === '!')) return this.cond(inner, f, t, whole, loop, body);
+      const il = literalTruth(inner);
+      if (il !== null) return il ? f : t;
+    }
+    if (e.k === 'binary' && e.op === '&&') return this.cond(e.left, this.cond(e.right, t, f, whole, loop, body), f, whole, loop, body);
+    if (e.k === 'binary' && e.op === '||') return this.cond(e.left, t, this.cond(e.right, t, f, whole, loop, body), whole, loop, body);
+    if (e.k === 'comma' && e.exprs.length > 0) {
+      const last = e.exprs[e.exprs.length - 1];
+      let cur = this.cond(last, t, f, whole, loop, body);
+      for (let i = e.exprs.length - 2; i >= 0; i--) cur = this.evalExpr(e.exprs[i], cur);
+      return cur;
+    }
+    if (e.k === 'cond' && e.then) {
+      return this.cond(e.test, this.cond(e.then, t, f, whole, loop, body), this.cond(e.else, t, f, whole, loop, body), whole, loop, body);
+    }
+    const isUnknown = e.k === 'id' && e.name === UNKNOWN_COND;
+    const b = this.add({
+      k: 'branch',
+      cond: isUnknown ? 'unseen condition' : e.text,
+      text: isUnknown ? 'unseen condition' : whole,
+      ref: this.refOf(e.row),
+      facts: null,
+      constTest: null,
+      t,
+      f,
+      loop,
+      bodyEdge: body === null ? null : t === body ? 't' : f === body ? 'f' : null,
+    });
+    const entry = this.evalExpr(e, b);
+    const bn = this.nodes[b] as Extract<Node, { k: 'branch' }>;
+    bn.facts = this.atomFacts(e);
+    bn.constTest = constTestOf(e);
+    return entry;
+  }
+
+  private subjectOf(e0: Expr): Subject | null {
+    const e = e0.k === 'cast' ? unwrapCast(e0) : e0;
+    if (e.k === 'call') {
+      const n = this.exprNode.get(e);
+      return n !== undefined ? { kind: 'call', node: n } : null;
+    }
+    if (e.k === 'assign' && e.op === '=') return { kind: 'var', name: e.lhs.text };
+    if (e.k === 'id' || e.k === 'other') {
+      if (e.k === 'id' && isConstText(e.text)) return null;
+      if (e.k === 'other' && !/^[\w.>-]+$/.test(e.text.replace(/\s/g, ''))) return null;
+      return { kind: 'var', name: e.text };
+    }
+    return null;
+  }
+
+  private truthy(s: Subject): Relation {
+    if (s.kind === 'call') return 'true';
+    const k = this.fn.varKinds[s.name];
+    return k === 'pointer' ? 'nonnull' : k === 'bool' ? 'true' : 'nonzero';
+  }
+
+  atomFacts(e0: Expr): AtomFacts | null {
+    const e = unwrap(e0);
+    if (e.k === 'unary' && e.op === '!') {
+      const inner = this.atomFacts(e.arg);
+      return inner ? { subject: inner.subject, onTrue: inner.onFalse, onFalse: inner.onTrue } : null;
+    }
+    if (e.k === 'call' && /^(IS_ERR|IS_ERR_VALUE)$/.test(e.callee) && e.args.length === 1) {
+      const s = this.subjectOf(unwrap(e.args[0]));
+      return s ? { subject: s, onTrue: [{ rel: 'is-err' }], onFalse: [{ rel: 'not-err' }] } : null;
+    }
+    if (e.k === 'call' && e.callee === 'IS_ERR_OR_NULL') return null;
+    if (e.k === 'binary' && CMP.has(e.op)) {
+      let l = unwrap(e.left);
+      let r = unwrap(e.right);
+      let op = e.op;
+      if (isConstText(l.text) && !isConstText(r.text)) {
+        [l, r] = [r, l];
+        op = op === '<' ? '>' : op === '>' ? '<' : op === '<=' ? '>=' : op === '>=' ? '<=' : op;
+      }
+      if (!isConstText(r.text)) return null;
+      const s = this.subjectOf(l);
+      if (!s) return null;
+      const v = r.text.replace(/\s+/g, '');
+      const zero = /^(0|NULL|false)$/.test(v);
+      const tr: Relation = v === 'NULL' ? 'nonnull' : v === 'false' ? 'true' : s.kind === 'call' ? 'nonzero' : this.truthy(s);
+      const fr = negate(tr);
+      switch (op) {
+        case '==':
+          return zero ? { subject: s, onTrue: [{ rel: fr }], onFalse: [{ rel: tr }] } : { subject: s, onTrue: [{ rel: 'eq', value: v }], onFalse: [{ rel: 'ne', value: v }] };
+        case '!=':
+          return zero ? { subject: s, onTrue: [{ rel: tr }], onFalse: [{ rel: fr }] } : { subject: s, onTrue: [{ rel: 'ne', value: v }], onFalse: [{ rel: 'eq', value: v }] };
+        case '<':
+          return zero ? { subject: s, onTrue: [{ rel: 'negative' }], onFalse: [{ rel: 'nonnegative' }] } : null;
+        case '>=':
+          return zero ? { subject: s, onTrue: [{ rel: 'nonnegative' }], onFalse: [{ rel: 'negative' }] } : null;
+        case '>':
+          return zero ? { subject: s, onTrue: [{ rel: 'nonnegative' }, { rel: 'nonzero' }], onFalse: [] } : null;
+        case '<=':
+          return zero ? { subject: s, onTrue: [], onFalse: [{ rel: 'nonnegative' }, { rel: 'nonzero' }] } : null;
+      }
+      return null;
+    }
+    const s = this.subjectOf(e);
+    if (!s) return null;
+    const tr = this.truthy(s);
+    return { subject: s, onTrue: [{ rel: tr }], onFalse: [{ rel: negate(tr) }] };
+  }
+}
+
+function unwrapCast(e: Expr): Expr {
+  while (e.k === 'cast') e = e.arg;
+  return e;
+}
+
+function constTestOf(e0: Expr): { name: string; negated: boolean; eq: string | null } | null {
+  const e = unwrap(e0);
+  if (e.k === 'id' && !isConstText(e.text)) return { name: e.name, negated: false, eq: null };
+  if (e.k === 'unary' && e.op === '!') {
+    const i = unwrap(e.arg);
+    if (i.k === 'id' && !isConstText(i.text)) return { name: i.name, negated: true, eq: null };
+  }
+  if (e.k === 'binary' && (e.op === '==' || e.op === '!=')) {
+    const l = unwrap(e.left);
+    const r = unwrap(e.right);
+    if (l.k === 'id' && !isConstText(l.text) && isConstText(r.text)) return { name: l.name, negated: e.op === '!=', eq: r.text };
+  }
+  return null;
+}
+
+export function buildCfg(fn: IrFunction, refOf: (row: number) => SrcRef, gapMeta: (id: number) => GapMeta | null): Cfg {
+  return new CfgBuilder(fn, refOf, gapMeta).build();
+}

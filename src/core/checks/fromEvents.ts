@@ -1,0 +1,121 @@
+/*
+ * The shared mapping from simulator events to raw findings. Each check selects the events of its
+ * resources; the severity policy lives here so that all checks speak the same way:
+ *   error   — can hang, crash or lose data (a leaked lock, a release without ownership, dropped dirty state)
+ *   warning — a likely bug (an ignored conditional-acquire result)
+ *   info    — worth a look (an opaque callee between acquire and release)
+ * A finding whose evidence crosses code the patch does not show is softened one level.
+ */
+import type { SimEvent, Severity, Step } from '../types';
+import type { CheckContext, RawFinding } from './types';
+
+const SOFTER: Record<Severity, Severity> = { error: 'warning', warning: 'info', info: 'info' };
+
+function baseSeverity(e: SimEvent): Severity | null {
+  switch (e.kind) {
+    case 'leak':
+    case 'violation':
+    case 'dropped-dirty':
+      return 'error';
+    case 'ignored-result':
+      return 'warning';
+    default:
+      return null;
+  }
+}
+
+/** Normalised statement text: the side-independent anchor of a finding. */
+export function anchorText(step: Step | undefined): string {
+  if (!step) return '';
+  return step.text.replace(/\s+/g, ' ').trim();
+}
+
+function gapLines(ctx: CheckContext, from: number, to: number): number | null {
+  let total = 0;
+  let unknown = false;
+  for (let i = Math.max(0, from); i <= to && i < ctx.path.steps.length; i++) {
+    const s = ctx.path.steps[i];
+    if (s.kind === 'gap') {
+      if (s.lines == null) unknown = true;
+      else total += s.lines;
+    }
+  }
+  return unknown ? null : total;
+}
+
+/** "acquired at step 4" → "acquired at line 30": users read lines, not step numbers. */
+export function stepsToLines(message: string, ctx: CheckContext): string {
+  return message.replace(/\bat step (\d+)\b|\bstep (\d+)\b/g, (m, a: string, b: string) => {
+    const idx = Number(a ?? b);
+    const line = ctx.path.steps[idx]?.ref.sourceLine;
+    const at = m.startsWith('at ') ? 'at ' : '';
+    return line != null ? `${at}line ${line}` : `${at}an earlier step`;
+  });
+}
+
+/**
+ * Resources whose ownership a callee may take over when it is handed the object: a folio passed to a
+ * function we have no model of may come back unlocked (the ->writepage convention), its writeback may
+ * be ended or its reference stored. The wb lock, mutexes and spinlocks are not released by callees
+ * that merely receive the inode or the lock's container.
+ */
+const ESCAPES_TO_CALLEE = new Set(['folio-lock', 'writeback-bit', 'refcount', 'folio-dirty', 'wb-iter']);
+
+function escapedToOpaque(ctx: CheckContext, e: SimEvent): string | null {
+  if (!ESCAPES_TO_CALLEE.has(e.resource)) return null;
+  const from = Math.min(...(e.related ?? []).filter((i) => i >= 0), e.step);
+  const opaqueSteps = new Set(ctx.events.filter((x) => x.kind === 'opaque-call').map((x) => x.step));
+  const word = new RegExp(`(^|[^\\w])${e.object.replace(/^&/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^\\w]|$)`);
+  for (let i = from; i < e.step; i++) {
+    const s = ctx.path.steps[i];
+    if (s?.kind === 'call' && opaqueSteps.has(i) && s.call.args.some((a) => word.test(a))) return s.call.name;
+  }
+  return null;
+}
+
+export function findingsFromEvents(ctx: CheckContext, select: (e: SimEvent) => boolean): RawFinding[] {
+  const out: RawFinding[] = [];
+  for (const e of ctx.events) {
+    if (!select(e)) continue;
+    // Never guess: once the object went to a callee we cannot see into, its state is unknown.
+    if (escapedToOpaque(ctx, e)) continue;
+    // Code the patch does not show is an opaque callee too: for these resources it decides everything.
+    if (e.acrossGap && ESCAPES_TO_CALLEE.has(e.resource)) continue;
+    const sev0 = baseSeverity(e);
+    if (!sev0) continue;
+    let severity = sev0;
+    let message = stepsToLines(e.message, ctx);
+    const related = (e.related ?? [])
+      .filter((i) => i >= 0 && i < ctx.path.steps.length && i !== e.step)
+      .map((i) => ({ step: i, message: relatedMessage(ctx.path.steps[i]) }));
+    if (e.acrossGap) {
+      severity = SOFTER[severity];
+      const from = Math.min(e.step, ...(e.related ?? [e.step]));
+      const n = gapLines(ctx, from, e.step);
+      const what = n == null || n === 0 ? 'the lines' : `the ${n} line${n === 1 ? '' : 's'}`;
+      message += ` (assuming ${what} the patch does not show here leave the ${e.resource} alone; open the kernel tree to be sure)`;
+    }
+    out.push({
+      severity,
+      rule: e.rule,
+      message,
+      step: e.step,
+      related,
+      kind: `${e.kind}|${e.rule ?? ''}|${e.resource}|${e.object}|${anchorText(ctx.path.steps[e.step])}`,
+    });
+  }
+  return out;
+}
+
+function relatedMessage(s: Step): string {
+  switch (s.kind) {
+    case 'call':
+      return `${s.call.name}() here`;
+    case 'return':
+      return 'the path returns here';
+    case 'assume':
+      return `branch: ${s.cond} is ${s.value}`;
+    default:
+      return anchorText(s);
+  }
+}

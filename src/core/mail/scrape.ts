@@ -1,0 +1,358 @@
+/*
+ * Mail whose line breaks were lost in scraping (the whole mail on one line, runs of whitespace
+ * collapsed to one space). We rebuild pseudo-lines that all carry the physical input line they came
+ * from (so the line map stays true: the text really is on that input line), recover headers by
+ * their names, undo quoted-printable in the scraped form ("= " soft breaks, a lone "=20" is a line
+ * holding one space), and re-split diffs at `diff --git`, `---`/`+++`, `@@` markers. Hunk bodies
+ * are re-split into lines (quote markers, or C heuristics) and kept only when the header counts
+ * agree (checked again by the lenient diff reader).
+ */
+import type { Line } from './lines';
+import { type Ctx, problem, spend } from './context';
+import type { MessageHead } from './message';
+import { parsePerson } from './person';
+import { decodeBytes } from './mime';
+import { BLANK, splitC } from './csplit';
+
+export function isScraped(lines: Line[]): boolean {
+  if (lines.length > 60) return false;
+  return lines.some((l) => l.text.length > 1500 && /diff --git |@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@/.test(l.text));
+}
+
+/** One string for the whole input plus a way back from offsets to physical lines. */
+interface Flat {
+  text: string;
+  lineAt: (offset: number) => number;
+}
+
+function flatten(lines: Line[]): Flat {
+  const starts: number[] = [];
+  const nums: number[] = [];
+  let text = '';
+  for (const l of lines) {
+    if (text) text += ' ';
+    starts.push(text.length);
+    nums.push(l.line);
+    text += l.text;
+  }
+  return {
+    text,
+    lineAt: (off) => {
+      let lo = 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (starts[mid] <= off) lo = mid; else hi = mid - 1;
+      }
+      return nums[lo] ?? 1;
+    },
+  };
+}
+
+/** Undo quoted-printable in scraped text; a lone "=20" becomes the BLANK marker. Offsets kept per char. */
+export function decodeScrapedQP(text: string, base: number, charset: string | undefined): { text: string; offs: number[] } {
+  let out = '';
+  const offs: number[] = [];
+  const hex = (i: number) => /^[0-9A-Fa-f]{2}$/.test(text.slice(i, i + 2));
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c !== '=') { out += c; offs.push(base + i); continue; }
+    if (text.startsWith('=20', i) && (i === 0 || text[i - 1] === ' ') && (i + 3 >= text.length || text[i + 3] === ' ')) {
+      out += BLANK; offs.push(base + i); i += 2; continue;
+    }
+    if (hex(i + 1)) {
+      const bytes: number[] = [];
+      const at = i;
+      while (text[i] === '=' && hex(i + 1)) { bytes.push(parseInt(text.slice(i + 1, i + 3), 16)); i += 3; }
+      i--;
+      const s = decodeBytes(Uint8Array.from(bytes), charset);
+      for (const ch of s) { out += ch; offs.push(base + at); }
+      continue;
+    }
+    if (text[i + 1] === ' ' || i + 1 === text.length) { i++; continue; } // soft line break
+    out += c; offs.push(base + i);
+  }
+  return { text: out, offs };
+}
+
+const HEADER_NAMES = 'From|To|Cc|Subject|Date|Message-I[Dd]|In-Reply-To|References|Received|Return-Path|Delivered-To|Authentication-Results|ARC-[A-Za-z-]+|DKIM-Signature|X-[A-Za-z0-9-]+|MIME-Version|Content-Type|Content-Transfer-Encoding|Content-Disposition|Precedence|List-[A-Za-z-]+|Sender|Reply-To|Mail-Followup-To|User-Agent|Organization|Thread-[A-Za-z]+|Importance|Archived-At';
+const HEADER_RE = new RegExp(`(?<=^| )(${HEADER_NAMES}):(?= |$)`, 'g');
+const GRAMMAR: Record<string, RegExp> = {
+  'content-type': /^[\w.+-]+\/[\w.+-]+(?:\s*;\s*[\w*-]+=(?:"[^"]*"|[^\s;"]+))*;?/,
+  'content-transfer-encoding': /^[\w-]+/,
+  'mime-version': /^\d\.\d(?: \([^)]*\))?/,
+  'message-id': /^(?:<[^>\s]*>)?/,
+  'in-reply-to': /^(?:<[^>\s]*>\s*)*/,
+  references: /^(?:<[^>\s]*>\s*)*/,
+  date: /^(?:\w{3},? )?\d{1,2} \w{3} \d{2,4} \d{1,2}:\d{2}(?::\d{2})?(?: [+-]\d{4})?(?: \([A-Za-z]+\))?/,
+  precedence: /^\w*/,
+  'x-mailer': /^git-send-email [\d.]+/,
+};
+
+interface ScrapedHeaders {
+  fields: Map<string, string>;
+  bodyStart: number;
+}
+
+function recoverHeaders(text: string): ScrapedHeaders | null {
+  const ms: { name: string; at: number; valueAt: number }[] = [];
+  HEADER_RE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  const limit = Math.min(text.length, 60000);
+  while ((m = HEADER_RE.exec(text)) && m.index < limit) ms.push({ name: m[1].toLowerCase(), at: m.index, valueAt: m.index + m[0].length });
+  if (!ms.length || !ms.some((x) => x.name === 'subject' || x.name === 'from')) return null;
+  if (ms[0].at > 400) return null;
+  const fields = new Map<string, string>();
+  for (let k = 0; k < ms.length; k++) {
+    const h = ms[k];
+    const nextAt = k + 1 < ms.length ? ms[k + 1].at : text.length;
+    const g = GRAMMAR[h.name];
+    const lead = text[h.valueAt] === ' ' ? 1 : 0;
+    const raw = text.slice(h.valueAt + lead, nextAt);
+    if (g) {
+      const gm = g.exec(raw)!;
+      const rest = raw.slice(gm[0].length);
+      if (!fields.has(h.name)) fields.set(h.name, gm[0].trim());
+      if (rest.trim() !== '') return { fields, bodyStart: h.valueAt + lead + gm[0].length };
+    } else if (!fields.has(h.name)) fields.set(h.name, raw.trim());
+  }
+  return { fields, bodyStart: text.length };
+}
+
+const TRAILER_KEYS = 'Signed-off-by|Reviewed-by|Acked-by|Tested-by|Reported-by|Suggested-by|Co-developed-by|Fixes|Link|Closes|Cc';
+
+/** Quoted text: a new line starts at every " > " quote marker. */
+function splitQuoted(text: string, at: (i: number) => number): Line[] {
+  const out: Line[] = [];
+  const re = /(?:^| )>(?= |$)/g;
+  const cuts: number[] = [0];
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text))) {
+    const at = m.index === 0 ? 0 : m.index + 1;
+    // "a > b" inside an open parenthesis is a comparison, not a quote marker.
+    const prev = text.slice(cuts[cuts.length - 1], m.index);
+    const open = (prev.match(/\(/g) ?? []).length - (prev.match(/\)/g) ?? []).length;
+    if (open > 0 && !/(,|\(|&&|\|\|)\s*$/.test(prev) && /^> (?![+-] )(?!\*[ /])[\w(*&!-]/.test(text.slice(at, at + 5))) continue;
+    cuts.push(at);
+  }
+  cuts.push(text.length);
+  for (let k = 0; k + 1 < cuts.length; k++) {
+    const a = cuts[k];
+    const b = cuts[k + 1];
+    if (b <= a && k > 0) continue;
+    let piece = text.slice(a, b).trim();
+    if (!piece && k === 0) continue;
+    const quoted = piece.startsWith('>');
+    if (quoted) piece = piece.replace(/^>\s?/, '');
+    // Unquoted text glued after a quoted line: a trailer that does not open the line, or text after
+    // a trailer's closing address, belongs to the replier.
+    const parts: { text: string; q: boolean }[] = [];
+    const tr = new RegExp(` (?=(?:${TRAILER_KEYS}): )`, 'g');
+    let rest = piece;
+    let q = quoted;
+    for (let guard = 0; guard < 50; guard++) {
+      const own = new RegExp(`^(?:${TRAILER_KEYS}): [^<>]*<[^<>\\s]*>`).exec(rest);
+      if (own && own[0].length < rest.length) {
+        parts.push({ text: own[0], q });
+        rest = rest.slice(own[0].length).trim();
+        q = false;
+        continue;
+      }
+      tr.lastIndex = 0;
+      const t = tr.exec(rest);
+      if (t && t.index > 0) {
+        parts.push({ text: rest.slice(0, t.index), q });
+        rest = rest.slice(t.index + 1);
+        q = false;
+        continue;
+      }
+      break;
+    }
+    parts.push({ text: rest, q });
+    for (const p of parts) out.push({ text: p.q ? (p.text ? '> ' + p.text : '>') : p.text, line: at(a) });
+  }
+  return out;
+}
+
+/** Section heading candidates for a scraped hunk: git cuts headings at 80 bytes. */
+function sectionCuts(s: string): number[] {
+  const rank = (c: string) => (c === '{' || c === ')' ? 1 : c === ',' ? 2 : 3);
+  const cuts: { at: number; r: number }[] = [];
+  if (s.length > 80 && s[80] === ' ') cuts.push({ at: 80, r: 0 });
+  const head = s.slice(0, 81);
+  for (let i = 0; i < head.length; i++) {
+    if ('{),;'.includes(head[i]) && s[i + 1] === ' ') cuts.push({ at: i + 1, r: rank(head[i]) });
+  }
+  cuts.sort((a, b) => a.r - b.r || b.at - a.at);
+  const out = cuts.map((c) => c.at);
+  out.push(0);
+  return [...new Set(out)];
+}
+
+function counts(pieces: string[]): { o: number; n: number } {
+  let o = 0;
+  let n = 0;
+  for (const p of pieces) {
+    if (p.startsWith('+')) n++;
+    else if (p.startsWith('-')) o++;
+    else { o++; n++; }
+  }
+  return { o, n };
+}
+
+function fits(pieces: string[], oldLines: number, newLines: number): boolean {
+  const c = counts(pieces);
+  return c.o === oldLines && c.n === newLines;
+}
+
+/**
+ * Search optional boundaries: first none, then comment splits, then blank-line and argument-list
+ * splits (those mark the result as guessed), smallest sets first, within a fixed budget.
+ */
+function rebuildWith(rest: string, oldLines: number, newLines: number, ctx: Ctx): { pieces: string[]; guessed: boolean } | null {
+  if (!spend(ctx, rest.length)) return null;
+  const first = splitC(rest, { take: new Set() });
+  const norm = (ps: string[]) => ps.map((p) => (p === BLANK ? ' ' : p));
+  const base = counts(norm(first.pieces));
+  // Every optional boundary taken adds one unmarked (context) line: +1 old, +1 new.
+  const need = oldLines - base.o;
+  if (need !== newLines - base.n || need < 0) return null;
+  if (need === 0) return { pieces: norm(first.pieces), guessed: false };
+  const idx = (c: string) => first.optional.map((k, i) => (k === c ? i : -1)).filter((i) => i >= 0).slice(0, 40);
+  const comment = idx('comment');
+  // Later commas first: kernel lines are filled up to the column limit before wrapping.
+  const other = [...idx('blank'), ...idx('comma')].sort((a, b) => b - a);
+  let budget = 1500;
+  const subsets = function* (pool: number[], size: number, from = 0, acc: number[] = []): Generator<number[]> {
+    if (acc.length === size) { yield acc; return; }
+    for (let i = from; i <= pool.length - (size - acc.length); i++) yield* subsets(pool, size, i + 1, [...acc, pool[i]]);
+  };
+  for (let no = 0; no <= Math.min(other.length, need); no++) {
+    const nc = need - no;
+    if (nc > comment.length) continue;
+    for (const a of subsets(other, no)) {
+      for (const b of subsets(comment, nc)) {
+        if (--budget <= 0 || !spend(ctx, rest.length)) return null;
+        const r = splitC(rest, { take: new Set([...a, ...b]) });
+        const ps = norm(r.pieces);
+        if (fits(ps, oldLines, newLines)) return { pieces: ps, guessed: no > 0 };
+      }
+    }
+  }
+  return null;
+}
+
+/** Rebuild one hunk body; null when no proposal fits the counts. */
+export function rebuildHunk(body: string, oldLines: number, newLines: number, ctx: Ctx): { section: string; pieces: string[]; guessed: boolean } | null {
+  for (const cut of sectionCuts(body)) {
+    const section = body.slice(0, cut).trim();
+    const rest = body.slice(cut);
+    const r = rebuildWith(rest, oldLines, newLines, ctx);
+    if (r) return { section, pieces: r.pieces, guessed: r.guessed };
+  }
+  return null;
+}
+
+const STRUCT_RE = /(diff --git \S+ \S+|(?:new|deleted) file mode \d{6}|old mode \d{6}|new mode \d{6}|similarity index \d+%|rename (?:from|to) \S+|index [0-9a-f]{4,}\.\.[0-9a-f]{4,}(?: \d{6})?|--- (?:a\/)?\S+|\+\+\+ (?:b\/)?\S+|@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@|Binary files \S+ and \S+ differ)/g;
+
+/** Unquoted scraped diff text → pseudo-lines. */
+function splitDiff(text: string, at: (i: number) => number, ctx: Ctx): Line[] {
+  const out: Line[] = [];
+  const marks: { s: string; a: number; b: number }[] = [];
+  STRUCT_RE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = STRUCT_RE.exec(text))) {
+    // '--- ' / '+++ ' only right after a diff header; '@@' anywhere.
+    if (/^(---|\+\+\+)/.test(m[0]) && !(marks.length && /^(diff|index|new|deleted|old|similarity|rename|---)/.test(marks[marks.length - 1].s) && text.slice(marks[marks.length - 1].b, m.index).trim() === '')) continue;
+    if (/^index /.test(m[0]) && !(marks.length && text.slice(marks[marks.length - 1].b, m.index).trim() === '')) continue;
+    marks.push({ s: m[0], a: m.index, b: m.index + m[0].length });
+  }
+  const sig = /(?:^| )--\s*(?:\d+\.\d+[\w.]*)?\s*$/;
+  for (let k = 0; k < marks.length; k++) {
+    const mk = marks[k];
+    const end = k + 1 < marks.length ? marks[k + 1].a : text.length;
+    const h = /^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@$/.exec(mk.s);
+    if (!h) {
+      out.push({ text: mk.s, line: at(mk.a) });
+      continue;
+    }
+    let body = text.slice(mk.b, end).replace(/^ /, '');
+    if (k + 1 === marks.length) {
+      const sm = sig.exec(body);
+      if (sm) body = body.slice(0, sm.index);
+    }
+    const oldLines = h[1] === undefined ? 1 : Number(h[1]);
+    const newLines = h[2] === undefined ? 1 : Number(h[2]);
+    const r = rebuildHunk(body.trimEnd(), oldLines, newLines, ctx);
+    if (r) {
+      if (r.guessed) problem(ctx, 'hunk-rebuilt-guess', `hunk ${mk.s} was rebuilt by choosing among several line splits that fit its counts; line numbers inside it are a best fit`, at(mk.a));
+      out.push({ text: mk.s + (r.section ? ' ' + r.section : ''), line: at(mk.a) });
+      for (const p of r.pieces) out.push({ text: p === ' ' ? '' : p.startsWith('+') || p.startsWith('-') ? p : ' ' + p, line: at(mk.a) });
+    } else {
+      out.push({ text: mk.s, line: at(mk.a) });
+      out.push({ text: ' ' + body.replace(/\u0001/g, ' ').trim(), line: at(mk.a) });
+    }
+  }
+  if (!marks.length) problem(ctx, 'scraped', 'no diff markers found in text without line breaks');
+  return out;
+}
+
+export interface Scraped {
+  head: MessageHead;
+  body: Line[];
+}
+
+export function unscrape(lines: Line[], ctx: Ctx): Scraped {
+  const flat = flatten(lines);
+  let text = flat.text;
+  let offs: number[] | null = null;
+  const head: MessageHead = { subject: '', from: null, date: null, messageId: null, inReplyTo: null, inputLine: lines[0]?.line ?? 1, scraped: true };
+  const hs = recoverHeaders(text);
+  let base = 0;
+  if (hs) {
+    const f = hs.fields;
+    head.subject = f.get('subject') ?? '';
+    const from = f.get('from');
+    head.from = from ? parsePerson(from) : null;
+    head.date = f.get('date') || null;
+    head.messageId = (f.get('message-id') ?? '').replace(/^<|>$/g, '') || null;
+    head.inReplyTo = (f.get('in-reply-to') ?? '').replace(/^<|>.*$/g, '') || null;
+    base = hs.bodyStart;
+    const charset = /charset="?([\w-]+)/i.exec(f.get('content-type') ?? '')?.[1];
+    if ((f.get('content-transfer-encoding') ?? '').toLowerCase() === 'quoted-printable') {
+      const d = decodeScrapedQP(text.slice(base), base, charset);
+      text = d.text;
+      offs = d.offs;
+    } else text = text.slice(base);
+  }
+  const at = (i: number) => flat.lineAt(offs ? offs[Math.min(i, offs.length - 1)] ?? base : base + i);
+  problem(ctx, 'scraped', 'input has no line breaks (scraped); lines were rebuilt from markers and hunk counts, indentation is lost', head.inputLine);
+  let body: Line[];
+  if (/(?:^| )> (?:> )*diff --git /.test(text) || /(?:^| )> @@ -\d/.test(text)) {
+    body = splitQuoted(text, at);
+  } else {
+    const d = text.search(/(?:^| )diff --git /);
+    const pre = d < 0 ? text : text.slice(0, d);
+    body = [];
+    const sep = /(?:^| )---(?= )/.exec(pre);
+    const msg = sep ? pre.slice(0, sep.index) : pre;
+    const tr = new RegExp(`(?:^| )(?=(?:${TRAILER_KEYS}): )`, 'g');
+    const cuts = [0];
+    let m: RegExpExecArray | null;
+    while ((m = tr.exec(msg))) { if (m.index > 0) cuts.push(m.index); tr.lastIndex = m.index + 1; }
+    cuts.push(msg.length);
+    for (let k = 0; k + 1 < cuts.length; k++) {
+      const t = msg.slice(cuts[k], cuts[k + 1]).trim();
+      if (!t) continue;
+      if (k === 1) body.push({ text: '', line: at(cuts[k]) });
+      body.push({ text: t, line: at(cuts[k]) });
+    }
+    if (sep) {
+      body.push({ text: '---', line: at(sep.index) });
+      const notes = pre.slice(sep.index + 4).trim();
+      if (notes) body.push({ text: ' ' + notes.replace(/\u0001/g, ' '), line: at(sep.index + 4) });
+    }
+    if (d >= 0) body.push(...splitDiff(text.slice(d).trimStart(), (i) => at(i + d + (text[d] === ' ' ? 1 : 0)), ctx));
+  }
+  return { head, body };
+}

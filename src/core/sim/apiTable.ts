@@ -1,0 +1,382 @@
+/*
+ * The API table, as data (in the spirit of Smatch's lock table): kernel function name → what it does
+ * to the locks and states the simulator tracks. The path runner reads this table; it has no
+ * per-function if/else. Sources: kernel-model.md §2–§13 (section in `ref`).
+ *
+ * Users extend it with JSON ({ "functions": [ApiEntry, ...] }) through loadApiTable(extra); bad entries
+ * come back as problems with the JSON path of the mistake, never as exceptions.
+ */
+import type { CallFact, Problem } from '../types';
+
+export type Relation = CallFact['relation'];
+
+/** A condition on the call's result ("acquired iff the result is true"). */
+export interface ResultCondition {
+  rel: Relation;
+  /** For eq/ne: the compared constant ("VM_FAULT_LOCKED"). */
+  value?: string;
+}
+
+export type OpKind =
+  | 'acquire' // the object becomes held by the running task
+  | 'release' // the object is released (REL)
+  | 'handoff' // the obligation to release moves elsewhere (XFER)
+  | 'requires-held' // kernel assertion: the object must be held (VM_BUG_ON_FOLIO(!locked))
+  | 'requires-released' // the object must no longer be held (writeback_iter's previous folio)
+  | 'mark'; // sets a state flag on the object (inode dirty)
+
+export const OP_KINDS: OpKind[] = ['acquire', 'release', 'handoff', 'requires-held', 'requires-released', 'mark'];
+
+export interface ApiOp {
+  kind: OpKind;
+  /** Resource class: 'wb-lock', 'folio-lock', 'mutex', 'spinlock', 'bit-lock', 'rwsem', 'wb-iter', 'inode-dirty', 'writeback-bit', 'stable-writes'. */
+  resource: string;
+  /** Which object: an argument index, the assigned result, or (handoff) whatever such resource is held. */
+  obj: number | 'result' | 'held';
+  /** Conditional op: applies only when the result satisfies this (trylock: true; IS_ERR: not-err). */
+  when?: ResultCondition;
+  /** Applies only when the argument has exactly this text (writeback_iter(.., NULL, ..) starts an iteration). */
+  guard?: { arg: number; equals: string };
+  /** Handoff target, in words ("wreq", "collector", "fault core"). */
+  to?: string;
+  /** handoff only: needs a write request created on the path (or a contract that says so). */
+  needsRequest?: boolean;
+  /** Lock variety: 'bit' (netfs bit lock, hand-off capable) or 'mutex' (same-task release). */
+  variety?: 'bit' | 'mutex';
+  rule?: string;
+  /** The kernel's own message for a broken assertion. */
+  message?: string;
+}
+
+export interface ApiEntry {
+  name: string;
+  /** The entry applies only when an argument has this text (or ends with it). */
+  match?: { arg: number; equals?: string; endsWith?: string };
+  ops: ApiOp[];
+  /** Conditional ops cannot fail when this argument is false (netfs_wb_begin(ictx, false)). */
+  cannotFailWhenArgFalse?: number;
+  /** SELF-DL: takes a folio lock inside (deadlocks when the caller holds that folio's lock). */
+  takesFolioLock?: boolean;
+  /** Reaches ->writepages with WB_SYNC_ALL (waits for the wb lock: WB6 when it is held). */
+  reachesWriteback?: boolean;
+  /** Waits for the wb lock (WB4: never while holding a folio lock) unless nowait. */
+  waitsForWbLock?: boolean;
+  maySleep?: boolean;
+  /** The function implements a modeled primitive: its own body is not path-checked. */
+  primitive?: boolean;
+  /** What the result means, in words. */
+  result?: string;
+  /** kernel-model.md section. */
+  ref?: string;
+}
+
+export interface ApiTable {
+  /** name → entries (several when `match` distinguishes them), in table order. */
+  byName: Record<string, ApiEntry[]>;
+}
+
+// ───────────────────────────── helpers to write the table compactly ─────────────────────────────
+
+const acq = (resource: string, obj: ApiOp['obj'], when?: ResultCondition, extra: Partial<ApiOp> = {}): ApiOp => ({
+  kind: 'acquire',
+  resource,
+  obj,
+  ...(when ? { when } : {}),
+  ...extra,
+});
+const rel = (resource: string, obj: ApiOp['obj'], when?: ResultCondition, extra: Partial<ApiOp> = {}): ApiOp => ({
+  kind: 'release',
+  resource,
+  obj,
+  ...(when ? { when } : {}),
+  ...extra,
+});
+const needFolio = (obj: number, message: string): ApiOp => ({
+  kind: 'requires-held',
+  resource: 'folio-lock',
+  obj,
+  rule: 'R2',
+  message,
+});
+const VM_BUG_LOCKED = 'VM_BUG_ON_FOLIO(!folio_test_locked(folio)) — kernel BUG at mm/filemap.c';
+
+/** Functions modeled as having no lock effect (so they are not reported as opaque). */
+const NEUTRAL = [
+  'netfs_stat', '_enter', '_leave', '_debug', 'kenter', 'kleave', 'folio_pos', 'folio_size', 'folio_index',
+  'folio_nr_pages', 'folio_next_index', 'folio_get', 'folio_put', 'folio_get_private', 'folio_test_dirty',
+  'folio_test_writeback', 'folio_test_locked', 'folio_test_uptodate', 'folio_mapping', 'kfree', 'kzalloc', 'kmalloc',
+  'netfs_put_request', 'netfs_get_request', 'netfs_wake_collector', 'netfs_wake_rreq_flag', 'netfs_inode',
+  'file_inode', 'i_size_read', 'WARN_ON_ONCE', 'WARN_ON', 'WARN_ONCE', 'BUG_ON', 'smp_wmb', 'smp_rmb', 'smp_mb',
+  'wake_up_process', 'get_task_struct', 'put_task_struct', 'test_bit', 'clear_bit', 'iov_iter_is_folioq',
+  'trace_netfs_write', 'trace_netfs_rreq', 'trace_netfs_folio', 'netfs_see_request', 'PTR_ERR', 'IS_ERR', 'ERR_PTR',
+  'min', 'max', 'min_t', 'max_t', 'list_add_tail', 'list_del', 'list_del_init', 'list_first_entry_or_null',
+  'netfs_free_folioq_buffer', 'netfs_put_failed_request', 'cond_resched', 'mapping_set_error', 'folio_batch_release',
+  'netfs_update_i_size', 'inode_dio_end', 'netfs_wait_for_write', 'netfs_prepare_write', 'netfs_issue_write',
+  'netfs_reissue_write', 'netfs_do_write_single', 'netfs_folio_written_back',
+];
+
+const SPIN_LOCKS = ['spin_lock', 'spin_lock_irq', 'spin_lock_irqsave', 'spin_lock_bh', 'raw_spin_lock', 'raw_spin_lock_irq', 'raw_spin_lock_irqsave', 'write_lock', 'read_lock'];
+const SPIN_UNLOCKS = ['spin_unlock', 'spin_unlock_irq', 'spin_unlock_irqrestore', 'spin_unlock_bh', 'raw_spin_unlock', 'raw_spin_unlock_irq', 'raw_spin_unlock_irqrestore', 'write_unlock', 'read_unlock'];
+
+/** The built-in table. Order matters only between entries of one name (first match wins). */
+export function builtinEntries(): ApiEntry[] {
+  const e: ApiEntry[] = [];
+  const add = (x: ApiEntry) => e.push(x);
+
+  // §6.2 netfs writeback bit lock.
+  add({
+    name: 'netfs_wb_begin',
+    ops: [acq('wb-lock', 0, { rel: 'true' }, { variety: 'bit' })],
+    cannotFailWhenArgFalse: 1,
+    waitsForWbLock: true,
+    maySleep: true,
+    primitive: true,
+    result: 'true ⇒ wb lock held; false only when nowait (contended)',
+    ref: '§6.2',
+  });
+  add({ name: 'netfs_wb_begin_wait', ops: [acq('wb-lock', 0, undefined, { variety: 'bit' })], waitsForWbLock: true, maySleep: true, primitive: true, ref: '§6.2' });
+  add({
+    name: 'netfs_wb_end',
+    ops: [rel('wb-lock', 0, undefined, { variety: 'bit', rule: 'WB2', message: 'WARN_ON_ONCE(!test_bit(NETFS_ICTX_WB_LOCK, &ictx->flags))' })],
+    primitive: true,
+    ref: '§6.2',
+  });
+  // Hand-off of the wb lock to the write request (the collector ends it, once).
+  add({ name: 'netfs_end_issue_write', ops: [{ kind: 'handoff', resource: 'wb-lock', obj: 'held', to: 'wreq', needsRequest: true, variety: 'bit' }], ref: '§6.2 WB1' });
+  add({
+    name: 'set_bit',
+    match: { arg: 0, equals: 'NETFS_RREQ_ALL_QUEUED' },
+    ops: [{ kind: 'handoff', resource: 'wb-lock', obj: 'held', to: 'wreq', needsRequest: true, variety: 'bit' }],
+    ref: '§6.2 WB1',
+  });
+  add({ name: 'netfs_create_write_req', ops: [acq('request', 'result', { rel: 'not-err' })], result: 'ERR_PTR on failure', ref: '§7.1' });
+  add({ name: 'netfs_alloc_request', ops: [acq('request', 'result', { rel: 'not-err' })], result: 'ERR_PTR on failure', ref: '§1.4' });
+  // The bit lock spelled out (kernel code that implements it, or open-coded users).
+  add({ name: 'test_and_set_bit_lock', match: { arg: 0, equals: 'NETFS_ICTX_WB_LOCK' }, ops: [acq('wb-lock', 1, { rel: 'false' }, { variety: 'bit' })], ref: '§6.2' });
+  add({ name: 'clear_bit_unlock', match: { arg: 0, equals: 'NETFS_ICTX_WB_LOCK' }, ops: [rel('wb-lock', 1, undefined, { variety: 'bit' })], ref: '§6.2' });
+  add({ name: 'test_and_set_bit_lock', ops: [acq('bit-lock', 1, { rel: 'false' })], result: 'false (old bit clear) ⇒ locked' });
+  add({ name: 'clear_bit_unlock', ops: [rel('bit-lock', 1)] });
+
+  // Mutexes (a mutex named *wb_lock is the pre-bit-lock netfs writeback lock: resource 'wb-lock').
+  add({ name: 'mutex_lock', ops: [acq('mutex', 0)], maySleep: true });
+  add({ name: 'mutex_lock_interruptible', ops: [acq('mutex', 0, { rel: 'zero' })], maySleep: true });
+  add({ name: 'mutex_lock_killable', ops: [acq('mutex', 0, { rel: 'zero' })], maySleep: true });
+  add({ name: 'mutex_trylock', ops: [acq('mutex', 0, { rel: 'true' })] });
+  add({ name: 'mutex_unlock', ops: [rel('mutex', 0)] });
+  for (const n of SPIN_LOCKS) add({ name: n, ops: [acq('spinlock', 0)] });
+  for (const n of SPIN_UNLOCKS) add({ name: n, ops: [rel('spinlock', 0)] });
+  add({ name: 'spin_trylock', ops: [acq('spinlock', 0, { rel: 'true' })] });
+  for (const n of ['down_write', 'down_read']) add({ name: n, ops: [acq('rwsem', 0)], maySleep: true });
+  for (const n of ['up_write', 'up_read']) add({ name: n, ops: [rel('rwsem', 0)] });
+  add({ name: 'inode_lock', ops: [acq('rwsem', 0)], maySleep: true });
+  add({ name: 'inode_unlock', ops: [rel('rwsem', 0)] });
+  add({ name: 'filemap_invalidate_lock', ops: [acq('rwsem', 0)], maySleep: true });
+  add({ name: 'filemap_invalidate_unlock', ops: [rel('rwsem', 0)] });
+
+  // §2 folio lock primitives.
+  add({ name: 'folio_trylock', ops: [acq('folio-lock', 0, { rel: 'true' })], primitive: true, ref: '§2' });
+  add({ name: 'trylock_page', ops: [acq('folio-lock', 0, { rel: 'true' })], primitive: true, ref: '§2' });
+  for (const n of ['folio_lock', '__folio_lock', 'lock_page']) add({ name: n, ops: [acq('folio-lock', 0)], takesFolioLock: true, maySleep: true, primitive: true, ref: '§2' });
+  for (const n of ['folio_lock_killable', '__folio_lock_killable', '__folio_lock_or_retry', '__folio_lock_async'])
+    add({ name: n, ops: [acq('folio-lock', 0, { rel: 'zero' })], takesFolioLock: true, maySleep: true, primitive: true, ref: '§2' });
+  for (const n of ['folio_unlock', 'unlock_page'])
+    add({ name: n, ops: [rel('folio-lock', 0, undefined, { rule: 'R2', message: VM_BUG_LOCKED })], primitive: true, ref: '§2' });
+  add({
+    name: 'folio_end_read',
+    ops: [rel('folio-lock', 0, undefined, { rule: 'R2', message: 'VM_BUG_ON_FOLIO(!folio_test_locked(folio)) in folio_end_read' })],
+    primitive: true,
+    ref: '§2',
+  });
+  add({ name: 'folio_wait_locked', ops: [], takesFolioLock: true, maySleep: true, ref: '§2' });
+
+  // §3 page-cache lookups returning locked folios.
+  add({ name: '__filemap_get_folio', match: { arg: 2, endsWith: 'FGP_FOR_MMAP' }, ops: [], maySleep: true, ref: '§3' });
+  for (const n of ['__filemap_get_folio', 'filemap_lock_folio', 'filemap_grab_folio', 'grab_cache_page_write_begin', 'iomap_get_folio', 'netfs_grab_folio_for_write'])
+    add({ name: n, ops: [acq('folio-lock', 'result', { rel: 'not-err' })], takesFolioLock: true, maySleep: true, result: 'locked folio + ref, or ERR_PTR', ref: '§3' });
+  add({ name: 'find_lock_entries', ops: [], ref: '§3 (trylock; skips)' });
+
+  // §4 dirty / writeback / stable primitives.
+  add({ name: 'folio_clear_dirty_for_io', ops: [needFolio(0, 'VM_BUG_ON_FOLIO(!folio_test_locked(folio)) in folio_clear_dirty_for_io')], ref: '§4' });
+  add({
+    name: 'folio_start_writeback',
+    ops: [needFolio(0, 'VM_BUG_ON_FOLIO(!folio_test_locked(folio)) in __folio_start_writeback'), acq('writeback-bit', 0)],
+    ref: '§4',
+  });
+  add({ name: '__folio_start_writeback', ops: [needFolio(0, 'VM_BUG_ON_FOLIO(!folio_test_locked(folio)) in __folio_start_writeback'), acq('writeback-bit', 0)], ref: '§4' });
+  add({ name: 'folio_end_writeback', ops: [rel('writeback-bit', 0, undefined, { rule: 'R7', message: 'VM_BUG_ON_FOLIO(!folio_test_writeback(folio)) in folio_end_writeback' })], ref: '§4' });
+  add({ name: 'folio_redirty_for_writepage', ops: [{ kind: 'mark', resource: 'folio-dirty', obj: 1 }], ref: '§4' });
+  add({ name: 'folio_mark_dirty', ops: [{ kind: 'mark', resource: 'folio-dirty', obj: 0 }], ref: '§4' });
+  for (const n of ['folio_wait_writeback', 'folio_wait_stable', 'folio_wait_writeback_killable']) add({ name: n, ops: [], maySleep: true, ref: '§4' });
+  add({ name: 'mapping_set_stable_writes', ops: [{ kind: 'mark', resource: 'stable-writes', obj: 0 }], ref: '§1.2' });
+  add({ name: 'mapping_clear_stable_writes', ops: [], ref: '§1.2' });
+  add({ name: 'inode_writethrough_begin', ops: [acq('stable-writes', 0)], ref: '§10.3 (RFC)' });
+  add({ name: 'inode_writethrough_end', ops: [rel('stable-writes', 0, undefined, { rule: 'ST1' })], ref: '§10.3 (RFC)' });
+
+  // §5 writeback_iter: folio ACQ on non-NULL; the iteration is open until it returns NULL.
+  add({
+    name: 'writeback_iter',
+    ops: [
+      { kind: 'requires-released', resource: 'folio-lock', obj: 2, rule: 'R4', message: 'writeback_iter() called with the previous folio still locked (caller must unlock it first)' },
+      acq('wb-iter', 1, undefined, { rule: 'R4' }),
+      acq('folio-lock', 'result', { rel: 'nonnull' }),
+      rel('wb-iter', 1, { rel: 'null' }),
+    ],
+    takesFolioLock: true,
+    maySleep: true,
+    primitive: true,
+    result: 'locked folio (dirty already cleared) or NULL at the end',
+    ref: '§5',
+  });
+  // writeback_iter's iteration starts on the first call (folio NULL): the acquire op above is guarded below.
+  const wi = e[e.length - 1];
+  wi.ops[1] = { ...wi.ops[1], guard: { arg: 2, equals: 'NULL' } };
+
+  // Writeback entry points that reach writeback_iter (SELF-DL with a folio lock; WB6 with the wb lock).
+  for (const n of ['do_writepages', 'filemap_write_and_wait_range', 'filemap_write_and_wait', 'filemap_fdatawrite', 'filemap_fdatawrite_range', 'filemap_fdatawrite_wbc', 'filemap_flush', 'write_inode_now', 'sync_inode_metadata', 'netfs_writepages', 'iomap_writepages'])
+    add({ name: n, ops: [], takesFolioLock: true, reachesWriteback: true, maySleep: true, ref: '§12' });
+  for (const n of ['truncate_inode_pages', 'truncate_inode_pages_range', 'truncate_pagecache', 'invalidate_inode_pages2_range', 'iomap_zero_range', 'iomap_truncate_page', 'iomap_file_unshare', 'set_page_dirty_lock', 'filemap_fault'])
+    add({ name: n, ops: [], takesFolioLock: true, maySleep: true, ref: '§12' });
+
+  // §7 netfs write paths: callee conventions.
+  add({ name: 'netfs_write_folio', ops: [rel('folio-lock', 2, { rel: 'nonnegative' })], result: '0: folio unlocked; -ENOMEM (pre-fix): still locked', ref: '§7.2' });
+  // writepage_t callbacks (write_cache_pages): the callee unlocks the folio unless it returns AOP_WRITEPAGE_ACTIVATE.
+  add({ name: 'writepage', ops: [rel('folio-lock', 0, { rel: 'ne', value: 'AOP_WRITEPAGE_ACTIVATE' })], result: 'AOP_WRITEPAGE_ACTIVATE ⇒ folio still locked', ref: '§5 (iv)' });
+  add({ name: 'netfs_kill_dirty_pages', ops: [rel('folio-lock', 2), rel('wb-iter', 1)], takesFolioLock: true, ref: '§7.1' });
+  add({ name: 'netfs_advance_writethrough', ops: [rel('folio-lock', 2)], ref: '§7.3 (post-fix: always unlocks)' });
+  add({ name: 'netfs_end_writethrough', ops: [{ kind: 'handoff', resource: 'wb-lock', obj: 'held', to: 'wreq', variety: 'bit' }], takesFolioLock: true, ref: '§7.3' });
+  add({ name: 'netfs_begin_writethrough', ops: [acq('wb-lock', 'result', { rel: 'not-err' }, { variety: 'bit' })], waitsForWbLock: true, maySleep: true, ref: '§7.3' });
+  add({ name: 'netfs_write_begin', ops: [acq('folio-lock', 5, { rel: 'zero' })], takesFolioLock: true, maySleep: true, result: '0 ⇒ *foliop locked (XFER to caller)', ref: '§9' });
+  add({ name: 'netfs_prefetch_for_write', ops: [needFolio(1, 'netfs_prefetch_for_write() needs the folio locked')], ref: '§9' });
+  add({ name: 'netfs_page_mkwrite', ops: [], takesFolioLock: true, maySleep: true, result: 'VM_FAULT_LOCKED ⇒ folio locked, XFER to the fault core', ref: '§7.4' });
+  add({ name: 'netfs_writeback_single', ops: [], maySleep: true, waitsForWbLock: true, result: '0 ok, 1 skipped (inode re-dirtied), <0 error', ref: '§7.5' });
+  add({ name: 'netfs_write_collection', ops: [], ref: '§8' });
+  add({ name: 'netfs_single_mark_inode_dirty', ops: [{ kind: 'mark', resource: 'inode-dirty', obj: 0 }], ref: '§7.5' });
+  for (const n of ['mark_inode_dirty', 'mark_inode_dirty_sync', '__mark_inode_dirty']) add({ name: n, ops: [{ kind: 'mark', resource: 'inode-dirty', obj: 0 }] });
+
+  // §10 iomap.
+  add({ name: 'iomap_write_begin', ops: [acq('folio-lock', 2, { rel: 'zero' })], takesFolioLock: true, maySleep: true, ref: '§10.1' });
+  add({ name: '__iomap_put_folio', ops: [rel('folio-lock', 3, undefined, { rule: 'R2', message: VM_BUG_LOCKED })], ref: '§10.1' });
+  add({ name: 'iomap_page_mkwrite', ops: [], takesFolioLock: true, maySleep: true, ref: '§10.1' });
+  add({ name: 'iomap_writeback_folio', ops: [needFolio(1, 'WARN_ON_ONCE(!folio_test_locked(folio)) in iomap_writeback_folio')], ref: '§10.2' });
+
+  for (const n of NEUTRAL) add({ name: n, ops: [] });
+  return e;
+}
+
+function indexEntries(entries: ApiEntry[]): ApiTable {
+  const byName: Record<string, ApiEntry[]> = {};
+  for (const x of entries) {
+    if (!Object.prototype.hasOwnProperty.call(byName, x.name)) byName[x.name] = [];
+    byName[x.name].push(x);
+  }
+  return { byName };
+}
+
+let builtinCache: ApiTable | null = null;
+/** The built-in table (shared, treat as read-only). */
+export function builtinApiTable(): ApiTable {
+  if (!builtinCache) builtinCache = indexEntries(builtinEntries());
+  return builtinCache;
+}
+
+/** Finds the entry for a call (first entry whose `match` fits the arguments). */
+export function lookupApi(table: ApiTable, name: string, args: string[]): ApiEntry | null {
+  if (!Object.prototype.hasOwnProperty.call(table.byName, name)) {
+    // Indirect calls ("mapping->a_ops->writepage", "(*writepage)"): try the member / pointer name.
+    const m = /(?:->|\.|\(\s*\*\s*)([A-Za-z_][A-Za-z0-9_]*)\s*\)?\s*$/.exec(name);
+    if (!m || m[1] === name || !Object.prototype.hasOwnProperty.call(table.byName, m[1])) return null;
+    name = m[1];
+  }
+  for (const x of table.byName[name]) {
+    if (!x.match) return x;
+    const a = (args[x.match.arg] ?? '').trim();
+    if (x.match.equals !== undefined && a === x.match.equals) return x;
+    if (x.match.endsWith !== undefined && a.endsWith(x.match.endsWith)) return x;
+  }
+  return null;
+}
+
+// ───────────────────────────── user extensions (JSON) ─────────────────────────────
+
+const RELATIONS: Relation[] = ['true', 'false', 'zero', 'nonzero', 'negative', 'nonnegative', 'is-err', 'not-err', 'null', 'nonnull', 'eq', 'ne'];
+
+function isObj(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function validateOp(x: unknown, where: string, problems: Problem[]): ApiOp | null {
+  if (!isObj(x)) {
+    problems.push({ kind: 'api-table', message: `${where}: expected an object like {"kind":"acquire","resource":"mutex","obj":0}` });
+    return null;
+  }
+  let ok = true;
+  const bad = (m: string) => {
+    problems.push({ kind: 'api-table', message: `${where}.${m}` });
+    ok = false;
+  };
+  if (typeof x.kind !== 'string' || !OP_KINDS.includes(x.kind as OpKind)) bad(`kind: expected one of ${OP_KINDS.join(', ')}, got ${JSON.stringify(x.kind)}`);
+  if (typeof x.resource !== 'string' || x.resource === '') bad(`resource: expected a non-empty string such as "mutex" or "folio-lock", got ${JSON.stringify(x.resource)}`);
+  const obj = x.obj;
+  if (!(typeof obj === 'number' && Number.isInteger(obj) && obj >= 0) && obj !== 'result' && obj !== 'held')
+    bad(`obj: expected an argument index (0, 1, ...), "result" or "held", got ${JSON.stringify(obj)}`);
+  if (x.when !== undefined) {
+    if (!isObj(x.when) || typeof x.when.rel !== 'string' || !RELATIONS.includes(x.when.rel as Relation))
+      bad(`when.rel: expected one of ${RELATIONS.join(', ')}, got ${JSON.stringify(isObj(x.when) ? x.when.rel : x.when)}`);
+    else if ((x.when.rel === 'eq' || x.when.rel === 'ne') && typeof x.when.value !== 'string') bad(`when.value: "${x.when.rel}" needs a "value" string`);
+  }
+  if (x.guard !== undefined && !(isObj(x.guard) && typeof x.guard.arg === 'number' && typeof x.guard.equals === 'string'))
+    bad('guard: expected {"arg": <index>, "equals": "<text>"}');
+  if (x.variety !== undefined && x.variety !== 'bit' && x.variety !== 'mutex') bad(`variety: expected "bit" or "mutex", got ${JSON.stringify(x.variety)}`);
+  for (const k of ['to', 'rule', 'message']) if (x[k] !== undefined && typeof x[k] !== 'string') bad(`${k}: expected a string`);
+  if (x.needsRequest !== undefined && typeof x.needsRequest !== 'boolean') bad('needsRequest: expected true or false');
+  const known = new Set(['kind', 'resource', 'obj', 'when', 'guard', 'to', 'needsRequest', 'variety', 'rule', 'message']);
+  for (const k of Object.keys(x).sort()) if (!known.has(k)) bad(`${k}: unknown field (known: ${[...known].join(', ')})`);
+  return ok ? (JSON.parse(JSON.stringify(x)) as ApiOp) : null;
+}
+
+function validateEntry(x: unknown, where: string, problems: Problem[]): ApiEntry | null {
+  if (!isObj(x)) {
+    problems.push({ kind: 'api-table', message: `${where}: expected an object like {"name":"my_lock","ops":[...]}` });
+    return null;
+  }
+  const before = problems.length;
+  if (typeof x.name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(x.name))
+    problems.push({ kind: 'api-table', message: `${where}.name: expected a C function name, got ${JSON.stringify(x.name)}` });
+  if (!Array.isArray(x.ops)) problems.push({ kind: 'api-table', message: `${where}.ops: expected an array of operations (may be empty)` });
+  const ops: ApiOp[] = [];
+  if (Array.isArray(x.ops)) x.ops.forEach((o, i) => { const v = validateOp(o, `${where}.ops[${i}]`, problems); if (v) ops.push(v); });
+  for (const k of ['takesFolioLock', 'reachesWriteback', 'waitsForWbLock', 'maySleep', 'primitive'])
+    if (x[k] !== undefined && typeof x[k] !== 'boolean') problems.push({ kind: 'api-table', message: `${where}.${k}: expected true or false` });
+  if (x.cannotFailWhenArgFalse !== undefined && typeof x.cannotFailWhenArgFalse !== 'number')
+    problems.push({ kind: 'api-table', message: `${where}.cannotFailWhenArgFalse: expected an argument index` });
+  if (x.match !== undefined && !(isObj(x.match) && typeof x.match.arg === 'number' && (typeof x.match.equals === 'string' || typeof x.match.endsWith === 'string')))
+    problems.push({ kind: 'api-table', message: `${where}.match: expected {"arg": <index>, "equals"|"endsWith": "<text>"}` });
+  const known = new Set(['name', 'match', 'ops', 'cannotFailWhenArgFalse', 'takesFolioLock', 'reachesWriteback', 'waitsForWbLock', 'maySleep', 'primitive', 'result', 'ref']);
+  for (const k of Object.keys(x).sort()) if (!known.has(k)) problems.push({ kind: 'api-table', message: `${where}.${k}: unknown field (known: ${[...known].join(', ')})` });
+  if (problems.length !== before) return null;
+  const out = JSON.parse(JSON.stringify(x)) as ApiEntry;
+  out.ops = ops;
+  return out;
+}
+
+/**
+ * The built-in table extended by user entries. `extra` is parsed JSON: `{ "functions": [...] }` or a
+ * bare array of entries. User entries for a name come before the built-in ones (they win).
+ */
+export function loadApiTable(extra?: unknown): { table: ApiTable; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const user: ApiEntry[] = [];
+  if (extra !== undefined && extra !== null) {
+    let list: unknown = extra;
+    let base = 'functions';
+    if (isObj(extra)) {
+      list = extra.functions;
+      for (const k of Object.keys(extra).sort())
+        if (k !== 'functions' && k !== '$schema' && k !== 'comment') problems.push({ kind: 'api-table', message: `${k}: unknown top-level field (expected "functions")` });
+    } else base = '';
+    if (!Array.isArray(list)) problems.push({ kind: 'api-table', message: `${base || '(top level)'}: expected an array of function entries` });
+    else list.forEach((x, i) => { const v = validateEntry(x, `${base}[${i}]`, problems); if (v) user.push(v); });
+  }
+  if (user.length === 0) return { table: builtinApiTable(), problems };
+  return { table: indexEntries([...user, ...builtinEntries()]), problems };
+}

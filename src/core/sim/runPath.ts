@@ -1,0 +1,577 @@
+/*
+ * The path runner: executes one enumerated path of one function from the entry state its contract
+ * gives, once per entry variant, and reports SimEvents (acquire / release / handoff / violation /
+ * leak / ignored-result / dropped-dirty / opaque-call / note) plus a Trace for the timeline.
+ * What each callee does comes from the API table (data) or an inter-procedural summary; anything
+ * else is an 'opaque-call', never a guess.
+ */
+import type { CallFact, FunctionAnalysis, Path, SimEvent, Step, Trace, TraceStep } from '../types';
+import { builtinApiTable, lookupApi, type ApiEntry, type ApiOp, type ApiTable } from './apiTable';
+import { classOfFacts, evalCondition, knowledgeOf, returnClass, returnLiteral, satisfies, type Env, type ReturnClass } from './conditions';
+import { contractFor, type ContractVariant, type FunctionContract } from './contracts';
+
+/** What a function does to its caller's state, per return class (inter-procedural summary). */
+export interface SummaryEffect {
+  kind: 'acquire' | 'release' | 'handoff';
+  resource: string;
+  /** Argument index, the assigned result, or (handoff) whatever such resource is held. */
+  obj: number | 'result' | 'held';
+  variety?: 'bit' | 'mutex';
+}
+export interface FunctionSummary {
+  name: string;
+  byClass: Partial<Record<ReturnClass, SummaryEffect[]>>;
+  takesFolioLock?: boolean;
+}
+
+export interface RunPathOptions {
+  table?: ApiTable;
+  /** Run only this variant (by name). */
+  variant?: string;
+  summaries?: Record<string, FunctionSummary>;
+}
+
+export interface PathRun {
+  variant: string;
+  /** False when the path's assumptions contradict the variant (then events are empty). */
+  feasible: boolean;
+  /** Set when the function implements a modeled primitive and is not path-checked. */
+  skipped: string | null;
+  events: SimEvent[];
+  trace: Trace;
+  returnClass: ReturnClass;
+}
+
+interface Held {
+  resource: string;
+  key: string;
+  object: string;
+  variety?: 'bit' | 'mutex';
+  /** Step that acquired it; -1 = held on entry. */
+  acqStep: number;
+  status: 'held' | 'released' | 'handed' | 'lost';
+  owner: 'task' | 'request';
+  uncertain: boolean;
+  endStep: number;
+  wildcard: boolean;
+}
+
+const LEAK_RULE: Record<string, string> = {
+  'wb-lock': 'WB1',
+  'folio-lock': 'R1',
+  'wb-iter': 'R4',
+  mutex: 'LK1',
+  spinlock: 'LK1',
+  'bit-lock': 'LK1',
+  rwsem: 'LK1',
+  'stable-writes': 'ST1',
+};
+/** Resources leak-checked only on failure returns (the success path hands them to async completion). */
+const LEAK_ON_FAILURE_ONLY = new Set(['stable-writes']);
+const LOCKLIKE = new Set(['wb-lock', 'folio-lock', 'mutex', 'spinlock', 'bit-lock', 'rwsem']);
+
+const LABEL: Record<string, string> = {
+  'wb-lock': 'wb lock',
+  'folio-lock': 'folio lock',
+  'wb-iter': 'writeback_iter loop',
+  'writeback-bit': 'writeback',
+  'stable-writes': 'stable writes',
+  mutex: 'mutex',
+  spinlock: 'spinlock',
+  'bit-lock': 'bit lock',
+  rwsem: 'rwsem',
+};
+const label = (r: string) => LABEL[r] ?? r;
+
+/** Normalises an object expression into a matching key ("&ictx->wb_lock" and "ictx" are one wb lock). */
+export function objectKey(resource: string, text: string): string {
+  let t = text.replace(/\s+/g, '');
+  for (;;) {
+    if (t.startsWith('&')) t = t.slice(1);
+    else if (t.startsWith('(') && t.endsWith(')')) t = t.slice(1, -1);
+    else break;
+  }
+  if (resource === 'wb-lock') t = t.replace(/(->|\.)(wb_lock|flags)$/, '');
+  return t;
+}
+
+function resolveResource(op: ApiOp | { resource: string; variety?: 'bit' | 'mutex' }, objText: string): { resource: string; variety?: 'bit' | 'mutex' } {
+  if (op.resource === 'mutex' && /wb_lock\s*\)?\s*$/.test(objText)) return { resource: 'wb-lock', variety: 'mutex' };
+  return { resource: op.resource, variety: op.variety };
+}
+
+function stepRef(fn: FunctionAnalysis, s: Step): TraceStep['location'] {
+  return { inputLine: s.ref.inputLine, sourceLine: s.ref.sourceLine, file: fn.file };
+}
+
+function describeFacts(facts: CallFact[]): string {
+  if (facts.length === 0) return '';
+  return ' → ' + facts.map((f) => (f.value !== undefined ? `${f.relation} ${f.value}` : f.relation)).join(', ');
+}
+
+/** Runs one path once per entry variant of its function's contract. */
+export function runPath(path: Path, fn: FunctionAnalysis, opts: RunPathOptions = {}): PathRun[] {
+  const table = opts.table ?? builtinApiTable();
+  const contract = contractFor(fn);
+  if (contract.skipped) {
+    return [
+      {
+        variant: 'default',
+        feasible: true,
+        skipped: contract.skipped,
+        events: [],
+        trace: { title: `${fn.name} ${path.id}`, tasks: [contract.task], steps: [], verdict: 'unknown', summary: `not path-checked: ${contract.skipped}` },
+        returnClass: 'unknown',
+      },
+    ];
+  }
+  const variants = opts.variant ? contract.variants.filter((v) => v.name === opts.variant) : contract.variants;
+  return variants.map((v) => runVariant(path, fn, contract, v, table, opts.summaries ?? {}).run);
+}
+
+/** What is held at the end of a run, for summaries (internal). */
+export interface FinalHeld {
+  resource: string;
+  key: string;
+  object: string;
+  variety?: 'bit' | 'mutex';
+  status: 'held' | 'released' | 'handed' | 'lost';
+  /** Acquired on the path (false: held on entry or released without being acquired here). */
+  acquiredHere: boolean;
+  uncertain: boolean;
+}
+
+/** runPath plus the final resource states, per variant (internal: summaries). */
+export function runPathDetailed(path: Path, fn: FunctionAnalysis, opts: RunPathOptions = {}): { run: PathRun; final: FinalHeld[] }[] {
+  const table = opts.table ?? builtinApiTable();
+  const contract = contractFor(fn);
+  if (contract.skipped) return [];
+  return contract.variants.map((v) => runVariant(path, fn, contract, v, table, opts.summaries ?? {}));
+}
+
+function runVariant(
+  path: Path,
+  fn: FunctionAnalysis,
+  contract: FunctionContract,
+  variant: ContractVariant,
+  table: ApiTable,
+  summaries: Record<string, FunctionSummary>,
+): { run: PathRun; final: FinalHeld[] } {
+  const env: Env = variant.env;
+  const steps = path.steps;
+  const events: SimEvent[] = [];
+  const traceSteps: TraceStep[] = [];
+  // A wb lock held on entry without a stated variety is the mutex when the path uses the wb_lock mutex.
+  const usesWbMutex = steps.some((s) => s.kind === 'call' && /^mutex_/.test(s.call.name) && s.call.args.some((a) => /wb_lock\s*\)?\s*$/.test(a)));
+  const held: Held[] = variant.entryHeld.map((e) => ({
+    resource: e.resource,
+    key: e.object,
+    object: e.object === '*' ? `the ${label(e.resource)}` : e.object,
+    variety: e.variety ?? (e.resource === 'wb-lock' ? (usesWbMutex ? 'mutex' : 'bit') : undefined),
+    acqStep: -1,
+    status: 'held',
+    owner: e.owner,
+    uncertain: false,
+    endStep: -1,
+    wildcard: e.object === '*',
+  }));
+  let requestCreated = false;
+  let inodeDirty = false;
+  let retClass: ReturnClass = 'unknown';
+  let infeasible: string | null = null;
+  const gaps: number[] = [];
+  steps.forEach((s, i) => { if (s.kind === 'gap') gaps.push(i); });
+  const acrossGap = (from: number, to: number) => gaps.some((g) => g > from && g < to);
+
+  // Facts per call step, gathered from all assume steps of the path.
+  const factsByCall = new Map<number, CallFact[]>();
+  for (const s of steps) if (s.kind === 'assume') for (const f of s.facts) {
+    if (!factsByCall.has(f.callStep)) factsByCall.set(f.callStep, []);
+    factsByCall.get(f.callStep)!.push(f);
+  }
+  const factsFor = (i: number) => factsByCall.get(i) ?? [];
+
+  const emit = (e: SimEvent) => {
+    if (e.acrossGap === false) delete e.acrossGap;
+    events.push(e);
+  };
+
+  const findHeld = (resource: string, key: string, statuses: Held['status'][]): Held | undefined => {
+    for (let j = held.length - 1; j >= 0; j--) {
+      const h = held[j];
+      if (h.resource === resource && h.key === key && statuses.includes(h.status)) return h;
+    }
+    return undefined;
+  };
+  const bindWildcard = (resource: string, key: string, object: string): Held | undefined => {
+    const w = held.find((h) => h.resource === resource && h.wildcard && (h.status === 'held' || h.status === 'handed'));
+    if (w) { w.wildcard = false; w.key = key; w.object = object; }
+    return w;
+  };
+
+  const objText = (op: { obj: number | 'result' | 'held' }, s: Extract<Step, { kind: 'call' }>): string => {
+    if (op.obj === 'result') return s.assignTo ?? `${s.call.name}(${s.call.args.join(', ')})`;
+    if (typeof op.obj === 'number') return s.call.args[op.obj] ?? '?';
+    return '';
+  };
+
+  // Constants assigned on the path ("folio = NULL"), for guards like writeback_iter(.., NULL, ..).
+  const consts = new Map<string, string>();
+  const valueOf = (a: string): string => {
+    const t = a.trim();
+    return consts.get(t) ?? t;
+  };
+
+  for (let i = 0; i < steps.length && !infeasible; i++) {
+    const s = steps[i];
+    if (s.kind === 'assign') {
+      if (/^(NULL|-?\d+|true|false)$/.test(s.rhs.trim())) consts.set(s.lhs.trim(), s.rhs.trim());
+      else consts.delete(s.lhs.trim());
+    } else if (s.kind === 'gap') consts.clear();
+    let violationMsg: string | undefined;
+    const evStart = events.length;
+    let opText = s.text;
+
+    if (s.kind === 'assume') {
+      const v = evalCondition(s.cond, env);
+      if (v !== null && v !== s.value) infeasible = `branch ${s.cond} is ${s.value}, but ${variant.description}`;
+      for (const f of s.facts) if (knowledgeOf(factsFor(f.callStep)).possible.length === 0) infeasible = `contradictory facts about step ${f.callStep}`;
+      opText = `branch: ${s.cond} is ${s.value}`;
+    } else if (s.kind === 'gap') {
+      opText = `… ${s.lines === null ? 'unknown number of' : s.lines} line${s.lines === 1 ? '' : 's'} the patch does not show`;
+    } else if (s.kind === 'return' || (s.kind === 'bug')) {
+      opText = s.kind === 'bug' ? `BUG: ${s.text}` : `return${s.expr ? ' ' + s.expr : ''}`;
+    } else if (s.kind === 'call') {
+      const facts = factsFor(i);
+      const name = s.call.name;
+      const args = s.call.args;
+      const summary = Object.prototype.hasOwnProperty.call(summaries, name) ? summaries[name] : undefined;
+      // A summary (derived from the patch's own, complete definition on this side) wins over the table.
+      const entry: ApiEntry | null = summary ? summaryEntry(summary, facts) : lookupApi(table, name, args);
+      opText = `${name}(${args.join(', ')})${describeFacts(facts)}`;
+      if (!entry) {
+        emit({ step: i, kind: 'opaque-call', resource: 'call', object: name, message: `${name}() has no model and no summary: its effects are unknown` });
+        // A folio handed to an unknown callee may be unlocked by it (->writepage convention): its fate is unknown.
+        for (const a of args) {
+          const h = findHeld('folio-lock', objectKey('folio-lock', a), ['held']);
+          if (h && !h.uncertain) {
+            h.uncertain = true;
+            emit({ step: i, kind: 'note', resource: 'folio-lock', object: h.object, message: `${name}() receives the locked folio ${h.object}; whether it unlocks it is unknown`, related: h.acqStep >= 0 ? [h.acqStep] : [] });
+          }
+        }
+      } else {
+        // Can the conditional ops fail here? (netfs_wb_begin(ictx, false) cannot.)
+        let k = knowledgeOf(facts);
+        let cannotFail = false;
+        if (entry.cannotFailWhenArgFalse !== undefined && evalCondition(args[entry.cannotFailWhenArgFalse] ?? '', env) === false) {
+          cannotFail = true;
+          const w = entry.ops.find((o) => o.when)?.when;
+          if (w) {
+            k = knowledgeOf(facts, w.rel);
+            if (k.possible.length === 0) { infeasible = `${name}(${args.join(', ')}) cannot fail under ${variant.description}, but the path assumes it did`; break; }
+          }
+          opText += ' (cannot fail: nowait is false)';
+        }
+        const nowaitTrue = entry.cannotFailWhenArgFalse !== undefined && !cannotFail;
+        // Hazards decided before the call's own ops.
+        const heldTask = held.filter((h) => h.status === 'held' && h.owner === 'task' && !h.uncertain);
+        // Folios the callee is handed (it releases them) or that it requires released are not SELF-DL victims.
+        const releasesPrev = new Set(entry.ops.filter((o) => (o.kind === 'requires-released' || o.kind === 'release') && o.resource === 'folio-lock').map((o) => objectKey('folio-lock', objText(o, s))));
+        const ownFolioAcq = entry.ops.find((o) => o.kind === 'acquire' && o.resource === 'folio-lock' && typeof o.obj === 'number');
+        if (entry.takesFolioLock) {
+          const same = ownFolioAcq ? objectKey('folio-lock', objText(ownFolioAcq, s)) : null;
+          const victims = heldTask.filter((h) => h.resource === 'folio-lock' && !releasesPrev.has(h.key) && (same === null || h.key === same));
+          if (victims.length > 0 && !(ownFolioAcq?.when?.rel === 'true')) {
+            const h = victims[victims.length - 1];
+            const msg = same !== null
+              ? `${name}(${args.join(', ')}) waits for the folio lock of ${h.object}, which this task already holds: self-deadlock`
+              : `${name}() takes folio locks inside (SELF-DL) while this task holds the folio lock of ${h.object}: it can wait on itself`;
+            const g = acrossGap(h.acqStep, i);
+            emit({ step: i, kind: g ? 'note' : 'violation', resource: 'folio-lock', object: h.object, rule: 'R12', message: g ? `${msg} — unless the code the patch does not show released it` : msg, related: h.acqStep >= 0 ? [h.acqStep] : [], acrossGap: g });
+          }
+        }
+        if (entry.reachesWriteback) {
+          const w = heldTask.find((h) => h.resource === 'wb-lock');
+          if (w) emit({ step: i, kind: 'violation', resource: 'wb-lock', object: w.object, rule: 'WB6', message: `${name}() reaches ->writepages (WB_SYNC_ALL waits for the wb lock) while this task holds the wb lock of ${w.object}: it waits on itself`, related: w.acqStep >= 0 ? [w.acqStep] : [], acrossGap: acrossGap(w.acqStep, i) });
+        }
+        if (entry.waitsForWbLock && !nowaitTrue) {
+          const f = heldTask.find((h) => h.resource === 'folio-lock');
+          if (f) emit({ step: i, kind: 'violation', resource: 'wb-lock', object: objText({ obj: 0 }, s), rule: 'WB4', message: `${name}() may wait for the wb lock while this task holds the folio lock of ${f.object}; the wb lock owner may be waiting for that folio in writeback_iter() (ABBA deadlock)`, related: f.acqStep >= 0 ? [f.acqStep] : [], acrossGap: acrossGap(f.acqStep, i) });
+        }
+        if (entry.maySleep) {
+          const sp = heldTask.find((h) => h.resource === 'spinlock');
+          if (sp) emit({ step: i, kind: 'violation', resource: 'spinlock', object: sp.object, rule: 'SLEEP', message: `${name}() may sleep while the spinlock ${sp.object} is held: "BUG: sleeping function called from invalid context"`, related: sp.acqStep >= 0 ? [sp.acqStep] : [], acrossGap: acrossGap(sp.acqStep, i) });
+        }
+
+        for (const op of entry.ops) {
+          if (op.guard && valueOf(args[op.guard.arg] ?? '') !== op.guard.equals) continue;
+          let uncertain = false;
+          // An unconditional acquire that the same call may undo by its result (writeback_iter(NULL)
+          // starts the iteration, which is over at once if it returns NULL) is uncertain while the result is.
+          if (op.kind === 'acquire' && !op.when && !cannotFail) {
+            const undo = entry.ops.find((o) => o.kind === 'release' && o.resource === op.resource && o.when);
+            if (undo && satisfies(k, undo.when!) === null) uncertain = true;
+          }
+          if (op.when) {
+            const sat = cannotFail ? true : satisfies(k, op.when);
+            if (sat === false) continue;
+            if (sat === null) {
+              // A result-conditioned release paired with a result-conditioned acquire (writeback_iter:
+              // folio on non-NULL, end of iteration on NULL) are alternatives: with the result unknown, neither.
+              if (op.kind === 'release' && entry.ops.some((o) => o.kind === 'acquire' && o.when)) continue;
+              if (op.kind === 'acquire') {
+                uncertain = true;
+                if (k.facts === 0 && op.resource !== 'request' && !gaps.some((g) => g > i)) {
+                  const t = objText(op, s);
+                  const r = resolveResource(op, t);
+                  emit({ step: i, kind: 'ignored-result', resource: r.resource, object: t, rule: r.resource === 'wb-lock' ? 'WB3' : r.resource === 'folio-lock' ? 'R1' : undefined, message: `the result of ${name}(${args.join(', ')}) is never tested: the path cannot know whether it holds the ${label(r.resource)}` });
+                }
+              }
+            }
+          }
+          applyOp(op, s, i, uncertain);
+        }
+      }
+    }
+
+    if (s.kind === 'return' || (i === steps.length - 1 && path.end === 'fallthrough' && s.kind !== 'bug')) {
+      const expr = s.kind === 'return' ? s.expr : null;
+      retClass = returnClass(path, i, expr, factsFor);
+      checkReturn(i, expr);
+    }
+
+    // Trace step.
+    const mine = events.slice(evStart).filter((e) => e.kind === 'violation' || e.kind === 'leak' || e.kind === 'dropped-dirty' || e.kind === 'ignored-result');
+    if (mine.length > 0) violationMsg = mine.map((e) => e.message).join('; ');
+    traceSteps.push({
+      task: contract.task,
+      op: opText,
+      location: stepRef(fn, s),
+      state: displayState(),
+      ...(violationMsg ? { violation: violationMsg } : {}),
+      pathStep: i,
+    });
+    if (s.kind === 'call' && s.assignTo) consts.delete(s.assignTo.trim());
+    if (s.kind === 'bug') break;
+  }
+
+  const bad = events.filter((e) => e.kind === 'violation' || e.kind === 'leak' || e.kind === 'dropped-dirty');
+  const endUnknown = path.end === 'unknown-exit' || path.end === 'cut';
+  const trace: Trace = {
+    title: `${fn.name} ${path.id} [${variant.name}]`,
+    tasks: [contract.task],
+    steps: traceSteps,
+    verdict: infeasible ? 'unknown' : bad.length > 0 ? 'violation' : endUnknown ? 'unknown' : 'ok',
+    summary: infeasible
+      ? `infeasible: ${infeasible}`
+      : bad.length > 0
+        ? bad[0].message
+        : endUnknown
+          ? `path ends in code the patch does not show (${path.end}); no end-of-function checks`
+          : `ok under ${variant.description}`,
+  };
+  const run: PathRun = {
+    variant: variant.name,
+    feasible: infeasible === null,
+    skipped: null,
+    events: infeasible ? [] : events,
+    trace,
+    returnClass: retClass,
+  };
+  const final: FinalHeld[] = held.map((h) => ({ resource: h.resource, key: h.key, object: h.object, variety: h.variety, status: h.status, acquiredHere: h.acqStep >= 0, uncertain: h.uncertain }));
+  for (const e of events) if (e.kind === 'release' && (e.related ?? []).length === 0 && !held.some((h) => h.resource === e.resource && h.key === objectKey(e.resource, e.object)))
+    final.push({ resource: e.resource, key: objectKey(e.resource, e.object), object: e.object, status: 'released', acquiredHere: false, uncertain: false });
+  return { run, final };
+
+  // ───────── helpers closing over the run state ─────────
+
+  function applyOp(op: ApiOp, s: Extract<Step, { kind: 'call' }>, i: number, uncertain: boolean): void {
+    const name = s.call.name;
+    const call = `${name}(${s.call.args.join(', ')})`;
+    const text = objText(op, s);
+    const { resource, variety } = resolveResource(op, text);
+    const key = objectKey(resource, text);
+    switch (op.kind) {
+      case 'acquire': {
+        if (resource === 'request') {
+          requestCreated = true;
+          emit({ step: i, kind: 'note', resource: 'request', object: text, message: `${call} created a write request` });
+          return;
+        }
+        const prev = findHeld(resource, key, ['held']);
+        if (prev && !prev.uncertain && resource !== 'wb-iter') {
+          const isTry = op.when !== undefined && (op.when.rel === 'true' || op.when.rel === 'false') && resource !== 'wb-lock';
+          if (LOCKLIKE.has(resource) && !isTry && prev.owner === 'task') {
+            emit({ step: i, kind: 'violation', resource, object: text, rule: resource === 'wb-lock' ? 'WB6' : resource === 'folio-lock' ? 'R12' : 'LK2', message: `${call} waits for the ${label(resource)} of ${text}, which this task already holds: self-deadlock`, related: prev.acqStep >= 0 ? [prev.acqStep] : [], acrossGap: acrossGap(prev.acqStep, i) });
+            return;
+          }
+          if (resource === 'writeback-bit') {
+            emit({ step: i, kind: 'violation', resource, object: text, rule: 'R7', message: 'VM_BUG_ON_FOLIO(folio_test_writeback(folio)) in __folio_start_writeback: writeback started twice', related: [prev.acqStep], acrossGap: acrossGap(prev.acqStep, i) });
+            return;
+          }
+        }
+        if (resource === 'wb-iter' && prev) return;
+        held.push({ resource, key, object: text, variety, acqStep: i, status: 'held', owner: 'task', uncertain, endStep: -1, wildcard: false });
+        emit({ step: i, kind: 'acquire', resource, object: text, message: `${call} ${resource === 'wb-iter' ? 'starts the writeback iteration' : `acquires the ${label(resource)} of ${text}`}${uncertain ? ' (if it succeeded: result not known on this path)' : ''}` });
+        return;
+      }
+      case 'release': {
+        let h = findHeld(resource, key, ['held', 'handed']);
+        if (!h) h = bindWildcard(resource, key, text);
+        if (h && h.status === 'held') {
+          h.status = 'released';
+          h.endStep = i;
+          emit({ step: i, kind: 'release', resource, object: text, message: `${call} releases the ${label(resource)} of ${text}${h.owner === 'request' ? ' (the collector ends the lock the issuer handed to the request)' : ''}`, related: h.acqStep >= 0 ? [h.acqStep] : [], acrossGap: acrossGap(h.acqStep, i) });
+          return;
+        }
+        if (h && h.status === 'handed' && acrossGap(h.endStep, i)) {
+          emit({ step: i, kind: 'note', resource, object: text, rule: resource === 'wb-lock' ? 'WB2' : 'R2', message: `${call} releases the ${label(resource)} handed to the write request at step ${h.endStep}; code the patch does not show lies between (a hidden return makes this another exit path)`, related: [h.acqStep, h.endStep].filter((x) => x >= 0), acrossGap: true });
+          return;
+        }
+        if (h && h.status === 'handed') {
+          h.status = 'released';
+          emit({ step: i, kind: 'violation', resource, object: text, rule: resource === 'wb-lock' ? 'WB2' : 'R2', message: `${call} releases the ${label(resource)} after it was handed to the write request at step ${h.endStep}: the collector will end it again`, related: [h.acqStep, h.endStep].filter((x) => x >= 0), acrossGap: acrossGap(h.endStep, i) });
+          h.endStep = i;
+          return;
+        }
+        const done = findHeld(resource, key, ['released']);
+        if (done && (LOCKLIKE.has(resource) || resource === 'writeback-bit') && acrossGap(done.endStep, i)) {
+          emit({ step: i, kind: 'note', resource, object: text, rule: op.rule ?? (resource === 'wb-lock' ? 'WB2' : resource === 'folio-lock' ? 'R2' : 'LK3'), message: `${call} releases the ${label(resource)} of ${text} again (released at step ${done.endStep}); code the patch does not show lies between (a hidden return makes this another exit path)`, related: [done.acqStep, done.endStep].filter((x) => x >= 0), acrossGap: true });
+          return;
+        }
+        if (done && (LOCKLIKE.has(resource) || resource === 'writeback-bit')) {
+          emit({ step: i, kind: 'violation', resource, object: text, rule: op.rule ?? (resource === 'wb-lock' ? 'WB2' : resource === 'folio-lock' ? 'R2' : 'LK3'), message: `${call}: double release of the ${label(resource)} of ${text} (already released at step ${done!.endStep})${op.message ? ': ' + op.message : ''}`, related: [done!.acqStep, done!.endStep].filter((x) => x >= 0), acrossGap: acrossGap(done!.endStep, i) });
+          return;
+        }
+        if (resource === 'wb-lock' && acrossGap(-1, i) && !(variant.knownFree ?? []).includes('wb-lock')) {
+          emit({ step: i, kind: 'note', resource, object: text, rule: 'WB2', message: `${call} ends a wb lock not taken on the visible part of this path; the code the patch does not show before it presumably took it`, related: [], acrossGap: true });
+          return;
+        }
+        if (resource === 'wb-lock') {
+          const origin = env.origin ? ` for a request of origin ${env.origin}, which never took the wb lock` : '';
+          const kernel = variety === 'mutex' ? 'mutex_unlock of a mutex this task does not hold (DEBUG_LOCKS_WARN_ON(owner != current))' : op.message ?? 'WARN_ON_ONCE(!test_bit(NETFS_ICTX_WB_LOCK, &ictx->flags))';
+          emit({ step: i, kind: 'violation', resource, object: text, rule: 'WB2', message: `${call} ends the wb lock without holding it${origin}: ${kernel}; if another writeback holds it, its waiter is handed the lock too (two owners)`, related: [], acrossGap: acrossGap(-1, i) });
+          return;
+        }
+        emit({ step: i, kind: 'release', resource, object: text, message: `${call} releases the ${label(resource)} of ${text} (not acquired on this path: held by the caller?)`, related: [], acrossGap: acrossGap(-1, i) });
+        return;
+      }
+      case 'handoff': {
+        if (op.needsRequest && !requestCreated && !contract.handoffWithoutRequest) return;
+        const targets = held.filter((h) => h.resource === op.resource && h.status === 'held' && (op.variety === undefined || h.variety === undefined || h.variety === op.variety));
+        for (const h of targets) {
+          if (h.owner === 'request') continue;
+          h.status = 'handed';
+          h.endStep = i;
+          emit({ step: i, kind: 'handoff', resource: h.resource, object: h.object, message: `${call} hands the ${label(h.resource)} of ${h.object} to the ${op.to ?? 'request'}: the collector (netfs_write_collection) ends it, once`, related: h.acqStep >= 0 ? [h.acqStep] : [], acrossGap: acrossGap(h.acqStep, i) });
+        }
+        return;
+      }
+      case 'requires-held': {
+        if (findHeld(resource, key, ['held'])) return;
+        const done = findHeld(resource, key, ['released', 'handed']);
+        if (done) emit({ step: i, kind: 'violation', resource, object: text, rule: op.rule ?? 'R2', message: `${call} needs the ${label(resource)} of ${text}, released at step ${done.endStep}: ${op.message ?? 'kernel assertion'}`, related: [done.endStep], acrossGap: acrossGap(done.endStep, i) });
+        return;
+      }
+      case 'requires-released': {
+        const h = findHeld(resource, key, ['held']);
+        if (h && !h.uncertain && h.owner === 'task' && acrossGap(h.acqStep, i)) {
+          h.status = 'released'; // the code the patch does not show presumably released it
+          h.endStep = i;
+          emit({ step: i, kind: 'note', resource, object: text, rule: op.rule ?? 'R4', message: `${call}: ${op.message ?? 'the object must be released first'} — unless the code the patch does not show released it`, related: [h.acqStep], acrossGap: true });
+          return;
+        }
+        if (h && !h.uncertain && h.owner === 'task') {
+          h.status = 'lost';
+          h.endStep = i;
+          emit({ step: i, kind: 'violation', resource, object: text, rule: op.rule ?? 'R4', message: `${call}: ${op.message ?? 'the object must be released first'}`, related: [h.acqStep], acrossGap: acrossGap(h.acqStep, i) });
+        }
+        return;
+      }
+      case 'mark': {
+        if (resource === 'inode-dirty') {
+          inodeDirty = true;
+          emit({ step: i, kind: 'note', resource, object: text, message: `${call} marks the inode dirty` });
+        }
+        return;
+      }
+    }
+  }
+
+  function checkReturn(i: number, expr: string | null): void {
+    const own = lookupApi(table, fn.name, []);
+    const mayHold = (resource: string): boolean => {
+      for (const x of contract.heldAtReturn) if (x.resource === resource && x.classes.includes(retClass)) return true;
+      for (const op of own?.ops ?? []) {
+        if (op.kind !== 'acquire' || op.resource !== resource) continue;
+        if (!op.when) return true;
+        const successish = ['true', 'zero', 'not-err', 'nonnull', 'nonnegative'].includes(op.when.rel) || (op.when.rel === 'eq');
+        if (retClass === 'unknown' || (retClass === 'success') === successish) return true;
+      }
+      return false;
+    };
+    const rtext = expr === null ? 'returns' : `returns ${expr}`;
+    for (const h of held) {
+      if (h.status !== 'held' || h.owner !== 'task' || h.uncertain) continue;
+      const rule = LEAK_RULE[h.resource];
+      if (!rule) continue;
+      if (LEAK_ON_FAILURE_ONLY.has(h.resource) && retClass !== 'failure') continue;
+      if (mayHold(h.resource)) continue;
+      const what = h.resource === 'wb-iter'
+        ? `leaves the writeback_iter() loop early: the iteration over ${h.object} is not finished (keep calling writeback_iter() until it returns NULL)`
+        : `with the ${label(h.resource)} of ${h.object} still held${h.acqStep >= 0 ? ` (acquired at step ${h.acqStep})` : ' (held on entry)'}`;
+      emit({ step: i, kind: 'leak', resource: h.resource, object: h.object, rule, message: `${rtext} (${retClass}) ${what}`, related: h.acqStep >= 0 ? [h.acqStep] : [], acrossGap: acrossGap(h.acqStep, i) });
+    }
+    if (contract.inodeDirtyRule && returnLiteral(path, i, expr) === '1' && !inodeDirty) {
+      const begin = steps.findIndex((st) => st.kind === 'call' && /wb_begin|trylock/.test(st.call.name));
+      emit({
+        step: i,
+        kind: 'dropped-dirty',
+        resource: 'inode-dirty',
+        object: 'inode',
+        rule: 'WB3',
+        message: `returns 1 (writeback skipped) without re-dirtying the inode: the VFS un-dirtied it before calling, so its data is never written back (netfs_single_mark_inode_dirty() missing)`,
+        related: begin >= 0 ? [begin] : [],
+        acrossGap: acrossGap(begin, i),
+      });
+    }
+  }
+
+  function displayState(): Record<string, string> {
+    const st: Record<string, string> = {};
+    const wbObjects = new Set(held.filter((h) => h.resource === 'wb-lock').map((h) => h.key));
+    if (contract.role !== 'default' && wbObjects.size === 0) st['wb lock'] = 'free';
+    const latest = new Map<string, Held>();
+    for (const h of held) latest.set(`${h.resource}\u0000${h.key}`, h);
+    for (const h of latest.values()) {
+      let k: string;
+      if (h.resource === 'wb-lock') k = wbObjects.size > 1 ? `wb lock (${h.object})` : 'wb lock';
+      else if (h.resource === 'folio-lock') k = h.object;
+      else k = `${label(h.resource)} ${h.object}`;
+      let v: string;
+      if (h.status === 'held') {
+        if (h.resource === 'wb-lock') v = h.owner === 'request' ? 'owned by wreq (collector ends it)' : `held by ${contract.task}`;
+        else if (h.resource === 'folio-lock') v = 'locked';
+        else if (h.resource === 'wb-iter') v = 'iterating';
+        else v = 'held';
+        if (h.uncertain) v += '?';
+      } else if (h.status === 'handed') v = 'handed to wreq';
+      else if (h.status === 'lost') v = 'lost';
+      else v = h.resource === 'folio-lock' ? 'unlocked' : h.resource === 'wb-iter' ? 'done' : 'free';
+      st[k] = v;
+    }
+    if (contract.inodeDirtyRule) st.inode = inodeDirty ? 'dirty' : 'clean (the VFS un-dirtied it)';
+    return st;
+  }
+}
+
+/** Turns a summary into an API entry for the call, choosing the class the facts imply. */
+function summaryEntry(sum: FunctionSummary, facts: CallFact[]): ApiEntry {
+  const cls = classOfFacts(facts);
+  const effects = sum.byClass[cls] ?? sum.byClass.unknown ?? [];
+  return {
+    name: sum.name,
+    ops: effects.map((e) => ({ kind: e.kind, resource: e.resource, obj: e.obj, ...(e.variety ? { variety: e.variety } : {}), ...(e.kind === 'handoff' ? { to: 'request' } : {}) })),
+    takesFolioLock: sum.takesFolioLock,
+  };
+}

@@ -1,0 +1,64 @@
+/*
+ * Inter-procedural summaries: what a function defined in the patch does to its caller's locks, per
+ * return class, derived by running its own paths. Only effects on objects named by a parameter (or
+ * the returned object) and present on every feasible path of that class are kept (must-effects);
+ * anything else stays unknown rather than guessed. Only complete functions (signature and closing brace
+ * seen, no gaps, paths not truncated) are summarised; a summary passed to runPath wins over the table,
+ * so a patch that moves an unlock into or out of a callee is checked against its own convention (R3).
+ */
+import type { FunctionAnalysis } from '../types';
+import type { ReturnClass } from './conditions';
+import { objectKey, runPathDetailed, type FunctionSummary, type RunPathOptions, type SummaryEffect } from './runPath';
+
+const TRACKED = new Set(['wb-lock', 'folio-lock', 'mutex', 'spinlock', 'bit-lock', 'rwsem', 'stable-writes']);
+
+export function summarizeFunction(fn: FunctionAnalysis, opts: RunPathOptions = {}): FunctionSummary | null {
+  if (!fn.params || !fn.complete || fn.truncated || fn.notAnalysed || fn.paths.length === 0) return null;
+  const params = fn.params;
+  const byClass: Partial<Record<ReturnClass, Map<string, SummaryEffect> | null>> = {};
+  let takesFolioLock = false;
+  for (const p of fn.paths) {
+    if (p.end !== 'return' && p.end !== 'fallthrough') continue;
+    for (const { run, final } of runPathDetailed(p, fn, opts)) {
+      if (!run.feasible) continue;
+      if (run.events.some((e) => e.kind === 'acquire' && e.resource === 'folio-lock')) takesFolioLock = true;
+      const effects = new Map<string, SummaryEffect>();
+      for (const h of final) {
+        if (!TRACKED.has(h.resource) || h.uncertain) continue;
+        let obj: number | 'result' | null = null;
+        const idx = params.findIndex((q) => objectKey(h.resource, q) === h.key);
+        if (idx >= 0) obj = idx;
+        else if (p.returnExpr !== null && objectKey(h.resource, p.returnExpr) === h.key) obj = 'result';
+        if (obj === null) continue;
+        let kind: SummaryEffect['kind'] | null = null;
+        if (h.acquiredHere && h.status === 'held') kind = 'acquire';
+        else if (!h.acquiredHere && h.status === 'released') kind = 'release';
+        else if (h.status === 'handed') kind = 'handoff';
+        if (!kind) continue;
+        const e: SummaryEffect = { kind, resource: h.resource, obj: kind === 'handoff' ? 'held' : obj, ...(h.variety ? { variety: h.variety } : {}) };
+        effects.set(`${e.kind}|${e.resource}|${e.obj}`, e);
+      }
+      const prev = byClass[run.returnClass];
+      if (prev === undefined) byClass[run.returnClass] = effects;
+      else if (prev !== null) for (const k of [...prev.keys()]) if (!effects.has(k)) prev.delete(k);
+    }
+  }
+  const out: FunctionSummary = { name: fn.name, byClass: {} };
+  for (const c of ['success', 'failure', 'unknown'] as ReturnClass[]) {
+    const m = byClass[c];
+    if (m) out.byClass[c] = [...m.keys()].sort().map((k) => m.get(k)!);
+  }
+  if (takesFolioLock) out.takesFolioLock = true;
+  return out;
+}
+
+/** Summaries of every analysed function (first definition of a name wins), for runPath's `summaries`. */
+export function summarizeAll(fns: FunctionAnalysis[], opts: RunPathOptions = {}): Record<string, FunctionSummary> {
+  const out: Record<string, FunctionSummary> = {};
+  for (const fn of fns) {
+    if (Object.prototype.hasOwnProperty.call(out, fn.name)) continue;
+    const s = summarizeFunction(fn, opts);
+    if (s) out[fn.name] = s;
+  }
+  return out;
+}

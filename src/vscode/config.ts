@@ -1,0 +1,39 @@
+// Typed access to the lockstep.* settings.
+import * as vscode from 'vscode';
+import type { Severity } from '../core/types';
+
+export interface LockstepConfig {
+  codeLensEnabled: boolean;
+  maxPathsPerFunction: number;
+  loopUnroll: number;
+  disabledChecks: string[];
+  severityOverrides: Record<string, Severity | 'off'>;
+  debounceMs: number;
+  detectTextFiles: boolean;
+  workerThresholdBytes: number;
+}
+
+export function readConfig(scope?: vscode.ConfigurationScope): LockstepConfig {
+  const c = vscode.workspace.getConfiguration('lockstep', scope);
+  const overrides = c.get<Record<string, string>>('checks.severity', {}) ?? {};
+  const severityOverrides: Record<string, Severity | 'off'> = {};
+  for (const [k, v] of Object.entries(overrides)) {
+    if (v === 'error' || v === 'warning' || v === 'info' || v === 'off') severityOverrides[k] = v;
+  }
+  const disabled = (c.get<string[]>('checks.disabled', []) ?? []).filter((s) => typeof s === 'string');
+  for (const [k, v] of Object.entries(severityOverrides)) if (v === 'off' && !disabled.includes(k)) disabled.push(k);
+  return {
+    codeLensEnabled: c.get<boolean>('codeLens.enabled', true) ?? true,
+    maxPathsPerFunction: clamp(c.get<number>('maxPathsPerFunction', 64) ?? 64, 1, 4096),
+    loopUnroll: clamp(c.get<number>('loopUnroll', 2) ?? 2, 0, 16),
+    disabledChecks: disabled.sort(),
+    severityOverrides,
+    debounceMs: clamp(c.get<number>('analysis.debounceMs', 400) ?? 400, 0, 10000),
+    detectTextFiles: c.get<boolean>('detectTextFiles', true) ?? true,
+    workerThresholdBytes: clamp(c.get<number>('analysis.workerThresholdBytes', 200000) ?? 200000, 0, 1e9),
+  };
+}
+
+function clamp(n: number, lo: number, hi: number): number {
+  return Number.isFinite(n) ? Math.min(hi, Math.max(lo, Math.round(n))) : lo;
+}

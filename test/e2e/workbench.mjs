@@ -1,0 +1,96 @@
+// Driving the VS Code workbench in Chromium like a person: quick open, command palette, panels,
+// code lenses, the webview's inner frame, screenshots.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export class Workbench {
+  constructor(page, shotsDir) {
+    this.page = page;
+    this.shotsDir = shotsDir;
+    mkdirSync(shotsDir, { recursive: true });
+    this.shots = [];
+  }
+
+  async waitReady(timeout = 90_000) {
+    await this.page.waitForSelector('.monaco-workbench', { timeout });
+    // The explorer (or the status bar) shows once the remote extension host is connected.
+    await this.page.waitForSelector('.statusbar', { timeout });
+    await sleep(1500);
+  }
+
+  async screenshot(name) {
+    const file = join(this.shotsDir, `${name}.png`);
+    await this.page.screenshot({ path: file });
+    this.shots.push(file);
+    return file;
+  }
+
+  async quickInput(prefixKeys, text) {
+    await this.page.keyboard.press(prefixKeys);
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(text);
+    return input;
+  }
+
+  /** Opens a workspace file by name through Quick Open (Ctrl+P). */
+  async openFile(name) {
+    await this.quickInput('Control+P', name);
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+    await row.waitFor({ state: 'visible', timeout: 15_000 });
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 15_000 });
+    await this.page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: 15_000 });
+  }
+
+  /** Runs a command by its palette title. */
+  async runCommand(title) {
+    await this.quickInput('Control+Shift+P', `>${title}`);
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    await row.waitFor({ state: 'visible', timeout: 10_000 });
+    await this.page.keyboard.press('Enter');
+    await sleep(300);
+  }
+
+  async closeQuickInput() {
+    if (await this.page.locator('.quick-input-widget').isVisible()) await this.page.keyboard.press('Escape');
+  }
+
+  /** The language shown in the status bar for the active editor. */
+  async languageMode() {
+    const item = this.page.locator('#status\\.editor\\.mode');
+    return (await item.textContent({ timeout: 5000 }))?.trim() ?? '';
+  }
+
+  /** "Ln 12, Col 3" → { line: 12, col: 3 } from the status bar. */
+  async cursor() {
+    const t = (await this.page.locator('#status\\.editor\\.selection').textContent({ timeout: 5000 })) ?? '';
+    const m = /Ln (\d+), Col (\d+)/.exec(t);
+    return m ? { line: Number(m[1]), col: Number(m[2]) } : null;
+  }
+
+  codeLenses(text) {
+    return this.page.locator('.contentWidgets .codelens-decoration a', { hasText: text });
+  }
+
+  /** The content frame of the (active) webview: iframe.webview → #active-frame. */
+  async webviewFrame(timeout = 20_000) {
+    const outer = this.page.locator('iframe.webview').last();
+    await outer.waitFor({ state: 'attached', timeout });
+    const outerFrame = await (await outer.elementHandle()).contentFrame();
+    const inner = await outerFrame.waitForSelector('#active-frame', { state: 'attached', timeout });
+    const frame = await inner.contentFrame();
+    return frame;
+  }
+
+  /** Opens the Problems panel and returns the rows' texts. */
+  async problems(filter) {
+    await this.page.keyboard.press('Control+Shift+M');
+    const rows = this.page.locator('.markers-panel .monaco-list-row');
+    await rows.first().waitFor({ state: 'visible', timeout: 20_000 }).catch(() => {});
+    const texts = await rows.allTextContents();
+    return filter ? texts.filter((t) => t.includes(filter)) : texts;
+  }
+}

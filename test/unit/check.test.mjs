@@ -1,0 +1,129 @@
+// The whole pipeline (mail → C → paths → simulator → checks → pre/post labels) through the façade and
+// through the CLI, on fixtures written for this project and, when present, on the seeds.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const core = require(join(root, 'dist', 'core.js'));
+const wasmDir = join(root, 'dist');
+const seeds = resolve(root, '..', 'shared', 'seeds');
+const example = join(root, 'examples', 'netfs-wb-forgotten-end.patch');
+const fixedExample = join(root, 'test', 'fixtures', 'checks', 'netfs-wb-forgotten-end.fixed.patch');
+
+async function check(file, opts = {}) {
+  return core.checkText(readFileSync(file, 'utf8'), file, { wasmDir, ...opts });
+}
+
+function lineOf(file, needle) {
+  const i = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(needle));
+  assert.ok(i >= 0, `${needle} not in ${file}`);
+  return i + 1;
+}
+
+test('example: the early return that forgets netfs_wb_end is flagged at its line, as introduced', async () => {
+  const r = await check(example);
+  const wb = r.findings.filter((f) => f.check === 'wb-pairing' && f.status === 'introduced');
+  assert.equal(wb.length, 1, JSON.stringify(r.findings, null, 1));
+  const f = wb[0];
+  assert.equal(f.severity, 'error');
+  assert.equal(f.function, 'examplefs_writepages');
+  assert.equal(f.file, 'fs/examplefs/writeback.c');
+  assert.equal(f.input.line, lineOf(example, '+\t\treturn -EROFS;'));
+  assert.equal(f.line, 28, 'line 28 of the post-image holds the return');
+  assert.match(f.message, /wb lock|netfs_wb_end/i);
+  // Related location: where the lock was taken.
+  assert.ok(f.related.some((r) => r.input.line === lineOf(example, 'if (!netfs_wb_begin(ictx')), JSON.stringify(f.related));
+});
+
+test('example, fixed form: the error path that jumps to couldnt_start is not flagged', async () => {
+  const r = await check(fixedExample);
+  assert.deepEqual(r.findings.filter((f) => f.check === 'wb-pairing' && f.status !== 'fixed'), []);
+  const fn = r.functions.find((f) => f.name === 'examplefs_writepages' && f.side === 'post');
+  assert.ok(fn && fn.complete && fn.paths > 3, JSON.stringify(fn));
+});
+
+test('seed 000: the contract lists the changed functions; the correct hand-off paths are quiet', async (t) => {
+  const seed = join(seeds, '000_7262cf86413b0ec6.txt');
+  if (!existsSync(seed)) return t.skip('seeds not present: ../shared/seeds');
+  const r = await check(seed);
+  assert.equal(r.tool, 'lockstep');
+  assert.deepEqual(r.inputs.map((i) => i.patches), [1]);
+  const post = new Map(r.functions.filter((f) => f.side === 'post').map((f) => [f.name, f]));
+  for (const name of ['netfs_wb_begin', 'netfs_wb_end', 'netfs_wb_begin_wait', 'netfs_writepages',
+    'netfs_writeback_single', 'netfs_begin_writethrough', 'netfs_write_collection']) {
+    assert.ok(post.has(name), `${name} missing from ${[...post.keys()]}`);
+  }
+  assert.equal(post.get('netfs_wb_begin').complete, true);
+  assert.equal(post.get('netfs_writepages').complete, false);
+  const errorsOn = (name) => r.findings.filter((f) => f.function === name && f.status !== 'fixed' && f.severity === 'error');
+  assert.deepEqual(errorsOn('netfs_writepages'), []);
+  assert.deepEqual(errorsOn('netfs_begin_writethrough'), []);
+  assert.deepEqual(errorsOn('afs_symlink_writepages'), []);
+  // Every finding points at a line of the input that exists.
+  const n = readFileSync(seed, 'utf8').split('\n').length;
+  for (const f of r.findings) assert.ok(f.input.line === null || (f.input.line >= 1 && f.input.line <= n));
+});
+
+test('seed 000: the WB_SYNC_NONE skip path of netfs_writeback_single no longer re-dirties the inode', async (t) => {
+  const seed = join(seeds, '000_7262cf86413b0ec6.txt');
+  if (!existsSync(seed)) return t.skip('seeds not present: ../shared/seeds');
+  const r = await check(seed);
+  const f = r.findings.find((x) => x.function === 'netfs_writeback_single' && x.status === 'introduced');
+  assert.ok(f, JSON.stringify(r.findings, null, 1));
+  assert.match(f.message, /dirty/i);
+  assert.equal(f.input.line, lineOf(seed, '+\t\treturn 1;'));
+});
+
+test('seed 000: netfs_write_collection ends the wb lock for origins that never took it', async (t) => {
+  const seed = join(seeds, '000_7262cf86413b0ec6.txt');
+  if (!existsSync(seed)) return t.skip('seeds not present: ../shared/seeds');
+  const r = await check(seed);
+  const f = r.findings.find((x) => x.function === 'netfs_write_collection' && x.status === 'introduced');
+  assert.ok(f, JSON.stringify(r.findings, null, 1));
+  assert.equal(f.input.line, lineOf(seed, '+\tnetfs_wb_end(ictx);'));
+});
+
+test('the same input gives byte-identical JSON', async () => {
+  const a = JSON.stringify(await check(example, { traces: true }));
+  const b = JSON.stringify(await check(example, { traces: true }));
+  assert.equal(a, b);
+});
+
+const cli = join(root, 'bin', 'lockstep.js');
+const run = (...args) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+
+test('cli: check exits 1 on an introduced error, 0 on the fixed form, and prints file:line', () => {
+  const bad = run('check', example);
+  assert.equal(bad.status, 1, bad.stderr);
+  assert.match(bad.stdout, new RegExp(`netfs-wb-forgotten-end\\.patch:${lineOf(example, '+\t\treturn -EROFS;')}: error: introduced: examplefs_writepages: `));
+  const good = run('check', fixedExample);
+  assert.equal(good.status, 0, good.stdout + good.stderr);
+});
+
+test('cli: check --format json keeps the contract fields', () => {
+  const r = run('check', example, '--format', 'json');
+  const j = JSON.parse(r.stdout);
+  for (const k of ['tool', 'version', 'inputs', 'functions', 'findings', 'problems']) assert.ok(k in j, k);
+  for (const k of ['file', 'format', 'patches']) assert.ok(k in j.inputs[0], k);
+  for (const k of ['name', 'file', 'side', 'complete', 'paths', 'truncated']) assert.ok(k in j.functions[0], k);
+  for (const k of ['check', 'severity', 'status', 'file', 'function', 'line', 'input', 'message']) assert.ok(k in j.findings[0], k);
+  assert.deepEqual(Object.keys(j.findings[0].input).sort(), ['file', 'line']);
+});
+
+test('cli: usage errors and unreadable input exit 2 with one line and no stack trace', () => {
+  const missing = run('check', join(root, 'no-such-file.patch'));
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /^lockstep: .*no-such-file\.patch: cannot read \(ENOENT\)\n$/);
+  assert.doesNotMatch(missing.stderr, /\n\s+at /);
+  const usage = run('frobnicate');
+  assert.equal(usage.status, 2);
+  assert.match(usage.stderr, /unknown command frobnicate/);
+  const badFormat = run('check', example, '--format', 'xml');
+  assert.equal(badFormat.status, 2);
+});

@@ -1,0 +1,79 @@
+// The check fixture corpus: every test/fixtures/checks/<rule>-<name>/patch.patch is a real
+// `git format-patch` of a small kernel-style change of our own (one that introduces a bug, its
+// corrected form, one that fixes an existing bug, or one that leaves a bug in place) carrying its
+// expected findings in the patch notes:
+//
+//   Lockstep-Expect: <status> <severity> <check> <function> <source line>   (or: Lockstep-Expect: none)
+//
+// Each patch goes through the real pipeline (core.checkText) and the findings are compared with the
+// expectations (rules in test/fixtures/checks/expect.mjs). On a mismatch both sets, the messages, the
+// functions and the problems are printed.
+// Regenerate the patches from before.c / after.c / meta.json: node test/fixtures/checks/make.mjs
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { compare, describeMismatch, expectationsOf, fixtureNames, sourceLineAt } from '../fixtures/checks/expect.mjs';
+
+const require = createRequire(import.meta.url);
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(here, '..', '..');
+const core = require(path.join(repoRoot, 'dist', 'core.js'));
+const wasmDir = path.join(repoRoot, 'dist');
+const dir = path.join(repoRoot, 'test', 'fixtures', 'checks');
+const fixtures = fixtureNames(dir);
+
+const CHECK_IDS = ['wb-pairing', 'folio-lock', 'writeback-iter', 'writeback-bit', 'stable-writes', 'lock-order', 'refcount', 'lock-balance'];
+
+test('check fixture corpus: at least 30 patches, every check covered both ways, at least 10 fixes', () => {
+  assert.ok(fixtures.length >= 30, `only ${fixtures.length} fixtures`);
+  const introduced = new Set();
+  const quiet = new Set();
+  let fixes = 0;
+  for (const name of fixtures) {
+    const exp = expectationsOf(fs.readFileSync(path.join(dir, name, 'patch.patch'), 'utf8'));
+    for (const e of exp) if (e.status === 'introduced') introduced.add(e.check);
+    const rule = CHECK_IDS.find((c) => name.startsWith(c + '-'));
+    if (exp.length === 0 && rule) quiet.add(rule);
+    if (exp.some((e) => e.status === 'fixed')) fixes++;
+  }
+  for (const c of CHECK_IDS) {
+    assert.ok(introduced.has(c), `no fixture expects an introduced ${c} finding`);
+    assert.ok(quiet.has(c), `no corrected (Lockstep-Expect: none) fixture for ${c}`);
+  }
+  assert.ok(fixes >= 10, `only ${fixes} fix patches`);
+});
+
+for (const name of fixtures) {
+  test(`fixture ${name}`, async () => {
+    const text = fs.readFileSync(path.join(dir, name, 'patch.patch'), 'utf8');
+    const expected = expectationsOf(text);
+    const report = await core.checkText(text, `${name}/patch.patch`, { wasmDir });
+    assert.equal(report.tool, 'lockstep');
+    assert.ok(report.functions.length > 0, `${name}: no function analysed\n${JSON.stringify(report.problems, null, 1)}`);
+    const cmp = compare(report, expected);
+    if (!cmp.ok) assert.fail(describeMismatch(name, report, cmp));
+    // Every finding points at a line of the patch that exists (or null, never a guess), and an
+    // expected finding's input line holds the statement at the expected source line.
+    const lines = text.split('\n');
+    for (const f of report.findings) assert.ok(f.input.line === null || (f.input.line >= 1 && f.input.line <= lines.length), JSON.stringify(f));
+    for (const { finding: f } of cmp.kept) {
+      if (f.input.line === null) continue;
+      const side = f.status === 'fixed' ? 'pre' : 'post';
+      assert.equal(sourceLineAt(text, f.input.line, side), f.line, `${name}: input line ${f.input.line} does not show ${side} line ${f.line}: ${lines[f.input.line - 1]}`);
+    }
+  });
+}
+
+test('fixture patches are byte-identical to what make.mjs builds from their sources', async (t) => {
+  if (spawnSync('git', ['--version']).status !== 0) return t.skip('git not available');
+  const { buildPatch, fixtureDirs } = await import(pathToFileURL(path.join(dir, 'make.mjs')).href);
+  const stale = fixtureDirs().filter((d) => {
+    const p = path.join(dir, d, 'patch.patch');
+    return !fs.existsSync(p) || fs.readFileSync(p, 'utf8') !== buildPatch(d);
+  });
+  assert.deepEqual(stale, [], 'run: node test/fixtures/checks/make.mjs');
+});

@@ -1,0 +1,88 @@
+// Subjects and trailers as kernel tools read them.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const core = require('../../dist/core.js');
+
+const cases = [
+  ['[PATCH v4 07/30] netfs: Replace wb_lock', { subject: 'netfs: Replace wb_lock', version: 4, versionExplicit: true, index: 7, total: 30, countersExplicit: true, tags: ['PATCH'] }],
+  ['[RFC 2/3] iomap: Enable stable writes', { subject: 'iomap: Enable stable writes', version: 1, versionExplicit: false, index: 2, total: 3, countersExplicit: true, tags: ['RFC'] }],
+  ['[PATCHv3] mm: fix it', { subject: 'mm: fix it', version: 3, versionExplicit: true, index: 1, total: 1, countersExplicit: false, tags: ['PATCH'] }],
+  ['[PATCH v6,19/24] afs: thing', { subject: 'afs: thing', version: 6, index: 19, total: 24, countersExplicit: true }],
+  ['PATCH1/8 fs: bare prefix', { subject: 'fs: bare prefix', version: 1, index: 1, total: 8, countersExplicit: true }],
+  ['[PATCH RESEND net-next v2 3/4] net: resend', { subject: 'net: resend', version: 2, index: 3, total: 4, tags: ['PATCH', 'RESEND', 'net-next'] }],
+  ['Re: [PATCH 0/5] series cover', { subject: 'series cover', index: 0, total: 5, isReply: true }],
+  ['Aw: AW: Re: [PATCH v2] x: y', { subject: 'x: y', version: 2, isReply: true }],
+  ['[PATCH [v2] 1/2] nested brackets', { subject: 'nested brackets', version: 2, index: 1, total: 2 }],
+  ['[f2fs-dev] [PATCH 3/3] f2fs: list prefix', { subject: 'f2fs: list prefix', index: 3, total: 3, tags: ['f2fs-dev', 'PATCH'] }],
+  ['Write-back from inside FS', { subject: 'Write-back from inside FS', version: null, index: null, isPatch: false }],
+];
+
+for (const [raw, want] of cases) {
+  test(`subject: ${raw}`, () => {
+    const got = core.parseSubject(raw);
+    for (const [k, v] of Object.entries(want)) assert.deepEqual(got[k], v, `${k} of ${raw}`);
+  });
+}
+
+test('trailers: keys, persons, Fixes/Link targets kept', () => {
+  const text = [
+    'From: Ada Example <ada@example.org>',
+    'Subject: [PATCH] demofs: t',
+    '',
+    'Body.',
+    '',
+    'Fixes: 0123456789ab ("demofs: serialise writeback")',
+    'Link: https://lore.example.org/r/abc@example.org',
+    'Closes: https://bugs.example.org/1',
+    'Co-developed-by: "Bo, Tester" <bo@example.net>',
+    'Acked-by: Cy Maint <cy@example.com> # for demofs',
+    'cc: stable@vger.kernel.org',
+    'Signed-off-by: Ada Example <ada@example.org>',
+    '---',
+    'diff --git a/x.c b/x.c',
+    '--- a/x.c',
+    '+++ b/x.c',
+    '@@ -1 +1 @@',
+    '-a',
+    '+b',
+    '',
+  ].join('\n');
+  const p = core.parseInput(text, 't.eml');
+  const m = p.messages[0];
+  assert.deepEqual(m.trailers.map((t) => t.key), ['Fixes', 'Link', 'Closes', 'Co-developed-by', 'Acked-by', 'Cc', 'Signed-off-by']);
+  assert.equal(m.trailers[0].value, '0123456789ab ("demofs: serialise writeback")');
+  assert.equal(m.trailers[1].value, 'https://lore.example.org/r/abc@example.org');
+  assert.deepEqual(m.trailers[3].person, { name: 'Bo, Tester', email: 'bo@example.net' });
+  assert.equal(m.trailers[4].person.email, 'cy@example.com');
+  assert.equal(m.trailers[5].person.email, 'stable@vger.kernel.org');
+  assert.deepEqual(m.trailers.map((t) => t.inputLine), [6, 7, 8, 9, 10, 11, 12]);
+  assert.equal(m.body.includes('Signed-off-by'), true);
+  assert.equal(m.files[0].hunks[0].lines.length, 2);
+});
+
+test('CRLF input gives the same parse as LF input', () => {
+  const lf = 'From: A <a@x.org>\nSubject: [PATCH] a: b\n\nmsg\n\nSigned-off-by: A <a@x.org>\n---\ndiff --git a/f.c b/f.c\n--- a/f.c\n+++ b/f.c\n@@ -1,2 +1,2 @@ int f(void)\n ctx\n-old\n+new\n';
+  const a = core.parseInput(lf, 'f');
+  const b = core.parseInput(lf.replace(/\n/g, '\r\n'), 'f');
+  assert.deepEqual(b, a);
+  assert.equal(a.messages[0].files[0].hunks[0].lines[2].inputLine, 14);
+});
+
+test('unproven lines are not mapped: a short hunk is reported', () => {
+  const d = '--- a/f.c\n+++ b/f.c\n@@ -1,4 +1,4 @@\n ctx\n-old\n+new\nnot a diff line\n';
+  const p = core.parseInput(d, 'short.diff');
+  const h = p.messages[0].files[0].hunks[0];
+  assert.deepEqual(h.lines.map((l) => l.inputLine), [4, 5, 6]);
+  assert.ok(p.problems.some((x) => x.kind === 'hunk-count-mismatch' && x.line === 3));
+});
+
+test('empty and garbage input: problems, no throw', () => {
+  for (const s of ['', '   \n', 'hello world\n', '\u0000\u0001\u0002', '@@ -1,2 +1,2 @@\n']) {
+    const p = core.parseInput(s, 'g');
+    assert.ok(Array.isArray(p.problems) && p.problems.length > 0, JSON.stringify(s));
+    assert.deepEqual(p.messages.flatMap((m) => m.files), []);
+  }
+});
