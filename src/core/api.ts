@@ -13,6 +13,7 @@ import { runPath } from './sim/index';
 import { CHECKS } from './checks/index';
 import type { RawFinding } from './checks/types';
 import { VERSION } from './version';
+import { scenarioHints } from './hints';
 
 const SEV_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
@@ -185,6 +186,8 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
   const opaqueCallees: Record<string, string[]> = {};
   const pathOpts = { maxPaths: opts.maxPathsPerFunction, loopUnroll: opts.loopUnroll };
 
+  // For "introduced here, fixed later in the series": the key and message index of each finding.
+  const keyed: { f: Finding; key: string; message: number }[] = [];
   parsed.messages.forEach((msg, mi) => {
     for (const file of msg.files) {
       if (!isSourceFile(file.newPath) && !isSourceFile(file.oldPath)) continue;
@@ -207,18 +210,34 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
       for (const post of sides.post) {
         const pre = sides.pre.find((p) => p.fn.name === post.fn.name);
         for (const [key, g] of post.groups) {
-          findings.push(toFinding(g, pre && pre.groups.has(key) ? 'persists' : 'introduced', parsed.file));
+          const f = toFinding(g, pre && pre.groups.has(key) ? 'persists' : 'introduced', parsed.file);
+          findings.push(f);
+          keyed.push({ f, key: `${post.fn.name}|${key}`, message: mi });
         }
       }
       for (const pre of sides.pre) {
         const post = sides.post.find((p) => p.fn.name === pre.fn.name);
         for (const [key, g] of pre.groups) {
-          if (!post || !post.groups.has(key)) findings.push(toFinding(g, 'fixed', parsed.file));
+          if (!post || !post.groups.has(key)) {
+            const f = toFinding(g, 'fixed', parsed.file);
+            findings.push(f);
+            keyed.push({ f, key: `${pre.fn.name}|${key}`, message: mi });
+          }
         }
       }
     }
   });
 
+  for (const k of keyed) {
+    if (k.f.status !== 'introduced') continue;
+    const later = keyed.find((o) => o.f.status === 'fixed' && o.key === k.key && o.message > k.message);
+    if (later) {
+      const m = parsed.messages[later.message];
+      const label = m.index != null ? `patch ${m.index}${m.total != null ? `/${m.total}` : ''}` : `message ${later.message + 1}`;
+      k.f.fixedLater = { message: later.message, subject: m.subject };
+      k.f.message += ` (fixed later in this series by ${label}: "${m.subject}")`;
+    }
+  }
   findings.sort((a, b) =>
     (a.input.line ?? 0) - (b.input.line ?? 0) || a.check.localeCompare(b.check) || a.message.localeCompare(b.message));
   return {
@@ -233,6 +252,7 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
     findings,
     problems,
     opaqueCallees,
+    scenarios: scenarioHints(parsed.messages).map((h) => ({ input: parsed.file, ...h })),
   };
 }
 
@@ -244,12 +264,13 @@ export async function checkText(text: string, fileName: string, opts: CheckOptio
 
 /** Merge the reports of several inputs into one (the CLI's `check a b c`). */
 export function mergeReports(reports: CheckReport[]): CheckReport {
-  const out: CheckReport = { tool: 'lockstep', version: VERSION, inputs: [], functions: [], findings: [], problems: [], opaqueCallees: {} };
+  const out: CheckReport = { tool: 'lockstep', version: VERSION, inputs: [], functions: [], findings: [], problems: [], opaqueCallees: {}, scenarios: [] };
   for (const r of reports) {
     out.inputs.push(...r.inputs);
     out.functions.push(...r.functions);
     out.findings.push(...r.findings);
     out.problems.push(...r.problems);
+    out.scenarios.push(...r.scenarios);
     for (const [k, v] of Object.entries(r.opaqueCallees)) out.opaqueCallees[k] = [...new Set([...(out.opaqueCallees[k] ?? []), ...v])].sort();
   }
   return out;

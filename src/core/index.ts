@@ -6,3 +6,4 @@ export * from './cfg/index';
 export * from './sim/index';
 export * from './checks/index';
 export * from './api';
+export * from './hints';

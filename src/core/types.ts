@@ -265,6 +265,8 @@ export interface Finding {
   path: string | null;
   rule?: string;
   related: Related[];
+  /** Set on an introduced finding that a later patch of the same series fixes. */
+  fixedLater?: { message: number; subject: string };
 }
 
 /** One path's outcome, as the code lens quick pick and the timeline show it. */
@@ -305,6 +307,8 @@ export interface CheckReport {
   problems: Problem[];
   /** Callees with no model and no summary, per function ("name": [...]): never guessed. */
   opaqueCallees: Record<string, string[]>;
+  /** Built-in scenarios that replay what a message is about (series view, "Simulate with other tasks"). */
+  scenarios: { input: string; message: number; scenario: string; reason: string }[];
 }
 
 export interface CheckOptions {

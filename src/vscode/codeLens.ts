@@ -40,7 +40,7 @@ function lensesFor(doc: vscode.TextDocument, functions: FunctionReport[]): vscod
   const lenses: vscode.CodeLens[] = [];
   functions.forEach((fn, index) => {
     if (fn.side !== 'post' || fn.inputLine === null || fn.inputLine < 1 || fn.inputLine > doc.lineCount) return;
-    const range = doc.lineAt(fn.inputLine - 1).range;
+    const range = doc.lineAt(lensLine(doc, fn.inputLine - 1)).range;
     const paths = fn.pathReports ?? [];
     const args = [doc.uri.toString(), index];
     if (fn.notAnalysed) {
@@ -71,4 +71,13 @@ function lensesFor(doc: vscode.TextDocument, functions: FunctionReport[]): vscod
     }
   });
   return lenses;
+}
+
+/**
+ * The line the lenses go on: the function's first shown line, or the hunk header just above it when
+ * the hunk starts inside the function (its heading then names the function).
+ */
+export function lensLine(doc: vscode.TextDocument, line: number): number {
+  if (line > 0 && /^(?:>\s?)*@@ -\d/.test(doc.lineAt(line - 1).text)) return line - 1;
+  return line;
 }

@@ -28,6 +28,8 @@ export function writeUserSettings(userDataDir, extra = {}) {
     'chat.commandCenter.enabled': false,
     'window.commandCenter': false,
     'editor.minimap.enabled': false,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    'workbench.layoutControl.enabled': false,
     'editor.codeLens': true,
     'files.simpleDialog.enable': true,
     'git.enabled': false,

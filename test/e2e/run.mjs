@@ -13,6 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { installVsix, startCodeServer, writeUserSettings } from './codeServer.mjs';
 import { ensureCodeServer } from './install.mjs';
+import { openStandalone, show } from './webviewStandalone.mjs';
 import { Workbench, sleep } from './workbench.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -113,6 +114,64 @@ function assert(cond, msg) {
 let server;
 let browser;
 let wb;
+
+/** The timeline bundle on its own in Chromium: themes, text-only rendering, keyboard, restore. */
+async function standaloneTimelineTests(browser) {
+  const model = JSON.parse(readFileSync(join(repo, 'test', 'fixtures', 'vscode', 'timeline-model.json'), 'utf8'));
+  await test('timeline (standalone): draws in the light, dark and high-contrast themes', async () => {
+    const backgrounds = [];
+    for (const theme of ['dark', 'light', 'high-contrast']) {
+      const p = await openStandalone(browser, repo, theme);
+      await show(p, model);
+      assert((await p.$$('button.event')).length === model.trace.steps.length, `${theme}: not every step drawn`);
+      assert(await p.isVisible('button.event.violation.selected'), `${theme}: the violating step is not selected first`);
+      const msg = await p.textContent('#details .violation-msg');
+      assert(msg?.includes(model.trace.steps.find((s) => s.violation).violation), `${theme}: violation message missing: ${msg}`);
+      backgrounds.push(await p.evaluate(() => getComputedStyle(document.body).backgroundColor));
+      await p.screenshot({ path: join(resultsDir, `10-timeline-${theme}.png`) });
+      const posted = await p.evaluate(() => window.__posted);
+      assert(posted[0]?.type === 'ready', `first message is not ready: ${JSON.stringify(posted)}`);
+      await p.close();
+    }
+    assert(new Set(backgrounds).size === 3, `themes share a background: ${backgrounds}`);
+  });
+
+  await test('timeline (standalone): mail-derived strings are drawn as text, never as HTML', async () => {
+    const evil = structuredClone(model);
+    evil.title = '<img src=x onerror="window.__pwned=1">';
+    evil.trace.steps[0].op = '<script>window.__pwned=2</script><b>bold</b>';
+    evil.trace.steps[0].state = { '<i>key</i>': '<img src=y onerror="window.__pwned=3">' };
+    const p = await openStandalone(browser, repo, 'dark');
+    await show(p, evil);
+    await sleep(200);
+    assert((await p.$$('#app img, #app script, #app b, #app i')).length === 0, 'markup from the model became elements');
+    assert((await p.evaluate(() => window.__pwned)) === undefined, 'script from the model ran');
+    assert((await p.textContent('h1')) === evil.title, 'title not shown as text');
+    await p.close();
+  });
+
+  await test('timeline (standalone): keyboard stepping, click to reveal, restore from saved state', async () => {
+    const p = await openStandalone(browser, repo, 'dark');
+    await show(p, model);
+    await p.focus('button.event.selected');
+    await p.keyboard.press('Home');
+    assert((await p.textContent('#position')) === `Step 1 of ${model.trace.steps.length}`, 'Home');
+    await p.keyboard.press('ArrowRight');
+    assert((await p.textContent('#position')) === `Step 2 of ${model.trace.steps.length}`, '→');
+    await p.keyboard.press('End');
+    assert((await p.textContent('#position')) === `Step ${model.trace.steps.length} of ${model.trace.steps.length}`, 'End');
+    await p.click('button.event[data-step="1"]');
+    const posted = await p.evaluate(() => window.__posted);
+    const reveal = posted.find((m) => m.type === 'reveal');
+    assert(reveal && reveal.step === 1 && reveal.inputLine === model.trace.steps[1].location.inputLine, `reveal: ${JSON.stringify(reveal)}`);
+    const state = await p.evaluate(() => window.__state);
+    assert(state?.selected === 1, 'selection not saved');
+    await p.close();
+    const again = await openStandalone(browser, repo, 'dark', state);
+    await again.waitForSelector('button.event.selected[data-step="1"]', { timeout: 5000 });
+    await again.close();
+  });
+}
 try {
   await test('the packaged extension installs into code-server', async () => {
     const r = installVsix(cs, vsix, extensionsDir, userDataDir);
@@ -127,6 +186,7 @@ try {
     headless: !process.env.LOCKSTEP_E2E_HEADED,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
+  await standaloneTimelineTests(browser);
   const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
   page.setDefaultTimeout(20_000);
   wb = new Workbench(page, resultsDir);

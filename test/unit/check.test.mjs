@@ -127,3 +127,34 @@ test('cli: usage errors and unreadable input exit 2 with one line and no stack t
   const badFormat = run('check', example, '--format', 'xml');
   assert.equal(badFormat.status, 2);
 });
+
+test('series: a bug introduced by patch 1 and fixed by patch 2 is said to be fixed later', async () => {
+  const mbox = join(root, 'test', 'fixtures', 'checks', 'series-fixed-later.mbox');
+  const r = await check(mbox);
+  assert.deepEqual(r.inputs.map((i) => [i.format, i.patches]), [['mbox', 2]]);
+  const intro = r.findings.find((f) => f.check === 'wb-pairing' && f.status === 'introduced');
+  assert.ok(intro, JSON.stringify(r.findings, null, 1));
+  assert.match(intro.message, /fixed later in this series by patch 2\/2/);
+  assert.equal(intro.fixedLater.message, 2, 'message 2 of the mbox (after the cover letter)');
+  const fixed = r.findings.find((f) => f.check === 'wb-pairing' && f.status === 'fixed');
+  assert.ok(fixed && fixed.side === 'pre' && fixed.input.line > intro.input.line);
+});
+
+test('scenario hints: each seed is offered the scenario it is about', async (t) => {
+  if (!existsSync(seeds)) return t.skip('seeds not present: ../shared/seeds');
+  const want = {
+    '000_7262cf86413b0ec6.txt': 'wb-handoff',
+    '001_968237756bcbff47.txt': 'stable-writes-race',
+    '002_8778b27c9414182d.txt': 'writeback-under-folio-lock',
+    '003_e540b340e4ac5480.txt': 'writeback-iter-break',
+    '004_0745a395bb926c5a.txt': 'abandoned-read-double-unlock',
+  };
+  for (const [file, scenario] of Object.entries(want)) {
+    const r = await check(join(seeds, file));
+    assert.ok(r.scenarios.some((s) => s.scenario === scenario), `${file}: ${JSON.stringify(r.scenarios)}`);
+  }
+  const r4 = await check(join(seeds, '004_0745a395bb926c5a.txt'));
+  const hint = r4.scenarios.find((s) => s.scenario === 'abandoned-read-double-unlock');
+  assert.equal(hint.message, 2, 'the third commit of the pull request is the abandoned-read fix');
+  assert.deepEqual(r4.findings, [], 'no diff, no finding');
+});

@@ -8,6 +8,10 @@
 // Each patch goes through the real pipeline (core.checkText) and the findings are compared with the
 // expectations (rules in test/fixtures/checks/expect.mjs). On a mismatch both sets, the messages, the
 // functions and the problems are printed.
+// Fixtures the pipeline does not pass yet are listed with the reason in
+// test/fixtures/checks/known-failing.json: they still run, as node:test `todo` tests (reported, not
+// failing the suite). LOCKSTEP_FIXTURES_STRICT=1 turns them into ordinary tests. A listed fixture that
+// passes says so in a diagnostic: remove it from the list.
 // Regenerate the patches from before.c / after.c / meta.json: node test/fixtures/checks/make.mjs
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,6 +29,8 @@ const core = require(path.join(repoRoot, 'dist', 'core.js'));
 const wasmDir = path.join(repoRoot, 'dist');
 const dir = path.join(repoRoot, 'test', 'fixtures', 'checks');
 const fixtures = fixtureNames(dir);
+const strict = process.env.LOCKSTEP_FIXTURES_STRICT === '1';
+const knownFailing = JSON.parse(fs.readFileSync(path.join(dir, 'known-failing.json'), 'utf8'));
 
 const CHECK_IDS = ['wb-pairing', 'folio-lock', 'writeback-iter', 'writeback-bit', 'stable-writes', 'lock-order', 'refcount', 'lock-balance'];
 
@@ -47,8 +53,17 @@ test('check fixture corpus: at least 30 patches, every check covered both ways, 
   assert.ok(fixes >= 10, `only ${fixes} fix patches`);
 });
 
+test('known-failing.json names only existing fixtures, each with a reason', () => {
+  for (const [name, reason] of Object.entries(knownFailing)) {
+    if (name.startsWith('$')) continue;
+    assert.ok(fixtures.includes(name), `known-failing.json: no fixture ${name}`);
+    assert.ok(typeof reason === 'string' && reason.length > 10, `known-failing.json: ${name} needs a reason`);
+  }
+});
+
 for (const name of fixtures) {
-  test(`fixture ${name}`, async () => {
+  const known = Object.prototype.hasOwnProperty.call(knownFailing, name) && !strict ? knownFailing[name] : null;
+  test(`fixture ${name}`, known ? { todo: `known failing: ${known}` } : {}, async (t) => {
     const text = fs.readFileSync(path.join(dir, name, 'patch.patch'), 'utf8');
     const expected = expectationsOf(text);
     const report = await core.checkText(text, `${name}/patch.patch`, { wasmDir });
@@ -56,6 +71,7 @@ for (const name of fixtures) {
     assert.ok(report.functions.length > 0, `${name}: no function analysed\n${JSON.stringify(report.problems, null, 1)}`);
     const cmp = compare(report, expected);
     if (!cmp.ok) assert.fail(describeMismatch(name, report, cmp));
+    if (known) t.diagnostic(`${name} passes now: remove it from test/fixtures/checks/known-failing.json`);
     // Every finding points at a line of the patch that exists (or null, never a guess), and an
     // expected finding's input line holds the statement at the expected source line.
     const lines = text.split('\n');

@@ -7,3 +7,4 @@ export type { FunctionText, GapInfo } from './reconstruct';
 export { analyzeWithTree } from './tree';
 export type { TreeAnalysis, TreeState } from './tree';
 export { splitFunctions } from './reconstruct';
+export { bareParseMs } from './treesitter';

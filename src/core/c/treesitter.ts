@@ -71,39 +71,39 @@ export function parseC(text: string, timeMs = 2000): ParseResult {
   if (!tree) return { ok: false, reason: `parse time limit of ${timeMs} ms reached` };
   try {
     let errors = 0;
-    const conv = (n: TreeSitter.Node, field: string | null, depth: number): SNode => {
+    // Walk with a cursor (cheap) rather than node handles (each marshalled across the wasm boundary).
+    const cur = tree.walk();
+    const conv = (field: string | null, depth: number): SNode => {
+      const type = cur.nodeType;
+      const isError = type === 'ERROR';
+      const isMissing = cur.nodeIsMissing;
+      const sp = cur.startPosition;
+      const ep = cur.endPosition;
       const out: SNode = {
-        type: n.type,
-        field,
-        op: null,
-        startRow: n.startPosition.row,
-        endRow: n.endPosition.row,
-        start: n.startIndex,
-        end: n.endIndex,
-        isError: n.isError,
-        isMissing: n.isMissing,
-        children: [],
+        type, field, op: null, startRow: sp.row, endRow: ep.row, start: cur.startIndex, end: cur.endIndex,
+        isError, isMissing, children: [],
       };
-      if (n.isError || n.isMissing) errors++;
+      if (isError || isMissing) errors++;
       if (depth > MAX_DEPTH) {
         // Too deeply nested to lower safely: keep it as an error node (counted against the budget).
         out.isError = true;
         errors++;
         return out;
       }
-      const wantOp = OPERATOR_TYPES.has(n.type);
-      const cnt = n.childCount;
-      for (let i = 0; i < cnt; i++) {
-        const c = n.child(i);
-        if (!c) continue;
-        const f = n.fieldNameForChild(i);
-        if (c.isNamed || c.isMissing) out.children.push(conv(c, f, depth + 1));
-        else if (wantOp && f === 'operator') out.op = c.type;
-        else if (wantOp && out.op === null && n.type === 'pointer_expression') out.op = c.type;
+      const wantOp = OPERATOR_TYPES.has(type);
+      if (cur.gotoFirstChild()) {
+        do {
+          const f = cur.currentFieldName;
+          if (cur.nodeIsNamed || cur.nodeIsMissing) out.children.push(conv(f, depth + 1));
+          else if (wantOp && f === 'operator') out.op = cur.nodeType;
+          else if (wantOp && out.op === null && type === 'pointer_expression') out.op = cur.nodeType;
+        } while (cur.gotoNextSibling());
+        cur.gotoParent();
       }
       return out;
     };
-    const root = conv(tree.rootNode, null, 0);
+    const root = conv(null, 0);
+    cur.delete();
     return { ok: true, tree: { text, root, errors }, parseMs: performance.now() - t0 };
   } finally {
     tree.delete();

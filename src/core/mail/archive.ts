@@ -8,9 +8,10 @@
 import type { Line } from './lines';
 import type { MessageHead } from './message';
 import { deobfuscate, parsePerson } from './person';
+import { headOf, parseHeaders } from './headers';
 
 export interface ArchivePage {
-  kind: 'pipermail' | 'lkml';
+  kind: 'pipermail' | 'lkml' | 'lore';
   head: MessageHead;
   body: Line[];
 }
@@ -51,6 +52,27 @@ export function detectPipermail(lines: Line[]): ArchivePage | null {
     },
     body,
   };
+}
+
+/**
+ * lore / public-inbox message page copied as text: some navigation lines, then a header block
+ * ("From:", "Subject:", "Date: ...  [thread overview]", "Message-ID: <...> (raw)"), the body, and
+ * a footer ("next prev parent reply other threads:", "Thread overview:").
+ */
+export function detectLore(lines: Line[]): ArchivePage | null {
+  const text = lines.slice(0, 60).map((l) => l.text).join('\n');
+  if (!/\[thread overview\]|\(raw\)/.test(text)) return null;
+  for (let i = 0; i < Math.min(lines.length, 40); i++) {
+    if (!/^From: \S/.test(lines[i].text)) continue;
+    const h = parseHeaders(lines, i);
+    if (!h.fields.has('subject')) continue;
+    const head = headOf(h, lines[i].line);
+    if (head.date) head.date = head.date.replace(/\s*\[thread overview\].*$/, '');
+    const body = cutFooter(lines, h.bodyStart, /^(next prev parent reply|Thread overview:|\s*other threads:\[)/);
+    // A trailing signature/blank block before the footer is harmless; keep the body as is.
+    return { kind: 'lore', head, body };
+  }
+  return null;
 }
 
 export function detectLkml(lines: Line[]): ArchivePage | null {

@@ -47,6 +47,11 @@ export function normaliseDate(raw: string): string {
     const r = iso(Number(m[7]), mon(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), zone(m[6]));
     if (r) return r;
   }
+  // git default: "Thu Mar 5 12:00:00 2026 +0100"
+  if ((m = /^\w{3} (\w{3}) (\d{1,2}) (\d{1,2}):(\d{2}):(\d{2}) (\d{4}) ([+-]\d{4})$/.exec(s))) {
+    const r = iso(Number(m[6]), mon(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), zone(m[7]));
+    if (r) return r;
+  }
   // LKML archive: "Sat Sep 29 2007 - 16:00:28 EST"
   if ((m = /^\w{3} (\w{3}) (\d{1,2}) (\d{4}) - (\d{1,2}):(\d{2}):(\d{2}) ?([A-Za-z]{1,5}|[+-]\d{4})?$/.exec(s))) {
     const r = iso(Number(m[3]), mon(m[1]), Number(m[2]), Number(m[4]), Number(m[5]), Number(m[6]), zone(m[7]));

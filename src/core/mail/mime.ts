@@ -146,6 +146,9 @@ export function decodeEntity(h: HeaderBlock, body: Line[], ctx: Ctx, depth = 0):
     }
     return out;
   }
+  if ((ct.params.format ?? '').toLowerCase() === 'flowed') {
+    problem(ctx, 'format-flowed', 'text/plain; format=flowed: the mailer may have re-wrapped long lines; hunks that do not fit their counts are reported', body[0]?.line);
+  }
   if (cte === 'quoted-printable') return decodeQP(body, ct.params.charset);
   if (cte === 'base64') return decodeBase64(body, ct.params.charset, ctx);
   return body;

@@ -8,13 +8,14 @@ import { headOf, parseHeaders } from './headers';
 import { decodeEntity } from './mime';
 import { buildMessage, type MessageHead } from './message';
 import { looksLikeMail, splitMbox } from './container';
-import { detectLkml, detectPipermail } from './archive';
+import { detectLkml, detectLore, detectPipermail } from './archive';
 import { findDiffStart } from './diff';
 import { seriesOf } from './series';
 import { isScraped, unscrape } from './scrape';
 import { findQuotedPatch } from './reply';
 import { MANGLED_RE } from './person';
 import { looksLikePullRequest, parsePullRequest } from './pullrequest';
+import { looksLikeGitLog, parseGitLog } from './gitlog';
 
 function mailMessage(lines: Line[], startLine: number, ctx: Ctx): MailMessage {
   const h = parseHeaders(lines, 0);
@@ -72,19 +73,33 @@ function parseText(text: string, file: string): ParsedInput {
   } else if (looksLikePullRequest(lines)) {
     const pr = parsePullRequest(lines, ctx);
     return { file, format: 'pull-request-page', series: { title: pr.title, version: pr.version, total: pr.total }, messages: pr.messages, problems: ctx.problems };
+  } else if (looksLikeGitLog(lines)) {
+    format = 'git-log';
+    messages = parseGitLog(lines, ctx);
   } else if (looksLikeMail(lines)) {
     const r = parseMail(lines, ctx);
     format = r.format;
     messages = r.messages;
   } else {
-    const page = detectPipermail(lines) ?? detectLkml(lines);
+    const page = detectPipermail(lines) ?? detectLore(lines) ?? detectLkml(lines);
     if (page) {
       format = 'archive-page';
       messages = [buildMessage(page.head, page.body, ctx)];
     } else if (findDiffStart(lines) >= 0) {
       format = 'diff';
-      const m = buildMessage(plainHead(lines), lines, ctx);
-      m.version = null;
+      // A commit message may precede the diff without mail headers: its first line is the subject.
+      const d = findDiffStart(lines);
+      let s = 0;
+      while (s < d && lines[s].text.trim() === '') s++;
+      const head = plainHead(lines);
+      let body = lines;
+      if (s < d && !/^(---|\+\+\+|index |diff )/.test(lines[s].text) && lines[s].text.length < 200) {
+        head.subject = lines[s].text.trim();
+        head.inputLine = lines[s].line;
+        body = lines.slice(s + 1);
+      }
+      const m = buildMessage(head, body, ctx);
+      if (!head.subject) m.version = null;
       messages = [m];
     } else if (findQuotedPatch(lines, false)) {
       format = 'reply';
@@ -93,7 +108,10 @@ function parseText(text: string, file: string): ParsedInput {
       problem(ctx, 'no-patch', 'no mail headers, archive page or diff recognised');
     }
   }
-  const series = format === 'diff' ? null : seriesOf(messages, ctx);
+  const series = format === 'diff' || format === 'git-log' ? null : seriesOf(messages, ctx);
+  if (text.includes('\uFFFD')) {
+    problem(ctx, 'encoding', 'input contains U+FFFD replacement characters: it was not valid UTF-8 when read; affected text may differ from the original');
+  }
   if (MANGLED_RE.test(text.slice(0, 200000))) {
     problem(ctx, 'mangled-address', 'the archive hid some e-mail addresses ("user@xxxxxx", "[email protected]"); those are left empty');
   }
