@@ -8,7 +8,9 @@ export function checkText(r: CheckReport): string {
     const src = f.line != null ? ` (${f.file}:${f.line}, ${f.side})` : '';
     lines.push(`${where}: ${f.severity}: ${f.status}: ${f.function}: ${f.message}${src} [${f.check}]`);
     for (const rel of f.related) {
-      lines.push(`    ${f.input.file}:${rel.input.line ?? '?'}: note: ${rel.message}`);
+      // A related place the patch does not show (tree mode) is named by its kernel source line.
+      const at = rel.input.line != null ? `${f.input.file}:${rel.input.line}` : `${f.file}:${rel.line ?? '?'}`;
+      lines.push(`    ${at}: note: ${rel.message}`);
     }
   }
   for (const p of r.problems) {

@@ -1,6 +1,6 @@
 /*
  * The lockstep command line.
- *   lockstep check <file…|-> [--format text|json|sarif|b4] [--traces] [--max-paths N] [--loop-unroll N] [--disable id,id]
+ *   lockstep check <file…|-> [--format text|json|sarif|b4] [--tree <dir>] [--traces] [--max-paths N] [--loop-unroll N] [--disable id,id]
  *   lockstep parse <file> [--format json]
  *   lockstep paths <file> --function <name> [--side pre|post] [--format text|json]
  *   lockstep scenario --list | <name> [--tasks N] [--fixed] [--format text|json]
@@ -8,14 +8,14 @@
  * violated; 2 usage error or unreadable input. Bad input never prints a stack trace.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { resolve, sep } from 'node:path';
 import { readArgs, optString, optInt, oneOf, UsageError, type Args } from './args';
 import { checkText as renderCheck } from './format';
 import { toSarif } from './sarif';
 import { toB4 } from './b4';
 import { checkParsed, mergeReports } from '../core/api';
 import { parseInput, toParseJson } from '../core/mail/index';
-import { initTreeSitter, analyzeFileDiff } from '../core/c/index';
+import { initTreeSitter, analyzeFileDiff, analyzeWithTree } from '../core/c/index';
 import { renderPathsText } from '../core/cfg/index';
 import * as sim from '../core/sim/index';
 import { VERSION } from '../core/version';
@@ -27,7 +27,7 @@ const wasmDir = __dirname;
 const USAGE = `lockstep ${VERSION} — simulate the locking of kernel patch mail
 
 usage:
-  lockstep check <file…|-> [--format text|json|sarif|b4] [--traces] [--max-paths N] [--loop-unroll N] [--disable check,…]
+  lockstep check <file…|-> [--format text|json|sarif|b4] [--tree <dir>] [--traces] [--max-paths N] [--loop-unroll N] [--disable check,…]
   lockstep parse <file> [--format json]
   lockstep paths <file> --function <name> [--side pre|post] [--format text|json]
   lockstep scenario --list
@@ -66,6 +66,31 @@ function readInput(file: string): string {
   }
 }
 
+/**
+ * Kernel tree mode: read a file the patch names from the tree directory. Patch paths are untrusted:
+ * a path that leaves the tree ("../…", absolute) or a file over 8 MB is treated as absent.
+ */
+export function treeReader(dir: string): (path: string) => string | null {
+  const top = resolve(dir);
+  try {
+    if (!statSync(top).isDirectory()) throw new InputError(`--tree ${dir}: not a directory`);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(`--tree ${dir}: cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  return (p: string) => {
+    const full = resolve(top, p);
+    if (!full.startsWith(top + sep)) return null;
+    try {
+      const st = statSync(full);
+      if (!st.isFile() || st.size > 8 * 1024 * 1024) return null;
+      return readFileSync(full, 'utf8');
+    } catch {
+      return null;
+    }
+  };
+}
+
 function out(s: string): void {
   process.stdout.write(s.endsWith('\n') ? s : s + '\n');
 }
@@ -76,11 +101,13 @@ async function cmdCheck(a: Args): Promise<number> {
   if (a.positional.length === 0) throw new UsageError('check needs at least one file (or - for stdin)');
   await initTreeSitter(wasmDir);
   const disabled = optString(a, 'disable', '').split(',').map((s) => s.trim()).filter(Boolean);
+  const tree = a.options.get('tree');
+  const treeFile = typeof tree === 'string' ? treeReader(tree) : undefined;
   const reports: CheckReport[] = [];
   for (const file of a.positional) {
     const parsed = parseInput(readInput(file), file);
     reports.push(checkParsed(parsed, {
-      wasmDir, traces: a.options.has('traces'), disabledChecks: disabled,
+      wasmDir, traces: a.options.has('traces'), disabledChecks: disabled, treeFile,
       maxPathsPerFunction: optInt(a, 'max-paths'), loopUnroll: optInt(a, 'loop-unroll'),
     }));
   }
@@ -110,10 +137,14 @@ async function cmdPaths(a: Args): Promise<number> {
   const file = a.positional[0];
   const parsed = parseInput(readInput(file), file);
   const fns: FunctionAnalysis[] = [];
+  const tree = a.options.get('tree');
+  const treeFile = typeof tree === 'string' ? treeReader(tree) : undefined;
+  const pathOpts = { maxPaths: optInt(a, 'max-paths'), loopUnroll: optInt(a, 'loop-unroll') };
   for (const m of parsed.messages) for (const f of m.files) {
-    for (const fn of analyzeFileDiff(f, side, { maxPaths: optInt(a, 'max-paths'), loopUnroll: optInt(a, 'loop-unroll') })) {
-      if (fn.name === name) fns.push(fn);
-    }
+    const p = f.oldPath ?? f.newPath;
+    const text = treeFile && p ? treeFile(p) : null;
+    const got = text != null ? analyzeWithTree(f, text, side, pathOpts).functions : analyzeFileDiff(f, side, pathOpts);
+    for (const fn of got) if (fn.name === name) fns.push(fn);
   }
   if (fns.length === 0) {
     process.stderr.write(`lockstep: no changed function named ${name} on the ${side} side of ${file}\n`);

@@ -8,14 +8,17 @@ import type {
   Problem, Related, Severity, Side, Trace,
 } from './types';
 import { parseInput } from './mail/index';
-import { initTreeSitter, analyzeFileDiff } from './c/index';
-import { runPath } from './sim/index';
+import { initTreeSitter, analyzeFileDiff, analyzeWithTree } from './c/index';
+import { runPath, summarizeAll, type FunctionSummary } from './sim/index';
 import { CHECKS } from './checks/index';
 import type { RawFinding } from './checks/types';
 import { VERSION } from './version';
 import { scenarioHints } from './hints';
 
 const SEV_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+/** Bounds that keep a hostile or huge input from running away; every one that is hit is reported. */
+export const DEFAULT_LIMITS = { maxMessages: 300, maxFunctions: 600, timeBudgetMs: 60_000 } as const;
 
 interface Grouped {
   raw: RawFinding;
@@ -33,6 +36,19 @@ export interface AnalysedFunction {
   pathReports: PathReport[];
   groups: Map<string, Grouped>;
   opaque: Set<string>;
+}
+
+const TREE_WORDS = {
+  'at-base': 'is at the patch\'s base; whole functions were taken from it',
+  applied: 'already has the patch applied; whole functions were taken from it',
+  conflict: 'does not match the patch (conflict); functions were rebuilt from the hunks alone',
+} as const;
+
+/** A recursive function must not use its own summary while it is being summarised or checked. */
+function withoutSelf(summaries: Record<string, FunctionSummary>, name: string): Record<string, FunctionSummary> {
+  if (!Object.prototype.hasOwnProperty.call(summaries, name)) return summaries;
+  const { [name]: _self, ...rest } = summaries;
+  return rest;
 }
 
 function isSourceFile(p: string | null): boolean {
@@ -66,12 +82,14 @@ export function describePath(path: Path): string {
 }
 
 /** Run all checks over every path and variant of one function. */
-export function analyseFunction(fn: FunctionAnalysis, message: number, disabled: Set<string>): AnalysedFunction {
+export function analyseFunction(
+  fn: FunctionAnalysis, message: number, disabled: Set<string>, summaries: Record<string, FunctionSummary> = {},
+): AnalysedFunction {
   const groups = new Map<string, Grouped>();
   const pathReports: PathReport[] = [];
   const opaque = new Set<string>();
   for (const path of fn.paths) {
-    const runs = runPath(path, fn);
+    const runs = runPath(path, fn, { summaries: withoutSelf(summaries, fn.name) });
     let worst: { sev: Severity; msg: string } | null = null;
     let shown: Trace | null = null;
     let skipped: string | null = null;
@@ -188,22 +206,76 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
 
   // For "introduced here, fixed later in the series": the key and message index of each finding.
   const keyed: { f: Finding; key: string; message: number }[] = [];
+  const maxMessages = opts.maxMessages ?? DEFAULT_LIMITS.maxMessages;
+  const maxFunctions = opts.maxFunctions ?? DEFAULT_LIMITS.maxFunctions;
+  const budgetMs = opts.timeBudgetMs ?? DEFAULT_LIMITS.timeBudgetMs;
+  const t0 = Date.now();
+  let stopped: string | null = null;
+  let fnCount = 0;
   parsed.messages.forEach((msg, mi) => {
+    if (stopped) return;
+    if (mi >= maxMessages) {
+      stopped = `only the first ${maxMessages} messages were analysed (lockstep.maxMessages); ${parsed.messages.length - maxMessages} were not`;
+      return;
+    }
+    // Phase 1: rebuild every changed function of the message, both sides (from the tree when given).
+    const perFile: { pre: FunctionAnalysis[]; post: FunctionAnalysis[] }[] = [];
     for (const file of msg.files) {
+      if (stopped) break;
       if (!isSourceFile(file.newPath) && !isSourceFile(file.oldPath)) continue;
-      const sides: Record<Side, AnalysedFunction[]> = { pre: [], post: [] };
+      if (opts.isCancelled?.()) {
+        stopped = 'analysis cancelled; the results are partial';
+        break;
+      }
+      if (Date.now() - t0 > budgetMs) {
+        stopped = `the time budget of ${budgetMs} ms ran out at ${file.newPath ?? file.oldPath} in message ${mi + 1}; later files were not analysed`;
+        break;
+      }
+      if (fnCount >= maxFunctions) {
+        stopped = `the function limit (${maxFunctions}) was reached at ${file.newPath ?? file.oldPath} in message ${mi + 1}; later files were not analysed`;
+        break;
+      }
+      const entry = { pre: [] as FunctionAnalysis[], post: [] as FunctionAnalysis[] };
+      const treePath = file.oldPath ?? file.newPath;
+      const treeText = opts.treeFile && treePath ? opts.treeFile(treePath) : null;
       for (const side of ['pre', 'post'] as const) {
-        for (const fn of analyzeFileDiff(file, side, pathOpts)) {
+        let fns: FunctionAnalysis[];
+        if (treeText != null) {
+          const t = analyzeWithTree(file, treeText, side, pathOpts);
+          fns = t.functions;
+          for (const p of t.problems) problems.push({ input: parsed.file, ...p });
+          if (side === 'post') {
+            problems.push({ input: parsed.file, line: file.inputLine, kind: 'tree-state', message: `${treePath}: the kernel tree ${TREE_WORDS[t.treeState]}` });
+          }
+        } else {
+          fns = analyzeFileDiff(file, side, pathOpts);
+        }
+        fnCount += fns.length;
+        for (const fn of fns) {
           for (const p of fn.problems) problems.push({ input: parsed.file, ...p });
           if (fn.notAnalysed) {
             problems.push({ input: parsed.file, line: fn.inputLine ?? undefined, kind: 'not-analysed', message: `${fn.name} (${side}): not analysed: ${fn.notAnalysed}` });
           }
-          const a = analyseFunction(fn, mi, disabled);
+        }
+        entry[side] = fns;
+      }
+      perFile.push(entry);
+    }
+    // Phase 2: summaries of the functions this message defines, per side, for their call sites.
+    const summaries = {
+      pre: summarizeAll(perFile.flatMap((e) => e.pre)),
+      post: summarizeAll(perFile.flatMap((e) => e.post)),
+    };
+    // Phase 3: simulate every path, run the checks, label the findings.
+    for (const entry of perFile) {
+      const sides: Record<Side, AnalysedFunction[]> = { pre: [], post: [] };
+      for (const side of ['pre', 'post'] as const) {
+        for (const fn of entry[side]) {
+          const a = analyseFunction(fn, mi, disabled, summaries[side]);
           sides[side].push(a);
           functions.push(fnReport(a, !!opts.traces));
           if (a.opaque.size) {
-            const key = `${fn.name}`;
-            opaqueCallees[key] = [...new Set([...(opaqueCallees[key] ?? []), ...a.opaque])].sort();
+            opaqueCallees[fn.name] = [...new Set([...(opaqueCallees[fn.name] ?? []), ...a.opaque])].sort();
           }
         }
       }
@@ -228,6 +300,7 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
     }
   });
 
+  if (stopped) problems.push({ input: parsed.file, kind: 'limit', message: stopped });
   for (const k of keyed) {
     if (k.f.status !== 'introduced') continue;
     const later = keyed.find((o) => o.f.status === 'fixed' && o.key === k.key && o.message > k.message);

@@ -7,3 +7,4 @@ export * from './sim/index';
 export * from './checks/index';
 export * from './api';
 export * from './hints';
+export * from './contract';

@@ -63,6 +63,8 @@ export interface Trailer {
   value: string;
   person?: Person;
   inputLine?: number;
+  /** For Fixes: the commit id; for Link/Closes/BugLink: the URL (kept for later linking). */
+  target?: string;
 }
 
 export type MessageKind = 'patch' | 'cover' | 'reply-with-patch' | 'discussion' | 'series-entry';
@@ -90,6 +92,8 @@ export interface MailMessage {
   inputLine: number;
   /** Set when a newer version of the same series is in the same input (newest wins, older kept). */
   superseded?: boolean;
+  /** Notes between the `---` and the diff (changelog, diffstat), as text. */
+  notes?: string;
 }
 
 export interface ParsedInput {
@@ -320,4 +324,20 @@ export interface CheckOptions {
   disabledChecks?: string[];
   /** Include pathReports (with traces) in the report. */
   traces?: boolean;
+  /** Bounds (defaults in api.ts DEFAULT_LIMITS); each one hit is listed in problems. */
+  maxMessages?: number;
+  maxFunctions?: number;
+  timeBudgetMs?: number;
+  /**
+   * Kernel tree mode: returns the text of a kernel source file (path as in the patch, e.g.
+   * "fs/netfs/write_issue.c") or null when the tree does not have it. The caller does the I/O.
+   */
+  treeFile?: (path: string) => string | null;
+  /** Polled between files: true stops the analysis with a partial, labelled result. */
+  isCancelled?: () => boolean;
+  /**
+   * User extension of the API table, as JSON ({ "functions": [ApiEntry, ...] }), merged over the
+   * built-in table with loadApiTable (the VS Code setting lockstep.apiTable). Bad entries are problems.
+   */
+  apiTable?: unknown;
 }

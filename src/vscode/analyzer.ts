@@ -7,7 +7,7 @@ import type { CheckOptions, CheckReport, Finding } from '../core/types';
 import { looksLikePatchMail } from '../shared/mailSniff';
 import { readConfig } from './config';
 import { log } from './log';
-import { Cancelled, Runner } from './runner';
+import { Cancelled, Runner, type ScenarioRun } from './runner';
 
 export const LANGUAGE_ID = 'patch-mail';
 
@@ -73,6 +73,7 @@ export class Analyzer implements vscode.Disposable {
       maxPathsPerFunction: cfg.maxPathsPerFunction,
       loopUnroll: cfg.loopUnroll,
       disabledChecks: cfg.disabledChecks,
+      ...(cfg.apiTable && typeof cfg.apiTable === 'object' ? { apiTable: cfg.apiTable } : {}),
     };
     const version = doc.version;
     const text = doc.getText();
@@ -100,6 +101,10 @@ export class Analyzer implements vscode.Disposable {
       log().error(`${baseName(doc.uri)}: analysis failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
       return undefined;
     }
+  }
+
+  scenario(name: string, opts: { fixed?: boolean; tasks?: number; timeMs?: number }): Promise<ScenarioRun> {
+    return this.runner.scenario(name, opts);
   }
 
   clear(uri: vscode.Uri): void {

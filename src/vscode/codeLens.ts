@@ -6,7 +6,9 @@ import * as vscode from 'vscode';
 import type { FunctionReport, PathReport } from '../core/types';
 import type { Analyzer } from './analyzer';
 import { LANGUAGE_ID } from './analyzer';
+import { scenariosFor } from '../shared/scenarioMatch';
 import { readConfig } from './config';
+import { REPLAY_COMMAND, knownScenarios } from './scenarios';
 
 export const SIMULATE_COMMAND = 'lockstep.simulatePath';
 
@@ -68,6 +70,18 @@ function lensesFor(doc: vscode.TextDocument, functions: FunctionReport[]): vscod
       );
     } else if (paths.length > 0) {
       lenses.push(new vscode.CodeLens(range, { title: `$(pass) all ${paths.length} path${paths.length === 1 ? '' : 's'} ok`, command: '' }));
+    }
+    const ops = paths.flatMap((p) => p.trace.steps.map((s) => s.op));
+    const scenarios = scenariosFor(fn.name, ops, knownScenarios());
+    if (scenarios.length > 0) {
+      lenses.push(
+        new vscode.CodeLens(range, {
+          title: '$(organization) Simulate with other tasks',
+          tooltip: `Replay the cross-task scenario${scenarios.length === 1 ? '' : 's'} ${scenarios.join(', ')} in the timeline`,
+          command: REPLAY_COMMAND,
+          arguments: [scenarios],
+        }),
+      );
     }
   });
   return lenses;

@@ -11,6 +11,8 @@ export interface LockstepConfig {
   debounceMs: number;
   detectTextFiles: boolean;
   workerThresholdBytes: number;
+  /** User API table extension ({ functions: [...] }), or undefined. */
+  apiTable: unknown;
 }
 
 export function readConfig(scope?: vscode.ConfigurationScope): LockstepConfig {
@@ -30,6 +32,8 @@ export function readConfig(scope?: vscode.ConfigurationScope): LockstepConfig {
     severityOverrides,
     debounceMs: clamp(c.get<number>('analysis.debounceMs', 400) ?? 400, 0, 10000),
     detectTextFiles: c.get<boolean>('detectTextFiles', true) ?? true,
+    // A restricted setting: in Restricted Mode VS Code returns only the user's own value.
+    apiTable: c.get('apiTable'),
     workerThresholdBytes: clamp(c.get<number>('analysis.workerThresholdBytes', 200000) ?? 200000, 0, 1e9),
   };
 }

@@ -7,7 +7,10 @@ import { registerAnalyzer } from './analyzer';
 import { registerCodeLens } from './codeLens';
 import { registerCommands } from './commands';
 import { registerDiagnostics } from './diagnostics';
+import { registerHover } from './hover';
 import { registerLog } from './log';
+import { registerScenarios } from './scenarios';
+import { registerSeriesView } from './seriesView';
 import { registerSimulate } from './simulate';
 import { registerStatusBar } from './statusBar';
 import { registerTimeline } from './timelinePanel';
@@ -22,6 +25,9 @@ export function activate(ctx: vscode.ExtensionContext): void {
   registerStatusBar(ctx, analyzer);
   registerSimulate(ctx, analyzer, timeline);
   registerCommands(ctx, analyzer);
+  registerScenarios(ctx, analyzer, timeline);
+  registerHover(ctx);
+  registerSeriesView(ctx, analyzer);
 }
 
 export function deactivate(): void {}

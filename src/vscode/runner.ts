@@ -6,7 +6,13 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { checkText } from '../core/api';
-import type { CheckOptions, CheckReport } from '../core/types';
+import type { CheckOptions, CheckReport, Trace } from '../core/types';
+
+export interface ScenarioRun {
+  result: { scenario: string; verdict: string; states: number; transitions: number; ms: number };
+  trace: Trace;
+  message: string | null;
+}
 
 export class Cancelled extends Error {
   constructor() {
@@ -18,9 +24,13 @@ export class Cancelled extends Error {
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const core = require(workerData.corePath);
+function scenario(m) {
+  const result = core.runScenario(m.name, m.opts);
+  return { result, trace: core.scenarioTrace(result), message: core.scenarioMessage(result) };
+}
 parentPort.on('message', (m) => {
   Promise.resolve()
-    .then(() => core.checkText(m.text, m.fileName, m.opts))
+    .then(() => (m.fn === 'scenario' ? scenario(m) : core.checkText(m.text, m.fileName, m.opts)))
     .then((report) => parentPort.postMessage({ id: m.id, report }))
     .catch((e) => parentPort.postMessage({ id: m.id, error: String((e && e.stack) || e) }));
 });
@@ -29,7 +39,8 @@ parentPort.on('message', (m) => {
 export class Runner {
   private worker: Worker | undefined;
   private seq = 0;
-  private pending = new Map<number, { resolve: (r: CheckReport) => void; reject: (e: Error) => void; key: string }>();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private pending = new Map<number, { resolve: (r: any) => void; reject: (e: Error) => void; key: string }>();
   private latest = new Map<string, number>();
 
   constructor(private readonly distDir: string, private readonly workerThresholdBytes: () => number) {}
@@ -43,7 +54,7 @@ export class Runner {
     const useWorker = text.length >= this.workerThresholdBytes();
     for (let attempt = 0; ; attempt++) {
       try {
-        const report = useWorker ? await this.inWorker(id, key, text, fileName, opts) : await this.inProcess(text, fileName, opts);
+        const report = useWorker ? await this.inWorker(id, key, text, fileName, opts) : await this.inProcess(key, id, text, fileName, opts);
         if (this.latest.get(key) !== id) throw new Cancelled();
         return report;
       } catch (e) {
@@ -54,10 +65,21 @@ export class Runner {
     }
   }
 
-  private async inProcess(text: string, fileName: string, opts: CheckOptions): Promise<CheckReport> {
+  private async inProcess(key: string, id: number, text: string, fileName: string, opts: CheckOptions): Promise<CheckReport> {
     // Let pending UI events run first: edits arriving now supersede this run.
     await new Promise((r) => setImmediate(r));
-    return checkText(text, fileName, opts);
+    if (this.latest.get(key) !== id) throw new Cancelled();
+    return checkText(text, fileName, { ...opts, isCancelled: () => this.latest.get(key) !== id });
+  }
+
+  /** Runs a built-in scenario (an exhaustive search: always in the worker). */
+  scenario(name: string, opts: { fixed?: boolean; tasks?: number; timeMs?: number }): Promise<ScenarioRun> {
+    const id = ++this.seq;
+    const w = this.ensureWorker();
+    return new Promise<ScenarioRun>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, key: `scenario:${name}` });
+      w.postMessage({ id, fn: 'scenario', name, opts });
+    });
   }
 
   private inWorker(id: number, key: string, text: string, fileName: string, opts: CheckOptions): Promise<CheckReport> {
@@ -71,7 +93,7 @@ export class Runner {
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { corePath: path.join(this.distDir, 'core.js') } });
-    w.on('message', (m: { id: number; report?: CheckReport; error?: string }) => {
+    w.on('message', (m: { id: number; report?: unknown; error?: string }) => {
       const p = this.pending.get(m.id);
       if (!p) return;
       this.pending.delete(m.id);

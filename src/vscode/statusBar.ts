@@ -6,9 +6,12 @@ export function registerStatusBar(ctx: vscode.ExtensionContext, analyzer: Analyz
   const item = vscode.window.createStatusBarItem('lockstep.status', vscode.StatusBarAlignment.Left, 50);
   item.name = 'Lockstep';
   item.command = 'workbench.actions.view.problems';
+  let shown: vscode.Uri | undefined;
   const update = () => {
+    // Keep showing the last patch's counts while a webview (no text editor) has focus.
     const doc = vscode.window.activeTextEditor?.document;
-    const a = doc && analyzer.get(doc.uri);
+    if (doc) shown = doc.uri;
+    const a = shown && analyzer.get(shown);
     if (!a) return item.hide();
     const introduced = a.report.findings.filter((f) => f.status !== 'fixed');
     const errors = introduced.filter((f) => f.severity === 'error').length;

@@ -9,12 +9,37 @@ import { vscode } from './vscodeApi';
 const root = document.getElementById('app') as HTMLElement;
 let model: TimelineModel | null = null;
 let selected = 0;
+let timer: ReturnType<typeof setInterval> | undefined;
 
 function show(m: TimelineModel, first?: number): void {
+  stop();
   model = m;
-  render(root, m, { select: (i, reveal) => select(i, reveal, true) });
+  render(root, m, { select: (i, reveal) => select(i, reveal, true), togglePlay });
   const v = violationIndex(m);
-  select(first ?? (v >= 0 ? v : 0), false, false);
+  // A scenario replay starts at its beginning; a path opens on its violation.
+  select(first ?? (m.kind === 'scenario' ? 0 : v >= 0 ? v : 0), false, false);
+}
+
+function setPlayLabel(playing: boolean): void {
+  const b = root.querySelector<HTMLButtonElement>('button[data-action=play]');
+  if (b) b.textContent = playing ? '❚❚ Pause' : '▶ Play';
+}
+
+function stop(): void {
+  if (timer !== undefined) clearInterval(timer);
+  timer = undefined;
+  setPlayLabel(false);
+}
+
+function togglePlay(): void {
+  if (!model) return;
+  if (timer !== undefined) return stop();
+  if (selected >= model.trace.steps.length - 1) select(0, false, false);
+  setPlayLabel(true);
+  timer = setInterval(() => {
+    if (!model || selected >= model.trace.steps.length - 1) return stop();
+    select(selected + 1, false, false);
+  }, 1600);
 }
 
 function select(index: number, reveal: boolean, focus: boolean): void {
@@ -47,7 +72,12 @@ document.addEventListener('keydown', (e: KeyboardEvent) => {
   if (!model || e.altKey || e.ctrlKey || e.metaKey) return;
   const t = e.target as HTMLElement | null;
   if (t && (t.tagName === 'SUMMARY' || t.tagName === 'INPUT')) return;
+  if (e.key !== ' ') stop();
   switch (e.key) {
+    case ' ':
+      if (t && t.tagName === 'BUTTON' && !t.classList.contains('event')) return;
+      togglePlay();
+      break;
     case 'ArrowRight':
     case 'ArrowDown':
     case 'j':

@@ -10,6 +10,7 @@ import { stateRows, type RowGroup } from './stateRows';
 
 export interface Handlers {
   select(index: number, reveal: boolean): void;
+  togglePlay(): void;
 }
 
 const GROUP_TITLES: Record<RowGroup, string> = { locks: 'Locks', folios: 'Folio state', counters: 'Counters and flags' };
@@ -47,7 +48,8 @@ export function render(root: HTMLElement, model: TimelineModel, handlers: Handle
     el('span', { class: 'position', id: 'position', 'aria-live': 'polite' }, ''),
     button('next', 'Forward ▶', 'Next step (→)'),
     violationIndex(model) >= 0 ? button('jump', '⚠ Go to violation', 'Jump to the violating step') : null,
-    el('span', { class: 'hint' }, '← → step · Home/End · Enter reveals the line in the patch'),
+    model.kind === 'scenario' ? button('play', '▶ Play', 'Play the steps one after another (Space)') : null,
+    el('span', { class: 'hint' }, model.kind === 'scenario' ? '← → step · Home/End · Space plays' : '← → step · Home/End · Enter reveals the line in the patch'),
   );
   root.append(toolbar);
 
@@ -57,7 +59,7 @@ export function render(root: HTMLElement, model: TimelineModel, handlers: Handle
   }
 
   const grid = el('div', { class: 'grid', role: 'grid', 'aria-label': `Timeline of ${steps.length} steps on ${tasks.length} lanes` });
-  grid.style.gridTemplateColumns = `minmax(8em, max-content) repeat(${steps.length}, minmax(9em, 1fr))`;
+  grid.style.gridTemplateColumns = `minmax(7em, max-content) repeat(${steps.length}, minmax(8.5em, 1fr))`;
 
   // Step numbers.
   grid.append(el('div', { class: 'corner', role: 'columnheader' }, 'Step'));
@@ -96,6 +98,7 @@ export function render(root: HTMLElement, model: TimelineModel, handlers: Handle
   root.querySelector<HTMLButtonElement>('button[data-action=prev]')!.addEventListener('click', () => handlers.select(current(root) - 1, false));
   root.querySelector<HTMLButtonElement>('button[data-action=next]')!.addEventListener('click', () => handlers.select(current(root) + 1, false));
   root.querySelector<HTMLButtonElement>('button[data-action=jump]')?.addEventListener('click', () => handlers.select(violationIndex(model), false));
+  root.querySelector<HTMLButtonElement>('button[data-action=play]')?.addEventListener('click', () => handlers.togglePlay());
 }
 
 function current(root: HTMLElement): number {
@@ -106,13 +109,20 @@ function button(action: string, label: string, title: string): HTMLButtonElement
   return el('button', { type: 'button', 'data-action': action, title, 'aria-label': title }, label);
 }
 
+/** A step's look: code the patch does not show, a branch decision, or an operation. */
+export function stepKind(op: string): 'gap' | 'branch' | 'op' {
+  if (op.startsWith('…') || op.startsWith('...')) return 'gap';
+  if (/^branch\b/i.test(op)) return 'branch';
+  return 'op';
+}
+
 function eventButton(s: TraceStep, i: number, handlers: Handlers): HTMLButtonElement {
   const where = s.location?.inputLine ? `patch line ${s.location.inputLine}` : 'not shown in the patch';
   const b = el(
     'button',
     {
       type: 'button',
-      class: `event${s.violation ? ' violation' : ''}`,
+      class: `event kind-${stepKind(s.op)}${s.violation ? ' violation' : ''}`,
       'data-step': String(i),
       tabindex: '-1',
       'aria-label': `Step ${i + 1}, ${s.task}: ${s.op}${s.violation ? `. Violation: ${s.violation}` : ''}. ${where}`,
@@ -153,6 +163,7 @@ export function selectStep(root: HTMLElement, model: TimelineModel, index: numbe
   const where: string[] = [];
   if (loc?.inputLine) where.push(`patch line ${loc.inputLine}`);
   if (loc?.sourceLine) where.push(`${loc.file ?? 'source'} line ${loc.sourceLine}`);
+  if (!where.length && loc?.file) where.push(loc.file);
   details.append(el('p', { class: 'meta' }, where.length ? where.join(' · ') : 'Not shown in the patch'));
   const entries = Object.entries(s.state ?? {});
   if (entries.length) {

@@ -304,6 +304,7 @@ try {
     assert(expectLine > 0, 'example has no "+ return -EROFS;" line');
     const t0 = Date.now();
     await wb.openFile(EXAMPLE);
+    await wb.focusWorkbench();
     await page.keyboard.press('Control+Shift+M');
     const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'wb' }).filter({ hasText: `Ln ${expectLine}` }).first();
     await row.waitFor({ state: 'visible', timeout: 60_000 }).catch(async () => {
@@ -327,6 +328,100 @@ try {
     const t = (await hover.textContent()) ?? '';
     assert(/wb-pairing|netfs_wb/.test(t), `hover: ${t}`);
     await wb.screenshot('07-hover');
+  });
+
+  await test(`${EXAMPLE}: the failing-path lens opens the timeline on the violating step`, async () => {
+    await wb.openFile(EXAMPLE);
+    const lens = wb.page.locator('.editor-group-container.active .contentWidgets .codelens-decoration a', { hasText: 'fails' }).first();
+    await lens.waitFor({ state: 'visible', timeout: 20_000 });
+    const title = (await lens.textContent()) ?? '';
+    assert(/1 of \d+ paths fails: returns -EROFS/.test(title), `lens: ${title}`);
+    await lens.click();
+    const f = await wb.webviewFrame();
+    await f.waitForSelector('button.event.violation.selected', { timeout: 20_000 });
+    const msg = (await f.textContent('#details .violation-msg')) ?? '';
+    assert(/wb lock/.test(msg), `violation message: ${msg}`);
+    const badge = (await f.textContent('.badge')) ?? '';
+    assert(/wb lock of ictx still held/.test(badge), `outcome: ${badge}`);
+    await wb.screenshot('08-failing-path');
+  });
+
+  await test('hovering netfs_wb_begin in the patch explains what the simulator does with it', async () => {
+    await wb.openFile(EXAMPLE);
+    const line = exampleText.findIndex((l) => /netfs_wb_begin\(/.test(l)) + 1;
+    await wb.focusWorkbench();
+    await page.keyboard.press('Control+G');
+    await page.keyboard.type(String(line));
+    await page.keyboard.press('Enter');
+    const token = page.locator('.monaco-editor .view-line span', { hasText: /^netfs_wb_begin$/ }).first();
+    await token.waitFor({ timeout: 10_000 });
+    await token.hover();
+    const hover = page.locator('.monaco-hover-content', { hasText: 'Lockstep' }).first();
+    await hover.waitFor({ state: 'visible', timeout: 10_000 });
+    const t = (await hover.textContent()) ?? '';
+    assert(/acquires the wb-lock/.test(t), `hover: ${t}`);
+    await wb.screenshot('09-call-hover');
+    await page.keyboard.press('Escape');
+  });
+
+  await test('the Patch series view lists the patch, its files and functions with counts', async () => {
+    await wb.openFile(EXAMPLE);
+    await wb.focusWorkbench();
+    await page.keyboard.press('Control+Shift+E');
+    const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /Patch series/i }) });
+    await view.waitFor({ timeout: 15_000 });
+    const header = view.locator('.pane-header');
+    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+    const fn = view.locator('.monaco-list-row', { hasText: 'examplefs_writepages' }).first();
+    if (!(await fn.isVisible().catch(() => false))) {
+      await view.locator('.monaco-list-row', { hasText: 'fs/examplefs/writeback.c' }).first().click();
+    }
+    await fn.waitFor({ timeout: 10_000 });
+    const text = (await fn.textContent()) ?? '';
+    assert(/1 failing/.test(text), `function row: ${text}`);
+    await wb.screenshot('11-series-view');
+  });
+
+  await test('Replay Scenario… plays a cross-task scenario with narration', async () => {
+    await wb.runCommand('Lockstep: Replay Scenario');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'wb-handoff' }).first().waitFor();
+    await page.keyboard.type('wb-handoff');
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'As the kernel code has it' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    const f = await wb.webviewFrame(60_000);
+    await f.waitForFunction(() => /Scenario wb-handoff/.test(document.querySelector('h1')?.textContent ?? ''), null, { timeout: 60_000 });
+    const lanes = await f.$$eval('.lane-label', (ls) => ls.map((l) => l.textContent));
+    assert(lanes.length >= 2, `scenario lanes: ${lanes}`);
+    const narration = (await f.textContent('#details .narration')) ?? '';
+    assert(narration.length > 20, `narration: ${narration}`);
+    await f.click('button[data-action=jump]');
+    assert(await f.isVisible('#details .violation-msg'), 'violation not shown');
+    await wb.screenshot('12-scenario');
+  });
+
+  await test('the timeline follows the light theme', async () => {
+    await wb.runCommand('Preferences: Color Theme');
+    await page.keyboard.type('Light Modern');
+    await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'Light Modern' }).first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('.monaco-workbench')?.classList.contains('vs'), null, { timeout: 20_000 });
+    const f = await wb.webviewFrame();
+    await f.waitForFunction(() => document.body.classList.contains('vscode-light'), null, { timeout: 20_000 });
+    await sleep(500);
+    await wb.screenshot('13-light-theme');
+  });
+
+  await test('the walkthrough "Get started with Lockstep" opens and its first step opens the sample', async () => {
+    await wb.runCommand('Welcome: Open Walkthrough');
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Get started with Lockstep' }).first();
+    await row.waitFor({ timeout: 10_000 });
+    await row.click();
+    const step = page.locator('.getting-started-step', { hasText: 'Open the sample patch' }).first();
+    await step.waitFor({ timeout: 15_000 });
+    await wb.screenshot('14-walkthrough');
+    await page.locator('.getting-started-step a, .getting-started-step button', { hasText: 'Open the sample patch' }).last().click();
+    await page.locator('.tabs-container .tab.active', { hasText: EXAMPLE }).waitFor({ timeout: 15_000 });
   });
 } catch (e) {
   results.push({ name: 'harness', ok: false, error: String(e?.stack ?? e) });

@@ -27,7 +27,17 @@ export class Workbench {
     return file;
   }
 
+  /** Moves keyboard focus out of any webview iframe back to the workbench (the activity bar). */
+  async focusWorkbench() {
+    await this.closeQuickInput();
+    await this.page.evaluate(() => {
+      const el = document.querySelector('.part.activitybar .action-item.checked [tabindex], .part.activitybar .action-item.checked, .part.activitybar [role="tab"]');
+      if (el instanceof HTMLElement) el.focus();
+    });
+  }
+
   async quickInput(prefixKeys, text) {
+    await this.focusWorkbench();
     await this.page.keyboard.press(prefixKeys);
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: 10_000 });
@@ -87,6 +97,7 @@ export class Workbench {
 
   /** Opens the Problems panel and returns the rows' texts. */
   async problems(filter) {
+    await this.focusWorkbench();
     await this.page.keyboard.press('Control+Shift+M');
     const rows = this.page.locator('.markers-panel .monaco-list-row');
     await rows.first().waitFor({ state: 'visible', timeout: 20_000 }).catch(() => {});

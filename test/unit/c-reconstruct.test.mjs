@@ -45,7 +45,7 @@ test('reconstruct: complete vs partial, with reasons', () => {
 
 test('reconstruct: a hunk starting at "} while ((folio = writeback_iter(...)))" gets a synthetic do {', () => {
   const ft = core.reconstructFunctions(fileOf('fs/demo/write.c'), 'post', []).find((f) => f.name === 'demo_writepages');
-  assert.match(ft.text, /do \{\n\t\t__lockstep_gap\(1\);\n\t\} while \(\(folio = writeback_iter/);
+  assert.match(ft.text, /do \{\n\t\t__lockstep_gap\(\d+\);\n\t\} while \(\(folio = writeback_iter/);
   const w = fn('post', 'demo_writepages');
   assert.equal(w.notAnalysed, null);
   // the iterator call result drives the loop: facts tie to it
@@ -98,4 +98,42 @@ test('reconstruct: every step refers to real input lines of the patch, or none',
       }
     }
   }
+});
+
+test('reconstruct: leading declarations mean no leading gap (kernel C declares first)', () => {
+  const w = fn('post', 'demo_writepages');
+  assert.ok(w.partialReasons.some((r) => /signature and leading declarations not shown/.test(r)), w.partialReasons.join('; '));
+  assert.equal(w.paths[0].crossesGap, false);
+  assert.equal(w.paths[0].steps[0].kind, 'assign');
+  // a hunk that starts with a statement keeps its leading gap
+  const o = fn('post', 'demo_one');
+  assert.ok(o.paths.every((p) => p.steps[0].kind === 'gap'));
+});
+
+test('reconstruct: a hunk starting at the opening brace takes the signature from the heading', () => {
+  const patch = [
+    'diff --git a/fs/demo/brace.c b/fs/demo/brace.c',
+    '--- a/fs/demo/brace.c',
+    '+++ b/fs/demo/brace.c',
+    '@@ -10,7 +10,9 @@ int demo_brace(struct demo *d, struct folio *folio,',
+    ' {',
+    ' \tint ret;',
+    ' ',
+    '+\tif (!folio_trylock(folio))',
+    '+\t\treturn -EAGAIN;',
+    ' \tret = demo_work(d, folio);',
+    ' \tfolio_unlock(folio);',
+    ' \treturn ret;',
+    ' }',
+    '',
+  ].join('\n');
+  const p = core.parseInput(patch, 'brace.diff');
+  const f = p.messages.flatMap((m) => m.files)[0];
+  const [a] = core.analyzeFileDiff(f, 'post');
+  assert.equal(a.name, 'demo_brace');
+  assert.equal(a.complete, true, a.partialReasons.join('; '));
+  assert.equal(a.paths.length, 2);
+  assert.deepEqual(a.paths.map((x) => x.returnExpr), ['-EAGAIN', 'ret']);
+  assert.deepEqual(a.paths[0].steps[1].facts, [{ callStep: 0, relation: 'false' }]);
+  assert.equal(a.startLine, 10);
 });

@@ -158,3 +158,29 @@ test('scenario hints: each seed is offered the scenario it is about', async (t) 
   assert.equal(hint.message, 2, 'the third commit of the pull request is the abandoned-read fix');
   assert.deepEqual(r4.findings, [], 'no diff, no finding');
 });
+
+test('tree mode: with the kernel tree, a short-context patch is checked on whole functions', async () => {
+  const patch = join(root, 'test', 'fixtures', 'checks', 'netfs-wb-forgotten-end.short.patch');
+  const treeDir = join(root, 'test', 'fixtures', 'tree');
+  const alone = await check(patch);
+  assert.deepEqual(alone.findings.filter((f) => f.check === 'wb-pairing'), [], 'the begin is not in the hunk: nothing can be proven');
+  assert.ok(alone.functions.every((f) => !f.complete));
+  const treeFile = (p) => {
+    const full = join(treeDir, p);
+    return existsSync(full) ? readFileSync(full, 'utf8') : null;
+  };
+  const r = await check(patch, { treeFile });
+  const f = r.findings.find((x) => x.check === 'wb-pairing' && x.status === 'introduced');
+  assert.ok(f, JSON.stringify(r.findings, null, 1));
+  assert.equal(f.input.line, lineOf(patch, '+\t\treturn -EROFS;'));
+  assert.equal(f.line, 28);
+  const rel = f.related.find((x) => /netfs_wb_begin/.test(x.message));
+  assert.equal(rel.input.line, null, 'the begin is outside the patch: no input line is invented');
+  assert.equal(rel.line, 20);
+  assert.ok(r.problems.some((p) => p.kind === 'tree-state' && /at the patch's base/.test(p.message)));
+  const cliOut = run('check', patch, '--tree', treeDir);
+  assert.equal(cliOut.status, 1);
+  assert.match(cliOut.stdout, /fs\/examplefs\/writeback\.c:20: note: netfs_wb_begin\(\) here/);
+  const escape = run('check', patch, '--tree', join(root, 'no-such-dir'));
+  assert.equal(escape.status, 2);
+});

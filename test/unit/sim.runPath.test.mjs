@@ -99,7 +99,7 @@ test('default contract: hand-off needs a request created on the path', () => {
     ret('0'),
   ]);
   const r2 = core.runPath(withReq, fn('my_flush'))[0];
-  assert.deepEqual(brief(r2.events), ['acquire::wb-lock@0', 'note::request@1', 'handoff::wb-lock@3']);
+  assert.deepEqual(brief(r2.events), ['acquire::wb-lock@0', 'note::request@1', 'acquire::refcount@1', 'handoff::wb-lock@3', 'handoff::refcount@3']);
 });
 
 test('netfs_wb_end without the lock is WB2 (with the kernel WARN), across a gap when code is hidden', () => {

@@ -149,18 +149,23 @@ function isCFile(p: string | null): boolean {
   return !!p && /\.(c|h)$/.test(p);
 }
 
-/** Every function the file's hunks touch, on one side, analysed from the patch alone. */
-export function analyzeFileDiff(file: FileDiff, side: Side, opts: PathOptions = {}): FunctionAnalysis[] {
+/** Every function the file's hunks touch, on one side, analysed from the patch alone; file-level problems apart. */
+export function analyzeFileDiffReport(file: FileDiff, side: Side, opts: PathOptions = {}): { functions: FunctionAnalysis[]; problems: Problem[] } {
   const path = side === 'post' ? file.newPath : file.oldPath;
-  if (!isCFile(path) || file.status === 'binary') return [];
-  if (side === 'pre' && file.status === 'added') return [];
-  if (side === 'post' && file.status === 'deleted') return [];
   const problems: Problem[] = [];
+  if (!isCFile(path) || file.status === 'binary') return { functions: [], problems };
+  if (side === 'pre' && file.status === 'added') return { functions: [], problems };
+  if (side === 'post' && file.status === 'deleted') return { functions: [], problems };
   const texts = reconstructFunctions(file, side, problems, path ?? undefined);
-  const out = texts.map((ft) => analyzeFunctionText(ft, path!, side, opts));
-  if (problems.length) {
-    if (out.length) out[0].problems.push(...problems);
-    else out.push(emptyAnalysis('*', path!, side, problems.map((p) => p.message).join('; '), { problems }));
-  }
-  return out;
+  return { functions: texts.map((ft) => analyzeFunctionText(ft, path!, side, opts)), problems };
+}
+
+/**
+ * Every function the file's hunks touch, on one side, analysed from the patch alone. File-level
+ * problems (a hunk inside an unnamed function) are attached to the first function, if any.
+ */
+export function analyzeFileDiff(file: FileDiff, side: Side, opts: PathOptions = {}): FunctionAnalysis[] {
+  const r = analyzeFileDiffReport(file, side, opts);
+  if (r.problems.length && r.functions.length) r.functions[0].problems.push(...r.problems);
+  return r.functions;
 }

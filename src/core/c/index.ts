@@ -1,6 +1,6 @@
 // C understanding: tree-sitter (one owner), IR, function reconstruction from hunks.
 export { initTreeSitter, treeSitterReady } from './treesitter';
-export { analyzeFileDiff, analyzeSource, analyzeFunctionText } from './analyze';
+export { analyzeFileDiff, analyzeFileDiffReport, analyzeSource, analyzeFunctionText } from './analyze';
 export type { SourceOptions } from './analyze';
 export { reconstructFunctions } from './reconstruct';
 export type { FunctionText, GapInfo } from './reconstruct';

@@ -351,6 +351,14 @@ export function lowerFunction(t: SyntaxTree, fn: SNode, nameHint?: string): IrFu
   const ptrRet = declr?.type === 'pointer_declarator';
   const returnType = (typeN ? txt(c, typeN) : '') + (ptrRet ? ' *' : '');
   const body = childByField(fn, 'body');
+  // Variables declared in unseen code: `x->field`, IS_ERR(x) and friends say x is a pointer.
+  if (body) {
+    const bt = textOf(t, body);
+    for (const m of bt.matchAll(/\b([A-Za-z_]\w*)\s*->|\b(?:IS_ERR|PTR_ERR|IS_ERR_OR_NULL|ERR_CAST)\s*\(\s*([A-Za-z_]\w*)\s*\)/g)) {
+      const name = m[1] ?? m[2];
+      if (name && !(name in c.varKinds)) c.varKinds[name] = 'pointer';
+    }
+  }
   return {
     name: functionName(t, fn) ?? nameHint ?? '?',
     params,

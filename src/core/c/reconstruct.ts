@@ -119,6 +119,11 @@ function commentContinuation(lines: Shown[], from: number): number {
 function firstCodeIndex(lines: Shown[], from: number): number {
   const st: LexState = { inComment: false };
   for (let j = from; j < lines.length; j++) {
+    // a comment continued from unseen lines (" * text", " */")
+    if (/^\s*\*(\s|\/|$)/.test(lines[j].text) && !st.inComment) {
+      if (lines[j].text.includes('*/')) continue;
+      continue;
+    }
     const code = stripLine(lines[j].text, st);
     if (code.trim() !== '' && !isPreproc(lines[j].text)) return j;
   }
@@ -167,6 +172,7 @@ function classifyStart(lines: Shown[], flat = false): StartKind {
     return { kind: 'inside', skip: 0 };
   }
   const t = lines[k].text;
+  if (/^\{\s*$/.test(t)) return { kind: 'opens', skip: k, cont: [] };
   if (/^\s/.test(t) || /^\}/.test(t) || isLabelLine(t)) return { kind: 'inside', skip: 0 };
   return { kind: 'top', skip: cc };
 }
@@ -275,7 +281,7 @@ export function segmentFunctions(file: FileDiff, side: Side, problems: Problem[]
         pending.lines.push(line);
         const code = stripLine(line.text, { inComment: false }).trim();
         if (/^\{/.test(line.text)) {
-          cur = { name: pending.name, heading: pending.heading ?? pending.lines[0].text, signature: pending.heading ? pending.heading.trim() : '', closingSeen: false, segments: [{ lines: pending.lines, gapLines: null, gapFrom: null, headerInputLine: h.inputLine }], touched: false, depth: braceSum(pending.lines), lex: { inComment: false } };
+          cur = { name: pending.name, heading: pending.heading ?? pending.lines[0].text, signature: pending.heading ? (pending.lines.length > 1 ? pending.heading.trim() : headingSignature(pending.heading, pending.name)) : '', closingSeen: false, segments: [{ lines: pending.lines, gapLines: null, gapFrom: null, headerInputLine: h.inputLine }], touched: false, depth: braceSum(pending.lines), lex: { inComment: false } };
           curFrom = pending.from;
           pending = null;
         } else if (/;$/.test(code) || pending.lines.length > 10 || (!flat && /^[A-Za-z_#}]/.test(line.text) && !/^\{/.test(line.text))) {
@@ -328,6 +334,13 @@ function neededDepth(lines: Shown[], closesFunction: boolean): number | null {
   const braceNeed = 1 - min;
   if (indentNeed === null) return min < 0 ? braceNeed : null;
   return Math.max(indentNeed, braceNeed);
+}
+
+const DECL = /^\t(?:(?:const|static|unsigned|signed|volatile|register)\s+)*(?:(?:struct|union|enum)\s+\w+|bool|char|short|int|long|float|double|void|size_t|ssize_t|loff_t|pgoff_t|gfp_t|u8|u16|u32|u64|s8|s16|s32|s64|__u32|__u64|unsigned|[a-z_]\w*_t)\b[\s*]*\w+\s*(\[[^\]]*\])?\s*(=|;|,)/;
+
+function startsWithDeclaration(lines: Shown[]): boolean {
+  const k = firstCodeIndex(lines, 0);
+  return k >= 0 && DECL.test(lines[k].text) && !/^\t(return|goto|if|else|while|for|do|switch|case)\b/.test(lines[k].text);
 }
 
 function opener(lines: Shown[], lvl: number): string {
@@ -392,6 +405,13 @@ export function synthesize(fb: FnBuild): FunctionText {
         reasons.push(`statement cut by the hunk edge at line ${lines[0].sourceLine}`);
         lines.splice(0, drop);
       }
+      // Kernel C puts declarations first in a block (-Wdeclaration-after-statement): when a function
+      // shown mid-way starts with a declaration at body level, the unseen part above it is the
+      // signature, the brace and more declarations, not code that could branch or return.
+      if (si === 0 && drop === 0 && startsWithDeclaration(lines)) {
+        reasons[reasons.length - 1] = `starts mid-function at line ${first ? first.sourceLine : '?'} (signature and leading declarations not shown)`;
+        carried = 0;
+      } else {
       const unseen = seg.gapLines === null ? null : seg.gapLines + carried + drop;
       const id = gaps.length;
       const where = si === 0 ? 'leading' : 'between';
@@ -418,6 +438,7 @@ export function synthesize(fb: FnBuild): FunctionText {
         }
       }
       carried = 0;
+      }
     }
     const last = si === fb.segments.length - 1;
     if (!last || !fb.closingSeen) {

@@ -58,17 +58,25 @@ function buildFrom(head: MessageHead, body: Line[], diffAt: number, ctx: Ctx): M
   const msgEnd = sep >= 0 ? sep : limit;
   const commit = trimBlank(body.slice(0, msgEnd));
   let files: MailMessage['files'] = [];
-  if (diffAt >= 0) {
-    const r = parseDiff(body, diffAt, ctx, { lenient: !!head.scraped });
+  const isCover = s.index === 0 && s.countersExplicit;
+  if (diffAt >= 0 && isCover) {
+    problem(ctx, 'cover-diff', 'the cover letter carries a diff (interdiff or range-diff); it is not analysed', body[diffAt].line);
+  } else if (diffAt >= 0) {
+    let r = parseDiff(body, diffAt, ctx, { lenient: !!head.scraped });
     files = r.files;
+    // Text between diffs (a truncated hunk, a comment) ends one diff; read the ones after it too.
+    for (let again = findDiffStart(body, r.end), guard = 0; again >= 0 && guard < 10000; again = findDiffStart(body, r.end), guard++) {
+      problem(ctx, 'diff-gap', `lines ${body[r.end].line}-${body[again].line - 1} between diffs are not part of any diff`, body[r.end].line);
+      r = parseDiff(body, again, ctx, { lenient: !!head.scraped });
+      files.push(...r.files);
+      if (r.end <= again) break;
+    }
     if (sep >= 0) checkDiffstat(body.slice(sep + 1, diffAt), files, ctx);
-    // A second diff after unrelated text (rare: interdiffs, notes) is ignored but reported.
-    const again = findDiffStart(body, r.end);
-    if (again >= 0) problem(ctx, 'extra-diff', 'a further diff after the first one ends was not read', body[again].line);
   }
   const trailers: Trailer[] = trailersOf(commit, !!head.obfuscated);
+  const notes = sep >= 0 ? joinText(trimBlank(body.slice(sep + 1, limit))) : '';
   let kind: MessageKind = files.length ? 'patch' : 'discussion';
-  if (s.index === 0 && s.countersExplicit && !files.length) kind = 'cover';
+  if (isCover) kind = 'cover';
   return {
     kind,
     subject: s.subject,
@@ -87,5 +95,6 @@ function buildFrom(head: MessageHead, body: Line[], diffAt: number, ctx: Ctx): M
     body: joinText(commit),
     files,
     inputLine: head.inputLine,
+    ...(notes ? { notes } : {}),
   };
 }

@@ -46,10 +46,11 @@ const ATTR_RES = [
   /^Quoting (.+?)\s*\(.*\):\s*$/,
 ];
 
-function attribution(body: Line[], before: number): Person | null {
+/** The nearest "X wrote:" line above the patch, at a shallower quote depth than the patch. */
+function attribution(body: Line[], before: number, d: number): Person | null {
   for (let i = before - 1; i >= 0; i--) {
     const { depth, rest } = quoteDepth(body[i].text);
-    if (depth > 0) continue;
+    if (depth >= d) continue;
     for (const re of ATTR_RES) {
       const m = re.exec(rest.trim());
       if (m) {
@@ -80,7 +81,7 @@ export function findQuotedPatch(body: Line[], obfuscated: boolean): QuotedPatch 
       lines,
       diffAt,
       depth: d,
-      author: attribution(body, firstQuoted),
+      author: attribution(body, firstQuoted, d),
       reviewerTrailers: trailersAnywhere(unquoted.map((l) => ({ text: quoteDepth(l.text).rest, line: l.line })), obfuscated),
     };
   }

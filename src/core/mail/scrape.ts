@@ -8,15 +8,16 @@
  * agree (checked again by the lenient diff reader).
  */
 import type { Line } from './lines';
-import { type Ctx, problem, spend } from './context';
+import { type Ctx, problem } from './context';
 import type { MessageHead } from './message';
 import { parsePerson } from './person';
-import { decodeBytes } from './mime';
-import { BLANK, splitC } from './csplit';
+import { decodeScrapedQP, recoverHeaders } from './scrapeheaders';
+import { rebuildHunk } from './rebuild';
 
 export function isScraped(lines: Line[]): boolean {
   if (lines.length > 60) return false;
-  return lines.some((l) => l.text.length > 1500 && /diff --git |@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@/.test(l.text));
+  return lines.some((l) => l.text.length > 1500 &&
+    (/diff --git |@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@/.test(l.text) || /(?:^| )Subject: \S[\s\S]*(?:^| )From: \S|(?:^| )From: \S[\s\S]*(?:^| )Subject: \S/.test(l.text.slice(0, 20000))));
 }
 
 /** One string for the whole input plus a way back from offsets to physical lines. */
@@ -47,76 +48,6 @@ function flatten(lines: Line[]): Flat {
       return nums[lo] ?? 1;
     },
   };
-}
-
-/** Undo quoted-printable in scraped text; a lone "=20" becomes the BLANK marker. Offsets kept per char. */
-export function decodeScrapedQP(text: string, base: number, charset: string | undefined): { text: string; offs: number[] } {
-  let out = '';
-  const offs: number[] = [];
-  const hex = (i: number) => /^[0-9A-Fa-f]{2}$/.test(text.slice(i, i + 2));
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c !== '=') { out += c; offs.push(base + i); continue; }
-    if (text.startsWith('=20', i) && (i === 0 || text[i - 1] === ' ') && (i + 3 >= text.length || text[i + 3] === ' ')) {
-      out += BLANK; offs.push(base + i); i += 2; continue;
-    }
-    if (hex(i + 1)) {
-      const bytes: number[] = [];
-      const at = i;
-      while (text[i] === '=' && hex(i + 1)) { bytes.push(parseInt(text.slice(i + 1, i + 3), 16)); i += 3; }
-      i--;
-      const s = decodeBytes(Uint8Array.from(bytes), charset);
-      for (const ch of s) { out += ch; offs.push(base + at); }
-      continue;
-    }
-    if (text[i + 1] === ' ' || i + 1 === text.length) { i++; continue; } // soft line break
-    out += c; offs.push(base + i);
-  }
-  return { text: out, offs };
-}
-
-const HEADER_NAMES = 'From|To|Cc|Subject|Date|Message-I[Dd]|In-Reply-To|References|Received|Return-Path|Delivered-To|Authentication-Results|ARC-[A-Za-z-]+|DKIM-Signature|X-[A-Za-z0-9-]+|MIME-Version|Content-Type|Content-Transfer-Encoding|Content-Disposition|Precedence|List-[A-Za-z-]+|Sender|Reply-To|Mail-Followup-To|User-Agent|Organization|Thread-[A-Za-z]+|Importance|Archived-At';
-const HEADER_RE = new RegExp(`(?<=^| )(${HEADER_NAMES}):(?= |$)`, 'g');
-const GRAMMAR: Record<string, RegExp> = {
-  'content-type': /^[\w.+-]+\/[\w.+-]+(?:\s*;\s*[\w*-]+=(?:"[^"]*"|[^\s;"]+))*;?/,
-  'content-transfer-encoding': /^[\w-]+/,
-  'mime-version': /^\d\.\d(?: \([^)]*\))?/,
-  'message-id': /^(?:<[^>\s]*>)?/,
-  'in-reply-to': /^(?:<[^>\s]*>\s*)*/,
-  references: /^(?:<[^>\s]*>\s*)*/,
-  date: /^(?:\w{3},? )?\d{1,2} \w{3} \d{2,4} \d{1,2}:\d{2}(?::\d{2})?(?: [+-]\d{4})?(?: \([A-Za-z]+\))?/,
-  precedence: /^\w*/,
-  'x-mailer': /^git-send-email [\d.]+/,
-};
-
-interface ScrapedHeaders {
-  fields: Map<string, string>;
-  bodyStart: number;
-}
-
-function recoverHeaders(text: string): ScrapedHeaders | null {
-  const ms: { name: string; at: number; valueAt: number }[] = [];
-  HEADER_RE.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  const limit = Math.min(text.length, 60000);
-  while ((m = HEADER_RE.exec(text)) && m.index < limit) ms.push({ name: m[1].toLowerCase(), at: m.index, valueAt: m.index + m[0].length });
-  if (!ms.length || !ms.some((x) => x.name === 'subject' || x.name === 'from')) return null;
-  if (ms[0].at > 400) return null;
-  const fields = new Map<string, string>();
-  for (let k = 0; k < ms.length; k++) {
-    const h = ms[k];
-    const nextAt = k + 1 < ms.length ? ms[k + 1].at : text.length;
-    const g = GRAMMAR[h.name];
-    const lead = text[h.valueAt] === ' ' ? 1 : 0;
-    const raw = text.slice(h.valueAt + lead, nextAt);
-    if (g) {
-      const gm = g.exec(raw)!;
-      const rest = raw.slice(gm[0].length);
-      if (!fields.has(h.name)) fields.set(h.name, gm[0].trim());
-      if (rest.trim() !== '') return { fields, bodyStart: h.valueAt + lead + gm[0].length };
-    } else if (!fields.has(h.name)) fields.set(h.name, raw.trim());
-  }
-  return { fields, bodyStart: text.length };
 }
 
 const TRAILER_KEYS = 'Signed-off-by|Reviewed-by|Acked-by|Tested-by|Reported-by|Suggested-by|Co-developed-by|Fixes|Link|Closes|Cc';
@@ -172,85 +103,6 @@ function splitQuoted(text: string, at: (i: number) => number): Line[] {
     for (const p of parts) out.push({ text: p.q ? (p.text ? '> ' + p.text : '>') : p.text, line: at(a) });
   }
   return out;
-}
-
-/** Section heading candidates for a scraped hunk: git cuts headings at 80 bytes. */
-function sectionCuts(s: string): number[] {
-  const rank = (c: string) => (c === '{' || c === ')' ? 1 : c === ',' ? 2 : 3);
-  const cuts: { at: number; r: number }[] = [];
-  if (s.length > 80 && s[80] === ' ') cuts.push({ at: 80, r: 0 });
-  const head = s.slice(0, 81);
-  for (let i = 0; i < head.length; i++) {
-    if ('{),;'.includes(head[i]) && s[i + 1] === ' ') cuts.push({ at: i + 1, r: rank(head[i]) });
-  }
-  cuts.sort((a, b) => a.r - b.r || b.at - a.at);
-  const out = cuts.map((c) => c.at);
-  out.push(0);
-  return [...new Set(out)];
-}
-
-function counts(pieces: string[]): { o: number; n: number } {
-  let o = 0;
-  let n = 0;
-  for (const p of pieces) {
-    if (p.startsWith('+')) n++;
-    else if (p.startsWith('-')) o++;
-    else { o++; n++; }
-  }
-  return { o, n };
-}
-
-function fits(pieces: string[], oldLines: number, newLines: number): boolean {
-  const c = counts(pieces);
-  return c.o === oldLines && c.n === newLines;
-}
-
-/**
- * Search optional boundaries: first none, then comment splits, then blank-line and argument-list
- * splits (those mark the result as guessed), smallest sets first, within a fixed budget.
- */
-function rebuildWith(rest: string, oldLines: number, newLines: number, ctx: Ctx): { pieces: string[]; guessed: boolean } | null {
-  if (!spend(ctx, rest.length)) return null;
-  const first = splitC(rest, { take: new Set() });
-  const norm = (ps: string[]) => ps.map((p) => (p === BLANK ? ' ' : p));
-  const base = counts(norm(first.pieces));
-  // Every optional boundary taken adds one unmarked (context) line: +1 old, +1 new.
-  const need = oldLines - base.o;
-  if (need !== newLines - base.n || need < 0) return null;
-  if (need === 0) return { pieces: norm(first.pieces), guessed: false };
-  const idx = (c: string) => first.optional.map((k, i) => (k === c ? i : -1)).filter((i) => i >= 0).slice(0, 40);
-  const comment = idx('comment');
-  // Later commas first: kernel lines are filled up to the column limit before wrapping.
-  const other = [...idx('blank'), ...idx('comma')].sort((a, b) => b - a);
-  let budget = 1500;
-  const subsets = function* (pool: number[], size: number, from = 0, acc: number[] = []): Generator<number[]> {
-    if (acc.length === size) { yield acc; return; }
-    for (let i = from; i <= pool.length - (size - acc.length); i++) yield* subsets(pool, size, i + 1, [...acc, pool[i]]);
-  };
-  for (let no = 0; no <= Math.min(other.length, need); no++) {
-    const nc = need - no;
-    if (nc > comment.length) continue;
-    for (const a of subsets(other, no)) {
-      for (const b of subsets(comment, nc)) {
-        if (--budget <= 0 || !spend(ctx, rest.length)) return null;
-        const r = splitC(rest, { take: new Set([...a, ...b]) });
-        const ps = norm(r.pieces);
-        if (fits(ps, oldLines, newLines)) return { pieces: ps, guessed: no > 0 };
-      }
-    }
-  }
-  return null;
-}
-
-/** Rebuild one hunk body; null when no proposal fits the counts. */
-export function rebuildHunk(body: string, oldLines: number, newLines: number, ctx: Ctx): { section: string; pieces: string[]; guessed: boolean } | null {
-  for (const cut of sectionCuts(body)) {
-    const section = body.slice(0, cut).trim();
-    const rest = body.slice(cut);
-    const r = rebuildWith(rest, oldLines, newLines, ctx);
-    if (r) return { section, pieces: r.pieces, guessed: r.guessed };
-  }
-  return null;
 }
 
 const STRUCT_RE = /(diff --git \S+ \S+|(?:new|deleted) file mode \d{6}|old mode \d{6}|new mode \d{6}|similarity index \d+%|rename (?:from|to) \S+|index [0-9a-f]{4,}\.\.[0-9a-f]{4,}(?: \d{6})?|--- (?:a\/)?\S+|\+\+\+ (?:b\/)?\S+|@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@|Binary files \S+ and \S+ differ)/g;

@@ -31,6 +31,13 @@ export function parseTrailerLine(text: string, line: number | undefined, obfusca
     if (p) t.person = p;
   }
   if (line !== undefined) t.inputLine = line;
+  if (lower === 'fixes') {
+    const f = /^([0-9a-f]{7,40})\b/i.exec(value);
+    if (f) t.target = f[1].toLowerCase();
+  } else if (lower === 'link' || lower === 'closes' || lower === 'buglink' || lower === 'bug') {
+    const u = /\bhttps?:\/\/[^\s<>"]+/.exec(value);
+    if (u) t.target = u[0];
+  }
   return t;
 }
 

@@ -23,13 +23,14 @@ export type OpKind =
   | 'handoff' // the obligation to release moves elsewhere (XFER)
   | 'requires-held' // kernel assertion: the object must be held (VM_BUG_ON_FOLIO(!locked))
   | 'requires-released' // the object must no longer be held (writeback_iter's previous folio)
-  | 'mark'; // sets a state flag on the object (inode dirty)
+  | 'mark' // sets a state flag on the object (inode dirty; a folio's dirty bit cleared for I/O)
+  | 'unmark'; // clears such a flag (the cleared folio was written or redirtied)
 
-export const OP_KINDS: OpKind[] = ['acquire', 'release', 'handoff', 'requires-held', 'requires-released', 'mark'];
+export const OP_KINDS: OpKind[] = ['acquire', 'release', 'handoff', 'requires-held', 'requires-released', 'mark', 'unmark'];
 
 export interface ApiOp {
   kind: OpKind;
-  /** Resource class: 'wb-lock', 'folio-lock', 'mutex', 'spinlock', 'bit-lock', 'rwsem', 'wb-iter', 'inode-dirty', 'writeback-bit', 'stable-writes'. */
+  /** Resource class: 'wb-lock', 'folio-lock', 'mutex', 'spinlock', 'bit-lock', 'rwsem', 'wb-iter', 'inode-dirty', 'writeback-bit', 'stable-writes', 'refcount', 'request', 'folio-cleared'. */
   resource: string;
   /** Which object: an argument index, the assigned result, or (handoff) whatever such resource is held. */
   obj: number | 'result' | 'held';
@@ -66,6 +67,12 @@ export interface ApiEntry {
   primitive?: boolean;
   /** What the result means, in words. */
   result?: string;
+  /** The values the result can take: 'errno' (0 or -errno), 'bool', 'pointer' (valid or NULL), 'err-pointer' (valid or ERR_PTR). */
+  domain?: 'errno' | 'bool' | 'pointer' | 'err-pointer';
+  /** Page-cache lookups: the argument that is the folio index (for the ascending-order rule). */
+  indexArg?: number;
+  /** A plain unlock (folio_unlock): releasing a folio whose dirty bit was cleared for I/O drops its data (R5). */
+  plainUnlock?: boolean;
   /** kernel-model.md section. */
   ref?: string;
 }
@@ -103,16 +110,17 @@ const VM_BUG_LOCKED = 'VM_BUG_ON_FOLIO(!folio_test_locked(folio)) — kernel BUG
 /** Functions modeled as having no lock effect (so they are not reported as opaque). */
 const NEUTRAL = [
   'netfs_stat', '_enter', '_leave', '_debug', 'kenter', 'kleave', 'folio_pos', 'folio_size', 'folio_index',
-  'folio_nr_pages', 'folio_next_index', 'folio_get', 'folio_put', 'folio_get_private', 'folio_test_dirty',
+  'folio_nr_pages', 'folio_next_index', 'folio_get_private', 'folio_test_dirty',
   'folio_test_writeback', 'folio_test_locked', 'folio_test_uptodate', 'folio_mapping', 'kfree', 'kzalloc', 'kmalloc',
   'netfs_put_request', 'netfs_get_request', 'netfs_wake_collector', 'netfs_wake_rreq_flag', 'netfs_inode',
   'file_inode', 'i_size_read', 'WARN_ON_ONCE', 'WARN_ON', 'WARN_ONCE', 'BUG_ON', 'smp_wmb', 'smp_rmb', 'smp_mb',
   'wake_up_process', 'get_task_struct', 'put_task_struct', 'test_bit', 'clear_bit', 'iov_iter_is_folioq',
   'trace_netfs_write', 'trace_netfs_rreq', 'trace_netfs_folio', 'netfs_see_request', 'PTR_ERR', 'IS_ERR', 'ERR_PTR',
   'min', 'max', 'min_t', 'max_t', 'list_add_tail', 'list_del', 'list_del_init', 'list_first_entry_or_null',
-  'netfs_free_folioq_buffer', 'netfs_put_failed_request', 'cond_resched', 'mapping_set_error', 'folio_batch_release',
+  'netfs_free_folioq_buffer', 'cond_resched', 'mapping_set_error', 'folio_batch_release',
   'netfs_update_i_size', 'inode_dio_end', 'netfs_wait_for_write', 'netfs_prepare_write', 'netfs_issue_write',
-  'netfs_reissue_write', 'netfs_do_write_single', 'netfs_folio_written_back',
+  'netfs_reissue_write', 'netfs_do_write_single', 'netfs_folio_written_back', 'iov_iter_count', 'page_folio',
+  'sb_start_pagefault', 'sb_end_pagefault', 'file_update_time',
 ];
 
 const SPIN_LOCKS = ['spin_lock', 'spin_lock_irq', 'spin_lock_irqsave', 'spin_lock_bh', 'raw_spin_lock', 'raw_spin_lock_irq', 'raw_spin_lock_irqsave', 'write_lock', 'read_lock'];
@@ -142,15 +150,20 @@ export function builtinEntries(): ApiEntry[] {
     ref: '§6.2',
   });
   // Hand-off of the wb lock to the write request (the collector ends it, once).
-  add({ name: 'netfs_end_issue_write', ops: [{ kind: 'handoff', resource: 'wb-lock', obj: 'held', to: 'wreq', needsRequest: true, variety: 'bit' }], ref: '§6.2 WB1' });
-  add({
-    name: 'set_bit',
-    match: { arg: 0, equals: 'NETFS_RREQ_ALL_QUEUED' },
-    ops: [{ kind: 'handoff', resource: 'wb-lock', obj: 'held', to: 'wreq', needsRequest: true, variety: 'bit' }],
-    ref: '§6.2 WB1',
-  });
-  add({ name: 'netfs_create_write_req', ops: [acq('request', 'result', { rel: 'not-err' })], result: 'ERR_PTR on failure', ref: '§7.1' });
-  add({ name: 'netfs_alloc_request', ops: [acq('request', 'result', { rel: 'not-err' })], result: 'ERR_PTR on failure', ref: '§1.4' });
+  // Submission: the wb lock and the collection's request reference go to the collector.
+  const submit = (reqArg: number): ApiOp[] => [
+    { kind: 'handoff', resource: 'wb-lock', obj: 'held', to: 'wreq', needsRequest: true, variety: 'bit' },
+    { kind: 'handoff', resource: 'refcount', obj: reqArg, to: 'collector' },
+  ];
+  add({ name: 'netfs_end_issue_write', ops: submit(0), ref: '§6.2 WB1' });
+  add({ name: 'set_bit', match: { arg: 0, equals: 'NETFS_RREQ_ALL_QUEUED' }, ops: submit(1), ref: '§6.2 WB1' });
+  for (const n of ['netfs_unbuffered_write', 'netfs_begin_read', 'netfs_read_single', 'netfs_dispatch_unbuffered_reads'])
+    add({ name: n, ops: [{ kind: 'handoff', resource: 'refcount', obj: 0, to: 'collector' }], ref: '§1.4' });
+  // A new request holds two refs (the caller's and the collection's); until I/O is submitted the
+  // second must go with netfs_put_failed_request (netfs_put_request leaks it).
+  for (const n of ['netfs_create_write_req', 'netfs_alloc_request'])
+    add({ name: n, ops: [acq('request', 'result', { rel: 'not-err' }), acq('refcount', 'result', { rel: 'not-err' }, { rule: 'R9' })], domain: 'err-pointer', result: 'ERR_PTR on failure', ref: '§1.4' });
+  add({ name: 'netfs_put_failed_request', ops: [rel('refcount', 0, undefined, { rule: 'R9', message: 'WARN_ON_ONCE(refcount != 2) in netfs_put_failed_request' })], ref: '§1.4' });
   // The bit lock spelled out (kernel code that implements it, or open-coded users).
   add({ name: 'test_and_set_bit_lock', match: { arg: 0, equals: 'NETFS_ICTX_WB_LOCK' }, ops: [acq('wb-lock', 1, { rel: 'false' }, { variety: 'bit' })], ref: '§6.2' });
   add({ name: 'clear_bit_unlock', match: { arg: 0, equals: 'NETFS_ICTX_WB_LOCK' }, ops: [rel('wb-lock', 1, undefined, { variety: 'bit' })], ref: '§6.2' });
@@ -159,9 +172,7 @@ export function builtinEntries(): ApiEntry[] {
 
   // Mutexes (a mutex named *wb_lock is the pre-bit-lock netfs writeback lock: resource 'wb-lock').
   add({ name: 'mutex_lock', ops: [acq('mutex', 0)], maySleep: true });
-  add({ name: 'mutex_lock_interruptible', ops: [acq('mutex', 0, { rel: 'zero' })], maySleep: true });
-  add({ name: 'mutex_lock_killable', ops: [acq('mutex', 0, { rel: 'zero' })], maySleep: true });
-  add({ name: 'mutex_trylock', ops: [acq('mutex', 0, { rel: 'true' })] });
+  add({ name: 'mutex_trylock', ops: [acq('mutex', 0, { rel: 'true' })], domain: 'bool' });
   add({ name: 'mutex_unlock', ops: [rel('mutex', 0)] });
   for (const n of SPIN_LOCKS) add({ name: n, ops: [acq('spinlock', 0)] });
   for (const n of SPIN_UNLOCKS) add({ name: n, ops: [rel('spinlock', 0)] });
@@ -174,13 +185,15 @@ export function builtinEntries(): ApiEntry[] {
   add({ name: 'filemap_invalidate_unlock', ops: [rel('rwsem', 0)] });
 
   // §2 folio lock primitives.
-  add({ name: 'folio_trylock', ops: [acq('folio-lock', 0, { rel: 'true' })], primitive: true, ref: '§2' });
+  add({ name: 'folio_trylock', ops: [acq('folio-lock', 0, { rel: 'true' })], domain: 'bool', primitive: true, ref: '§2' });
   add({ name: 'trylock_page', ops: [acq('folio-lock', 0, { rel: 'true' })], primitive: true, ref: '§2' });
   for (const n of ['folio_lock', '__folio_lock', 'lock_page']) add({ name: n, ops: [acq('folio-lock', 0)], takesFolioLock: true, maySleep: true, primitive: true, ref: '§2' });
   for (const n of ['folio_lock_killable', '__folio_lock_killable', '__folio_lock_or_retry', '__folio_lock_async'])
-    add({ name: n, ops: [acq('folio-lock', 0, { rel: 'zero' })], takesFolioLock: true, maySleep: true, primitive: true, ref: '§2' });
+    add({ name: n, ops: [acq('folio-lock', 0, { rel: 'zero' })], ...(n === '__folio_lock_or_retry' ? {} : { domain: 'errno' as const }), takesFolioLock: true, maySleep: true, primitive: true, ref: '§2' });
+  add({ name: 'mutex_lock_interruptible', ops: [acq('mutex', 0, { rel: 'zero' })], domain: 'errno', maySleep: true });
+  add({ name: 'mutex_lock_killable', ops: [acq('mutex', 0, { rel: 'zero' })], domain: 'errno', maySleep: true });
   for (const n of ['folio_unlock', 'unlock_page'])
-    add({ name: n, ops: [rel('folio-lock', 0, undefined, { rule: 'R2', message: VM_BUG_LOCKED })], primitive: true, ref: '§2' });
+    add({ name: n, ops: [rel('folio-lock', 0, undefined, { rule: 'R2', message: VM_BUG_LOCKED })], plainUnlock: true, primitive: true, ref: '§2' });
   add({
     name: 'folio_end_read',
     ops: [rel('folio-lock', 0, undefined, { rule: 'R2', message: 'VM_BUG_ON_FOLIO(!folio_test_locked(folio)) in folio_end_read' })],
@@ -190,22 +203,40 @@ export function builtinEntries(): ApiEntry[] {
   add({ name: 'folio_wait_locked', ops: [], takesFolioLock: true, maySleep: true, ref: '§2' });
 
   // §3 page-cache lookups returning locked folios.
-  add({ name: '__filemap_get_folio', match: { arg: 2, endsWith: 'FGP_FOR_MMAP' }, ops: [], maySleep: true, ref: '§3' });
-  for (const n of ['__filemap_get_folio', 'filemap_lock_folio', 'filemap_grab_folio', 'grab_cache_page_write_begin', 'iomap_get_folio', 'netfs_grab_folio_for_write'])
-    add({ name: n, ops: [acq('folio-lock', 'result', { rel: 'not-err' })], takesFolioLock: true, maySleep: true, result: 'locked folio + ref, or ERR_PTR', ref: '§3' });
+  add({ name: '__filemap_get_folio', match: { arg: 2, endsWith: 'FGP_FOR_MMAP' }, ops: [acq('refcount', 'result', { rel: 'not-err' })], domain: 'err-pointer', maySleep: true, ref: '§3' });
+  for (const n of ['__filemap_get_folio', 'filemap_lock_folio', 'filemap_grab_folio', 'grab_cache_page_write_begin', 'netfs_grab_folio_for_write'])
+    add({
+      name: n,
+      ops: [acq('folio-lock', 'result', { rel: 'not-err' }), acq('refcount', 'result', { rel: 'not-err' })],
+      domain: 'err-pointer',
+      indexArg: 1,
+      takesFolioLock: true,
+      maySleep: true,
+      result: 'locked folio + ref, or ERR_PTR',
+      ref: '§3',
+    });
+  add({ name: 'iomap_get_folio', ops: [acq('folio-lock', 'result', { rel: 'not-err' }), acq('refcount', 'result', { rel: 'not-err' })], domain: 'err-pointer', takesFolioLock: true, maySleep: true, ref: '§10.1' });
+  add({ name: 'folio_get', ops: [acq('refcount', 0)], ref: '§1.1' });
+  add({ name: 'folio_put', ops: [rel('refcount', 0, undefined, { rule: 'R9' })], ref: '§1.1' });
   add({ name: 'find_lock_entries', ops: [], ref: '§3 (trylock; skips)' });
 
   // §4 dirty / writeback / stable primitives.
-  add({ name: 'folio_clear_dirty_for_io', ops: [needFolio(0, 'VM_BUG_ON_FOLIO(!folio_test_locked(folio)) in folio_clear_dirty_for_io')], ref: '§4' });
   add({
-    name: 'folio_start_writeback',
-    ops: [needFolio(0, 'VM_BUG_ON_FOLIO(!folio_test_locked(folio)) in __folio_start_writeback'), acq('writeback-bit', 0)],
+    name: 'folio_clear_dirty_for_io',
+    ops: [needFolio(0, 'VM_BUG_ON_FOLIO(!folio_test_locked(folio)) in folio_clear_dirty_for_io'), { kind: 'mark', resource: 'folio-cleared', obj: 0, when: { rel: 'true' } }],
+    domain: 'bool',
+    result: 'true: it was dirty (now cleared: write it or redirty it)',
     ref: '§4',
   });
-  add({ name: '__folio_start_writeback', ops: [needFolio(0, 'VM_BUG_ON_FOLIO(!folio_test_locked(folio)) in __folio_start_writeback'), acq('writeback-bit', 0)], ref: '§4' });
+  for (const n of ['folio_start_writeback', '__folio_start_writeback'])
+    add({
+      name: n,
+      ops: [needFolio(0, 'VM_BUG_ON_FOLIO(!folio_test_locked(folio)) in __folio_start_writeback'), acq('writeback-bit', 0), { kind: 'unmark', resource: 'folio-cleared', obj: 0 }],
+      ref: '§4',
+    });
   add({ name: 'folio_end_writeback', ops: [rel('writeback-bit', 0, undefined, { rule: 'R7', message: 'VM_BUG_ON_FOLIO(!folio_test_writeback(folio)) in folio_end_writeback' })], ref: '§4' });
-  add({ name: 'folio_redirty_for_writepage', ops: [{ kind: 'mark', resource: 'folio-dirty', obj: 1 }], ref: '§4' });
-  add({ name: 'folio_mark_dirty', ops: [{ kind: 'mark', resource: 'folio-dirty', obj: 0 }], ref: '§4' });
+  add({ name: 'folio_redirty_for_writepage', ops: [{ kind: 'unmark', resource: 'folio-cleared', obj: 1 }], ref: '§4' });
+  for (const n of ['folio_mark_dirty', 'filemap_dirty_folio', 'folio_mark_dirty_lock']) add({ name: n, ops: [{ kind: 'unmark', resource: 'folio-cleared', obj: n === 'filemap_dirty_folio' ? 1 : 0 }], ref: '§4' });
   for (const n of ['folio_wait_writeback', 'folio_wait_stable', 'folio_wait_writeback_killable']) add({ name: n, ops: [], maySleep: true, ref: '§4' });
   add({ name: 'mapping_set_stable_writes', ops: [{ kind: 'mark', resource: 'stable-writes', obj: 0 }], ref: '§1.2' });
   add({ name: 'mapping_clear_stable_writes', ops: [], ref: '§1.2' });
@@ -219,8 +250,10 @@ export function builtinEntries(): ApiEntry[] {
       { kind: 'requires-released', resource: 'folio-lock', obj: 2, rule: 'R4', message: 'writeback_iter() called with the previous folio still locked (caller must unlock it first)' },
       acq('wb-iter', 1, undefined, { rule: 'R4' }),
       acq('folio-lock', 'result', { rel: 'nonnull' }),
+      { kind: 'mark', resource: 'folio-cleared', obj: 'result', when: { rel: 'nonnull' } },
       rel('wb-iter', 1, { rel: 'null' }),
     ],
+    domain: 'pointer',
     takesFolioLock: true,
     maySleep: true,
     primitive: true,
@@ -238,14 +271,14 @@ export function builtinEntries(): ApiEntry[] {
     add({ name: n, ops: [], takesFolioLock: true, maySleep: true, ref: '§12' });
 
   // §7 netfs write paths: callee conventions.
-  add({ name: 'netfs_write_folio', ops: [rel('folio-lock', 2, { rel: 'nonnegative' })], result: '0: folio unlocked; -ENOMEM (pre-fix): still locked', ref: '§7.2' });
+  add({ name: 'netfs_write_folio', ops: [rel('folio-lock', 2, { rel: 'nonnegative' }), { kind: 'unmark', resource: 'folio-cleared', obj: 2 }], domain: 'errno', result: '0: folio unlocked; -ENOMEM (pre-fix): still locked', ref: '§7.2' });
   // writepage_t callbacks (write_cache_pages): the callee unlocks the folio unless it returns AOP_WRITEPAGE_ACTIVATE.
-  add({ name: 'writepage', ops: [rel('folio-lock', 0, { rel: 'ne', value: 'AOP_WRITEPAGE_ACTIVATE' })], result: 'AOP_WRITEPAGE_ACTIVATE ⇒ folio still locked', ref: '§5 (iv)' });
-  add({ name: 'netfs_kill_dirty_pages', ops: [rel('folio-lock', 2), rel('wb-iter', 1)], takesFolioLock: true, ref: '§7.1' });
+  add({ name: 'writepage', ops: [rel('folio-lock', 0, { rel: 'ne', value: 'AOP_WRITEPAGE_ACTIVATE' }), { kind: 'unmark', resource: 'folio-cleared', obj: 0 }], result: 'AOP_WRITEPAGE_ACTIVATE ⇒ folio still locked', ref: '§5 (iv)' });
+  add({ name: 'netfs_kill_dirty_pages', ops: [rel('folio-lock', 2), rel('wb-iter', 1), { kind: 'unmark', resource: 'folio-cleared', obj: 2 }], takesFolioLock: true, ref: '§7.1' });
   add({ name: 'netfs_advance_writethrough', ops: [rel('folio-lock', 2)], ref: '§7.3 (post-fix: always unlocks)' });
   add({ name: 'netfs_end_writethrough', ops: [{ kind: 'handoff', resource: 'wb-lock', obj: 'held', to: 'wreq', variety: 'bit' }], takesFolioLock: true, ref: '§7.3' });
-  add({ name: 'netfs_begin_writethrough', ops: [acq('wb-lock', 'result', { rel: 'not-err' }, { variety: 'bit' })], waitsForWbLock: true, maySleep: true, ref: '§7.3' });
-  add({ name: 'netfs_write_begin', ops: [acq('folio-lock', 5, { rel: 'zero' })], takesFolioLock: true, maySleep: true, result: '0 ⇒ *foliop locked (XFER to caller)', ref: '§9' });
+  add({ name: 'netfs_begin_writethrough', ops: [acq('wb-lock', 'result', { rel: 'not-err' }, { variety: 'bit' })], domain: 'err-pointer', waitsForWbLock: true, maySleep: true, ref: '§7.3' });
+  add({ name: 'netfs_write_begin', ops: [acq('folio-lock', 5, { rel: 'zero' })], domain: 'errno', takesFolioLock: true, maySleep: true, result: '0 ⇒ *foliop locked (XFER to caller)', ref: '§9' });
   add({ name: 'netfs_prefetch_for_write', ops: [needFolio(1, 'netfs_prefetch_for_write() needs the folio locked')], ref: '§9' });
   add({ name: 'netfs_page_mkwrite', ops: [], takesFolioLock: true, maySleep: true, result: 'VM_FAULT_LOCKED ⇒ folio locked, XFER to the fault core', ref: '§7.4' });
   add({ name: 'netfs_writeback_single', ops: [], maySleep: true, waitsForWbLock: true, result: '0 ok, 1 skipped (inode re-dirtied), <0 error', ref: '§7.5' });
@@ -257,7 +290,7 @@ export function builtinEntries(): ApiEntry[] {
   add({ name: 'iomap_write_begin', ops: [acq('folio-lock', 2, { rel: 'zero' })], takesFolioLock: true, maySleep: true, ref: '§10.1' });
   add({ name: '__iomap_put_folio', ops: [rel('folio-lock', 3, undefined, { rule: 'R2', message: VM_BUG_LOCKED })], ref: '§10.1' });
   add({ name: 'iomap_page_mkwrite', ops: [], takesFolioLock: true, maySleep: true, ref: '§10.1' });
-  add({ name: 'iomap_writeback_folio', ops: [needFolio(1, 'WARN_ON_ONCE(!folio_test_locked(folio)) in iomap_writeback_folio')], ref: '§10.2' });
+  add({ name: 'iomap_writeback_folio', ops: [needFolio(1, 'WARN_ON_ONCE(!folio_test_locked(folio)) in iomap_writeback_folio'), { kind: 'unmark', resource: 'folio-cleared', obj: 1 }], ref: '§10.2' });
 
   for (const n of NEUTRAL) add({ name: n, ops: [] });
   return e;
@@ -351,7 +384,11 @@ function validateEntry(x: unknown, where: string, problems: Problem[]): ApiEntry
     problems.push({ kind: 'api-table', message: `${where}.cannotFailWhenArgFalse: expected an argument index` });
   if (x.match !== undefined && !(isObj(x.match) && typeof x.match.arg === 'number' && (typeof x.match.equals === 'string' || typeof x.match.endsWith === 'string')))
     problems.push({ kind: 'api-table', message: `${where}.match: expected {"arg": <index>, "equals"|"endsWith": "<text>"}` });
-  const known = new Set(['name', 'match', 'ops', 'cannotFailWhenArgFalse', 'takesFolioLock', 'reachesWriteback', 'waitsForWbLock', 'maySleep', 'primitive', 'result', 'ref']);
+  if (x.domain !== undefined && !['errno', 'bool', 'pointer', 'err-pointer'].includes(x.domain as string))
+    problems.push({ kind: 'api-table', message: `${where}.domain: expected one of errno, bool, pointer, err-pointer, got ${JSON.stringify(x.domain)}` });
+  for (const k of ['indexArg']) if (x[k] !== undefined && typeof x[k] !== 'number') problems.push({ kind: 'api-table', message: `${where}.${k}: expected an argument index` });
+  if (x.plainUnlock !== undefined && typeof x.plainUnlock !== 'boolean') problems.push({ kind: 'api-table', message: `${where}.plainUnlock: expected true or false` });
+  const known = new Set(['name', 'match', 'ops', 'cannotFailWhenArgFalse', 'takesFolioLock', 'reachesWriteback', 'waitsForWbLock', 'maySleep', 'primitive', 'result', 'ref', 'domain', 'indexArg', 'plainUnlock']);
   for (const k of Object.keys(x).sort()) if (!known.has(k)) problems.push({ kind: 'api-table', message: `${where}.${k}: unknown field (known: ${[...known].join(', ')})` });
   if (problems.length !== before) return null;
   const out = JSON.parse(JSON.stringify(x)) as ApiEntry;

@@ -155,8 +155,10 @@ export interface ResultKnowledge {
   facts: number;
 }
 
-export function knowledgeOf(facts: CallFact[], extra?: CallFact['relation']): ResultKnowledge {
-  let s = new Set<A>(ALL);
+const DOMAINS: Record<string, A[]> = { errno: ['Z', 'N'], bool: ['Z', 'P'], pointer: ['Z', 'P'], 'err-pointer': ['P', 'E'] };
+
+export function knowledgeOf(facts: CallFact[], extra?: CallFact['relation'], domain?: string): ResultKnowledge {
+  let s = new Set<A>(domain && DOMAINS[domain] ? DOMAINS[domain] : ALL);
   const eq: string[] = [];
   const ne: string[] = [];
   const all = extra ? [...facts, { callStep: -1, relation: extra } as CallFact] : facts;
@@ -231,6 +233,20 @@ export function returnClass(path: Path, at: number, expr: string | null, factsFo
     }
   }
   return 'unknown';
+}
+
+/** Does the return expression evaluate to this named constant (directly or through one assignment)? */
+export function returnsConstant(path: Path, at: number, expr: string | null, name: string): boolean {
+  if (expr === null) return false;
+  const e = expr.trim();
+  if (e === name) return true;
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(e)) return false;
+  for (let i = at - 1; i >= 0; i--) {
+    const s = path.steps[i];
+    if (s.kind === 'assign' && s.lhs.trim() === e) return s.rhs.trim() === name;
+    if (s.kind === 'call' && s.assignTo !== null && s.assignTo.trim() === e) return false;
+  }
+  return false;
 }
 
 /** The literal value of a return expression when it is a small constant ("1"), following one assignment. */

@@ -26,7 +26,7 @@ export interface ContractVariant {
 }
 
 export interface FunctionContract {
-  role: 'writepages' | 'writeback-single' | 'begin-writethrough' | 'end-writethrough' | 'write-collector' | 'default';
+  role: 'writepages' | 'writeback-single' | 'begin-writethrough' | 'end-writethrough' | 'write-collector' | 'page-mkwrite' | 'default';
   variants: ContractVariant[];
   /** Resources a return of this class may leave held (returned to the caller). */
   heldAtReturn: { resource: string; classes: ReturnClass[] }[];
@@ -110,5 +110,7 @@ export function contractFor(fn: FunctionAnalysis): FunctionContract {
       });
   }
   if (isWritepagesLike(fn)) return base({ role: 'writepages', variants: SYNC_VARIANTS, handoffWithoutRequest: true });
+  // ->page_mkwrite: returning VM_FAULT_LOCKED hands the locked folio to the fault core (§7.4).
+  if (/_page_mkwrite$|_mkwrite$/.test(fn.name)) return base({ role: 'page-mkwrite' });
   return base({});
 }

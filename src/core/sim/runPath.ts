@@ -7,7 +7,7 @@
  */
 import type { CallFact, FunctionAnalysis, Path, SimEvent, Step, Trace, TraceStep } from '../types';
 import { builtinApiTable, lookupApi, type ApiEntry, type ApiOp, type ApiTable } from './apiTable';
-import { classOfFacts, evalCondition, knowledgeOf, returnClass, returnLiteral, satisfies, type Env, type ReturnClass } from './conditions';
+import { classOfFacts, evalCondition, knowledgeOf, returnClass, returnLiteral, returnsConstant, satisfies, type Env, type ReturnClass } from './conditions';
 import { contractFor, type ContractVariant, type FunctionContract } from './contracts';
 
 /** What a function does to its caller's state, per return class (inter-procedural summary). */
@@ -54,9 +54,13 @@ interface Held {
   uncertain: boolean;
   endStep: number;
   wildcard: boolean;
+  /** Page-cache lookups: the mapping and the index expression, for the ascending-order rule. */
+  index?: { mapping: string; base: string; offset: number };
 }
 
 const LEAK_RULE: Record<string, string> = {
+  'writeback-bit': 'R7',
+  refcount: 'R9',
   'wb-lock': 'WB1',
   'folio-lock': 'R1',
   'wb-iter': 'R4',
@@ -67,7 +71,7 @@ const LEAK_RULE: Record<string, string> = {
   'stable-writes': 'ST1',
 };
 /** Resources leak-checked only on failure returns (the success path hands them to async completion). */
-const LEAK_ON_FAILURE_ONLY = new Set(['stable-writes']);
+const LEAK_ON_FAILURE_ONLY = new Set(['stable-writes', 'writeback-bit', 'refcount']);
 const LOCKLIKE = new Set(['wb-lock', 'folio-lock', 'mutex', 'spinlock', 'bit-lock', 'rwsem']);
 
 const LABEL: Record<string, string> = {
@@ -92,12 +96,21 @@ export function objectKey(resource: string, text: string): string {
     else break;
   }
   if (resource === 'wb-lock') t = t.replace(/(->|\.)(wb_lock|flags)$/, '');
+  if (resource === 'refcount') t = t.replace(/(->|\.)flags$/, '');
   return t;
 }
 
 function resolveResource(op: ApiOp | { resource: string; variety?: 'bit' | 'mutex' }, objText: string): { resource: string; variety?: 'bit' | 'mutex' } {
   if (op.resource === 'mutex' && /wb_lock\s*\)?\s*$/.test(objText)) return { resource: 'wb-lock', variety: 'mutex' };
   return { resource: op.resource, variety: op.variety };
+}
+
+/** "index", "index + 1", "index - 1" → base and offset; null when not of that shape. */
+function parseIndex(text: string): { base: string; offset: number } | null {
+  const t = text.replace(/\s+/g, '');
+  const m = /^([A-Za-z_][\w.>-]*?)(?:([+-])(\d+))?$/.exec(t);
+  if (!m) return null;
+  return { base: m[1], offset: m[2] ? (m[2] === '-' ? -1 : 1) * Number(m[3]) : 0 };
 }
 
 function stepRef(fn: FunctionAnalysis, s: Step): TraceStep['location'] {
@@ -215,6 +228,10 @@ function runVariant(
     return '';
   };
 
+  /** Resources whose acquisition was attempted on the visible path (resource\0key). */
+  const attempted = new Set<string>();
+  /** Folios whose dirty bit was cleared for I/O and that were neither written nor redirtied yet: key → step. */
+  const cleared = new Map<string, number>();
   // Constants assigned on the path ("folio = NULL"), for guards like writeback_iter(.., NULL, ..).
   const consts = new Map<string, string>();
   const valueOf = (a: string): string => {
@@ -251,23 +268,17 @@ function runVariant(
       opText = `${name}(${args.join(', ')})${describeFacts(facts)}`;
       if (!entry) {
         emit({ step: i, kind: 'opaque-call', resource: 'call', object: name, message: `${name}() has no model and no summary: its effects are unknown` });
-        // A folio handed to an unknown callee may be unlocked by it (->writepage convention): its fate is unknown.
-        for (const a of args) {
-          const h = findHeld('folio-lock', objectKey('folio-lock', a), ['held']);
-          if (h && !h.uncertain) {
-            h.uncertain = true;
-            emit({ step: i, kind: 'note', resource: 'folio-lock', object: h.object, message: `${name}() receives the locked folio ${h.object}; whether it unlocks it is unknown`, related: h.acqStep >= 0 ? [h.acqStep] : [] });
-          }
-        }
+        // (A folio handed to an unknown callee may come back unlocked: the checks see the opaque-call
+        // event between the acquisition and any finding and decide; the runner does not guess.)
       } else {
         // Can the conditional ops fail here? (netfs_wb_begin(ictx, false) cannot.)
-        let k = knowledgeOf(facts);
+        let k = knowledgeOf(facts, undefined, entry.domain);
         let cannotFail = false;
         if (entry.cannotFailWhenArgFalse !== undefined && evalCondition(args[entry.cannotFailWhenArgFalse] ?? '', env) === false) {
           cannotFail = true;
           const w = entry.ops.find((o) => o.when)?.when;
           if (w) {
-            k = knowledgeOf(facts, w.rel);
+            k = knowledgeOf(facts, w.rel, entry.domain);
             if (k.possible.length === 0) { infeasible = `${name}(${args.join(', ')}) cannot fail under ${variant.description}, but the path assumes it did`; break; }
           }
           opText += ' (cannot fail: nowait is false)';
@@ -278,7 +289,32 @@ function runVariant(
         // Folios the callee is handed (it releases them) or that it requires released are not SELF-DL victims.
         const releasesPrev = new Set(entry.ops.filter((o) => (o.kind === 'requires-released' || o.kind === 'release') && o.resource === 'folio-lock').map((o) => objectKey('folio-lock', objText(o, s))));
         const ownFolioAcq = entry.ops.find((o) => o.kind === 'acquire' && o.resource === 'folio-lock' && typeof o.obj === 'number');
-        if (entry.takesFolioLock) {
+        const newIndex = entry.indexArg !== undefined ? parseIndex(args[entry.indexArg] ?? '') : null;
+        const newMapping = entry.indexArg !== undefined ? objectKey('folio-lock', args[0] ?? '') : '';
+        if (entry.takesFolioLock && entry.indexArg !== undefined) {
+          // A page-cache lookup that locks: folios of one mapping go in ascending index order (§11.2).
+          for (const h of heldTask.filter((x) => x.resource === 'folio-lock')) {
+            const newObj = objText({ obj: 'result' }, s);
+            if (h.index && newIndex && h.index.mapping === newMapping && h.index.base === newIndex.base) {
+              if (newIndex.offset > h.index.offset) continue; // ascending: allowed
+              const same = newIndex.offset === h.index.offset;
+              emit({
+                step: i,
+                kind: 'violation',
+                resource: 'folio-lock',
+                object: newObj,
+                rule: 'R12',
+                message: same
+                  ? `${name}(${args.join(', ')}) locks the folio at the index of ${h.object}, which this task already holds: self-deadlock`
+                  : `${name}(${args.join(', ')}) locks a folio at a lower index than ${h.object}, which this task holds: folios of one mapping must be locked in ascending index order (ABBA with writeback_iter and truncate)`,
+                related: h.acqStep >= 0 ? [h.acqStep] : [],
+                acrossGap: acrossGap(h.acqStep, i),
+              });
+            } else {
+              emit({ step: i, kind: 'note', resource: 'folio-lock', object: newObj, rule: 'R12', message: `${name}() locks another folio while ${h.object} is locked; their index order is not known here (ascending order is required within a mapping)`, related: h.acqStep >= 0 ? [h.acqStep] : [] });
+            }
+          }
+        } else if (entry.takesFolioLock) {
           const same = ownFolioAcq ? objectKey('folio-lock', objText(ownFolioAcq, s)) : null;
           const victims = heldTask.filter((h) => h.resource === 'folio-lock' && !releasesPrev.has(h.key) && (same === null || h.key === same));
           if (victims.length > 0 && !(ownFolioAcq?.when?.rel === 'true')) {
@@ -312,6 +348,10 @@ function runVariant(
             const undo = entry.ops.find((o) => o.kind === 'release' && o.resource === op.resource && o.when);
             if (undo && satisfies(k, undo.when!) === null) uncertain = true;
           }
+          if (op.kind === 'acquire') {
+            const t = objText(op, s);
+            attempted.add(`${resolveResource(op, t).resource}\u0000${objectKey(resolveResource(op, t).resource, t)}`);
+          }
           if (op.when) {
             const sat = cannotFail ? true : satisfies(k, op.when);
             if (sat === false) continue;
@@ -319,6 +359,7 @@ function runVariant(
               // A result-conditioned release paired with a result-conditioned acquire (writeback_iter:
               // folio on non-NULL, end of iteration on NULL) are alternatives: with the result unknown, neither.
               if (op.kind === 'release' && entry.ops.some((o) => o.kind === 'acquire' && o.when)) continue;
+              if (op.kind === 'mark') continue;
               if (op.kind === 'acquire') {
                 uncertain = true;
                 if (k.facts === 0 && op.resource !== 'request' && !gaps.some((g) => g > i)) {
@@ -329,7 +370,7 @@ function runVariant(
               }
             }
           }
-          applyOp(op, s, i, uncertain);
+          applyOp(op, s, i, uncertain, entry, newIndex ? { mapping: newMapping, ...newIndex } : undefined);
         }
       }
     }
@@ -385,7 +426,7 @@ function runVariant(
 
   // ───────── helpers closing over the run state ─────────
 
-  function applyOp(op: ApiOp, s: Extract<Step, { kind: 'call' }>, i: number, uncertain: boolean): void {
+  function applyOp(op: ApiOp, s: Extract<Step, { kind: 'call' }>, i: number, uncertain: boolean, entry: ApiEntry, index?: Held['index']): void {
     const name = s.call.name;
     const call = `${name}(${s.call.args.join(', ')})`;
     const text = objText(op, s);
@@ -393,6 +434,7 @@ function runVariant(
     const key = objectKey(resource, text);
     switch (op.kind) {
       case 'acquire': {
+        attempted.add(`${resource}\u0000${key}`);
         if (resource === 'request') {
           requestCreated = true;
           emit({ step: i, kind: 'note', resource: 'request', object: text, message: `${call} created a write request` });
@@ -411,13 +453,19 @@ function runVariant(
           }
         }
         if (resource === 'wb-iter' && prev) return;
-        held.push({ resource, key, object: text, variety, acqStep: i, status: 'held', owner: 'task', uncertain, endStep: -1, wildcard: false });
+        held.push({ resource, key, object: text, variety, acqStep: i, status: 'held', owner: 'task', uncertain, endStep: -1, wildcard: false, ...(index && resource === 'folio-lock' ? { index } : {}) });
         emit({ step: i, kind: 'acquire', resource, object: text, message: `${call} ${resource === 'wb-iter' ? 'starts the writeback iteration' : `acquires the ${label(resource)} of ${text}`}${uncertain ? ' (if it succeeded: result not known on this path)' : ''}` });
         return;
       }
       case 'release': {
         let h = findHeld(resource, key, ['held', 'handed']);
         if (!h) h = bindWildcard(resource, key, text);
+        if (resource === 'folio-lock' && cleared.has(key)) {
+          const at = cleared.get(key)!;
+          cleared.delete(key);
+          if (entry.plainUnlock)
+            emit({ step: i, kind: 'dropped-dirty', resource: 'folio-dirty', object: text, rule: 'R5', message: `${call} unlocks ${text}, whose dirty bit was cleared for I/O at step ${at}, without folio_start_writeback() or folio_redirty_for_writepage(): its data is silently dropped`, related: [at], acrossGap: acrossGap(at, i) });
+        }
         if (h && h.status === 'held') {
           h.status = 'released';
           h.endStep = i;
@@ -440,10 +488,10 @@ function runVariant(
           return;
         }
         if (done && (LOCKLIKE.has(resource) || resource === 'writeback-bit')) {
-          emit({ step: i, kind: 'violation', resource, object: text, rule: op.rule ?? (resource === 'wb-lock' ? 'WB2' : resource === 'folio-lock' ? 'R2' : 'LK3'), message: `${call}: double release of the ${label(resource)} of ${text} (already released at step ${done!.endStep})${op.message ? ': ' + op.message : ''}`, related: [done!.acqStep, done!.endStep].filter((x) => x >= 0), acrossGap: acrossGap(done!.endStep, i) });
+          emit({ step: i, kind: 'violation', resource, object: text, rule: op.rule ?? (resource === 'wb-lock' ? 'WB2' : resource === 'folio-lock' ? 'R2' : 'LK3'), message: `${call}: double release of the ${label(resource)} of ${text} (already released at step ${done!.endStep})${op.message ? ': ' + op.message : ''}`, related: [done!.endStep], acrossGap: acrossGap(done!.endStep, i) });
           return;
         }
-        if (resource === 'wb-lock' && acrossGap(-1, i) && !(variant.knownFree ?? []).includes('wb-lock')) {
+        if (resource === 'wb-lock' && acrossGap(-1, i) && !(variant.knownFree ?? []).includes('wb-lock') && !attempted.has(`${resource}\u0000${key}`)) {
           emit({ step: i, kind: 'note', resource, object: text, rule: 'WB2', message: `${call} ends a wb lock not taken on the visible part of this path; the code the patch does not show before it presumably took it`, related: [], acrossGap: true });
           return;
         }
@@ -458,12 +506,13 @@ function runVariant(
       }
       case 'handoff': {
         if (op.needsRequest && !requestCreated && !contract.handoffWithoutRequest) return;
-        const targets = held.filter((h) => h.resource === op.resource && h.status === 'held' && (op.variety === undefined || h.variety === undefined || h.variety === op.variety));
+        const byKey = typeof op.obj === 'number' ? objectKey(op.resource, text) : null;
+        const targets = held.filter((h) => h.resource === op.resource && h.status === 'held' && (byKey === null || h.key === byKey) && (op.variety === undefined || h.variety === undefined || h.variety === op.variety));
         for (const h of targets) {
           if (h.owner === 'request') continue;
           h.status = 'handed';
           h.endStep = i;
-          emit({ step: i, kind: 'handoff', resource: h.resource, object: h.object, message: `${call} hands the ${label(h.resource)} of ${h.object} to the ${op.to ?? 'request'}: the collector (netfs_write_collection) ends it, once`, related: h.acqStep >= 0 ? [h.acqStep] : [], acrossGap: acrossGap(h.acqStep, i) });
+          emit({ step: i, kind: 'handoff', resource: h.resource, object: h.object, message: h.resource === 'refcount' ? `${call} submits ${h.object}: the collection now owns its second reference` : `${call} hands the ${label(h.resource)} of ${h.object} to the ${op.to ?? 'request'}: the collector (netfs_write_collection) ends it, once`, related: h.acqStep >= 0 ? [h.acqStep] : [], acrossGap: acrossGap(h.acqStep, i) });
         }
         return;
       }
@@ -488,7 +537,15 @@ function runVariant(
         }
         return;
       }
+      case 'unmark': {
+        if (resource === 'folio-cleared') cleared.delete(objectKey('folio-lock', text));
+        return;
+      }
       case 'mark': {
+        if (resource === 'folio-cleared') {
+          cleared.set(objectKey('folio-lock', text), i);
+          return;
+        }
         if (resource === 'inode-dirty') {
           inodeDirty = true;
           emit({ step: i, kind: 'note', resource, object: text, message: `${call} marks the inode dirty` });
@@ -511,15 +568,34 @@ function runVariant(
       return false;
     };
     const rtext = expr === null ? 'returns' : `returns ${expr}`;
+    if (contract.role === 'page-mkwrite' && returnsConstant(path, i, expr, 'VM_FAULT_LOCKED')) {
+      // VM_FAULT_LOCKED: the locked folio goes to the fault core, which unlocks it (do_page_mkwrite).
+      const locked = held.filter((h) => h.resource === 'folio-lock' && h.status === 'held' && h.owner === 'task');
+      for (const h of locked) {
+        h.status = 'handed';
+        h.endStep = i;
+        emit({ step: i, kind: 'handoff', resource: 'folio-lock', object: h.object, message: `${rtext}: the locked folio ${h.object} goes to the fault core`, related: h.acqStep >= 0 ? [h.acqStep] : [], acrossGap: acrossGap(h.acqStep, i) });
+      }
+      if (locked.length === 0) {
+        const gone = [...held].reverse().find((h) => h.resource === 'folio-lock' && h.status === 'released');
+        if (gone)
+          emit({ step: i, kind: 'violation', resource: 'folio-lock', object: gone.object, rule: 'R2', message: `${rtext} but the folio lock of ${gone.object} was released at step ${gone.endStep}: the fault core (do_page_mkwrite) unlocks it again — VM_BUG_ON_FOLIO(!folio_test_locked(folio))`, related: [gone.endStep], acrossGap: acrossGap(gone.endStep, i) });
+      }
+    }
     for (const h of held) {
       if (h.status !== 'held' || h.owner !== 'task' || h.uncertain) continue;
       const rule = LEAK_RULE[h.resource];
       if (!rule) continue;
       if (LEAK_ON_FAILURE_ONLY.has(h.resource) && retClass !== 'failure') continue;
       if (mayHold(h.resource)) continue;
+      const acqCall = h.acqStep >= 0 && steps[h.acqStep].kind === 'call' ? (steps[h.acqStep] as Extract<Step, { kind: 'call' }>).call.name : '';
       const what = h.resource === 'wb-iter'
         ? `leaves the writeback_iter() loop early: the iteration over ${h.object} is not finished (keep calling writeback_iter() until it returns NULL)`
-        : `with the ${label(h.resource)} of ${h.object} still held${h.acqStep >= 0 ? ` (acquired at step ${h.acqStep})` : ' (held on entry)'}`;
+        : h.resource === 'refcount' && /request|_req$/.test(acqCall)
+          ? `with the request ${h.object} never submitted: netfs_put_request() drops only the caller's reference, the collection's reference (and netfs_inode::io_count) leak; use netfs_put_failed_request()`
+          : h.resource === 'writeback-bit'
+            ? `with writeback of ${h.object} started (step ${h.acqStep}) and never ended: truncate, fsync and FGP_STABLE writers wait for it forever`
+            : `with the ${label(h.resource)} of ${h.object} still held${h.acqStep >= 0 ? ` (acquired at step ${h.acqStep})` : ' (held on entry)'}`;
       emit({ step: i, kind: 'leak', resource: h.resource, object: h.object, rule, message: `${rtext} (${retClass}) ${what}`, related: h.acqStep >= 0 ? [h.acqStep] : [], acrossGap: acrossGap(h.acqStep, i) });
     }
     if (contract.inodeDirtyRule && returnLiteral(path, i, expr) === '1' && !inodeDirty) {
