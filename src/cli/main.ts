@@ -17,7 +17,7 @@ import { checkParsed, mergeReports } from '../core/api';
 import { parseInput, toParseJson } from '../core/mail/index';
 import { initTreeSitter, analyzeFileDiff, analyzeWithTree } from '../core/c/index';
 import { renderPathsText } from '../core/cfg/index';
-import * as sim from '../core/sim/index';
+import { scenarioList, runScenario, renderScenarioText } from '../core/sim/index';
 import { VERSION } from '../core/version';
 import type { CheckReport, FunctionAnalysis } from '../core/types';
 
@@ -154,16 +154,7 @@ async function cmdPaths(a: Args): Promise<number> {
   return 0;
 }
 
-// The scenario library is still growing in core/sim; reach it through the namespace until it lands.
-const simApi = sim as unknown as {
-  scenarioList?: () => { name: string; description: string }[];
-  runScenario?: (name: string, o: { tasks?: number; fixed?: boolean; maxStates?: number }) => { verdict: string };
-  renderScenarioText?: (r: unknown) => string;
-};
-
 function cmdScenario(a: Args): number {
-  const { scenarioList, runScenario, renderScenarioText } = simApi;
-  if (!scenarioList || !runScenario || !renderScenarioText) throw new InputError('the scenario library is not available in this build');
   const format = oneOf(optString(a, 'format', 'text'), ['text', 'json'] as const, '--format');
   if (a.options.has('list')) {
     const list = scenarioList();

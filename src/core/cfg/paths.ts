@@ -32,6 +32,8 @@ interface State {
   lastCall: Map<NodeId, number>;
   visits: Map<NodeId, number>;
   gap: boolean;
+  /** Id of the gap whose step was pushed last (to merge consecutive markers of one gap). */
+  lastGap: number | null;
 }
 
 const MAX_STEPS_PER_PATH = 4000;
@@ -47,6 +49,7 @@ function clone(s: State): State {
     lastCall: new Map(s.lastCall),
     visits: new Map(s.visits),
     gap: s.gap,
+    lastGap: s.lastGap,
   };
 }
 
@@ -150,6 +153,15 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
           emit(s, 'unknown-exit', null);
           return;
         case 'gap': {
+          const last = s.steps[s.steps.length - 1];
+          if (last && last.kind === 'gap' && s.lastGap === n.gap.id) {
+            // The same unseen region again (after a synthetic closing brace): its exits were already
+            // taken at the previous marker; only falling through remains.
+            if (n.next === null) return;
+            node = n.next;
+            continue;
+          }
+          s.lastGap = n.gap.id;
           s.steps.push(n.step);
           s.gap = true;
           s.env.clear();
@@ -228,7 +240,7 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
     return cfg.loops[lid].kind === 'do' ? v >= unroll : v > unroll;
   };
 
-  walk(cfg.entry, { steps: [], assumptions: [], env: new Map(), consts: new Map(), values: new Map(), lastCall: new Map(), visits: new Map(), gap: false });
+  walk(cfg.entry, { steps: [], assumptions: [], env: new Map(), consts: new Map(), values: new Map(), lastCall: new Map(), visits: new Map(), gap: false, lastGap: null });
   if (capHit) problems.push({ kind: 'path-cap', message: `more than ${maxPaths} paths: enumeration stopped at the cap` });
   if (loopCut) problems.push({ kind: 'loop-bound', message: `a loop without a visible exit condition was cut after ${unroll} iterations` });
   return { paths, truncated, problems };

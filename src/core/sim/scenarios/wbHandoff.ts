@@ -21,8 +21,8 @@ type Role = 'wp-none' | 'wp-all' | 'single-none' | 'single-all' | 'dio';
 const ROLE_CYCLE: Role[] = ['wp-none', 'wp-all', 'single-none', 'dio', 'wp-all', 'wp-none', 'single-all', 'wp-all', 'wp-none', 'wp-all'];
 
 // Program counters.
-const P_VFS = 0, P_FAST = 1, P_WAITQ = 2, P_WAITING = 3, P_GRANTED = 4, P_HOLD = 5, P_WAITWB = 6, P_OUT = 8, P_DONE = 9, P_DIO = 10;
-const OWNING = new Set([P_GRANTED, P_HOLD, P_WAITWB, P_OUT]);
+const P_VFS = 0, P_FAST = 1, P_WAITQ = 2, P_WAITING = 3, P_GRANTED = 4, P_HOLD = 5, P_WAITWB = 6, P_WRITE = 7, P_OUT = 8, P_DONE = 9, P_DIO = 10, P_ISSUE = 11, P_OUT2 = 12;
+const OWNING = new Set([P_GRANTED, P_HOLD, P_WAITWB, P_WRITE, P_ISSUE, P_OUT, P_OUT2]);
 
 // Footprint bits.
 const F_BIT = 1, F_WQ = 2, F_CQ = 4, F_FOLIO = 8, F_INODE = 16;
@@ -83,9 +83,11 @@ export function buildWbHandoff(n: number, fixed: boolean): Model {
   const push = (s: number[], base: number[], v: number) => { const c = qLen(s, base); s[base[c]] = v; };
   const shift = (s: number[], base: number[]) => { for (let i = 0; i < n - 1; i++) s[base[i]] = s[base[i + 1]]; s[base[n - 1]] = 0; };
 
-  /** netfs_wb_end(): hand to the first waiter (bit stays set) or clear the bit. */
+  /** netfs_wb_end(), first part (outside the spinlock): the kernel's assertion. */
+  const wbEndCheck = (s: number[]): string | undefined =>
+    s[BIT] === 0 ? 'WARN_ON_ONCE(!test_bit(NETFS_ICTX_WB_LOCK, &ictx->flags)) in netfs_wb_end: the wb lock is not held' : undefined;
+  /** netfs_wb_end(), under ictx->lock: hand to the first waiter (the bit stays set) or clear the bit. */
   const wbEnd = (s: number[]): string | undefined => {
-    if (s[BIT] === 0) return 'WARN_ON_ONCE(!test_bit(NETFS_ICTX_WB_LOCK, &ictx->flags)) in netfs_wb_end: the wb lock is not held';
     if (s[WQ[0]] !== 0) {
       const w = s[WQ[0]] - 1;
       shift(s, WQ);
@@ -160,26 +162,49 @@ export function buildWbHandoff(n: number, fixed: boolean): Model {
         }
         return {
           kind: 'step',
-          op: `${woke}writeback_iter() → folio (locked, dirty cleared); netfs_create_write_req(NETFS_WRITEBACK); netfs_write_folio(): folio_start_writeback, folio_unlock; writeback_iter() → NULL; netfs_end_issue_write(): wb lock handed to the wreq`,
-          location: LOC.writepages,
-          footprint: F_FOLIO | F_CQ,
-          apply: (x) => { x[PAGE_DIRTY] = 0; x[FOLIO_WB] = 1; x[REQFOLIO[k]] = 1; push(x, CQ, me); x[PC[k]] = P_DONE; },
+          op: `${woke}writeback_iter() → folio: folio_lock, folio_clear_dirty_for_io (locked, dirty cleared)`,
+          location: LOC.iter,
+          footprint: F_FOLIO,
+          apply: (x) => { x[FOLIO_LOCK] = me; x[PAGE_DIRTY] = 0; x[PC[k]] = P_WRITE; },
         };
       }
+      case P_WRITE:
+        return {
+          kind: 'step',
+          op: 'netfs_create_write_req(NETFS_WRITEBACK); netfs_write_folio(): folio_start_writeback(folio), folio_unlock(folio)',
+          location: LOC.writepages,
+          footprint: F_FOLIO,
+          apply: (x) => {
+            if (x[FOLIO_WB]) return 'kernel BUG: VM_BUG_ON_FOLIO(folio_test_writeback(folio)) in __folio_start_writeback';
+            if (x[FOLIO_LOCK] !== me) return 'kernel BUG: VM_BUG_ON_FOLIO(!folio_test_locked(folio)) in __folio_start_writeback';
+            x[FOLIO_WB] = 1; x[FOLIO_LOCK] = 0; x[REQFOLIO[k]] = 1; x[PC[k]] = P_ISSUE;
+            return undefined;
+          },
+        };
+      case P_ISSUE:
+        return {
+          kind: 'step',
+          op: 'writeback_iter() → NULL; netfs_end_issue_write(wreq): ALL_QUEUED, the wb lock now belongs to the wreq (the collector ends it)',
+          location: LOC.writepages,
+          footprint: F_FOLIO | F_CQ,
+          apply: (x) => { push(x, CQ, me); x[PC[k]] = P_DONE; },
+        };
       case P_WAITWB:
         if (s[FOLIO_WB]) return { kind: 'blocked', on: 'folio writeback to end (folio_wait_writeback)', owner: COLLECTOR };
         return {
           kind: 'step',
-          op: 'writeback ended: folio_clear_dirty_for_io; netfs_write_folio(): folio_start_writeback, folio_unlock; netfs_end_issue_write(): wb lock handed to the wreq',
-          location: LOC.writepages,
-          footprint: F_FOLIO | F_CQ,
+          op: s[PAGE_DIRTY] ? 'writeback ended: BUG_ON(folio_test_writeback); folio_clear_dirty_for_io → folio (locked, dirty cleared)' : 'writeback ended; folio no longer dirty: folio_unlock, writeback_iter() → NULL: goto out',
+          location: LOC.iter,
+          footprint: F_FOLIO,
           apply: (x) => {
             if (!x[PAGE_DIRTY]) { x[FOLIO_LOCK] = 0; x[PC[k]] = P_OUT; return; }
-            x[PAGE_DIRTY] = 0; x[FOLIO_WB] = 1; x[FOLIO_LOCK] = 0; x[REQFOLIO[k]] = 1; push(x, CQ, me); x[PC[k]] = P_DONE;
+            x[PAGE_DIRTY] = 0; x[PC[k]] = P_WRITE;
           },
         };
       case P_OUT:
-        return { kind: 'step', op: 'out: netfs_wb_end(ictx)', location: LOC.end, footprint: wbEndFootprint(s), apply: (x) => { x[PC[k]] = P_DONE; return wbEnd(x); } };
+        return { kind: 'step', op: 'out: netfs_wb_end(ictx): WARN_ON_ONCE(!test_bit(NETFS_ICTX_WB_LOCK))', location: LOC.end, footprint: F_BIT, apply: (x) => { x[PC[k]] = P_OUT2; return wbEndCheck(x); } };
+      case P_OUT2:
+        return { kind: 'step', op: `netfs_wb_end(ictx): under ictx->lock, ${s[WQ[0]] ? `hand the lock to ${tasks[s[WQ[0]] - 1]} (bit stays set)` : 'no waiter: clear_bit_unlock'}`, location: LOC.end, footprint: wbEndFootprint(s), apply: (x) => { x[PC[k]] = P_DONE; return wbEnd(x); } };
       case P_DIO:
         return {
           kind: 'step',
@@ -211,15 +236,28 @@ export function buildWbHandoff(n: number, fixed: boolean): Model {
       };
     }
     const doEnd = !fixed || owningReq(h);
+    if (s[COLPC] <= 1)
+      return {
+        kind: 'step',
+        op: `netfs_write_collection(wreq of ${tasks[h]}, origin ${origin}): netfs_wake_rreq_flag(IN_PROGRESS)${doEnd ? '' : '; origin does not own the wb lock: no netfs_wb_end'}`,
+        location: LOC.collect,
+        footprint: F_CQ,
+        apply: (x) => {
+          if (doEnd) x[COLPC] = 2;
+          else { shift(x, CQ); x[COLPC] = 0; }
+        },
+      };
+    if (s[COLPC] === 2)
+      return { kind: 'step', op: 'netfs_write_collection: netfs_wb_end(ictx): WARN_ON_ONCE(!test_bit(NETFS_ICTX_WB_LOCK))', location: LOC.end, footprint: F_BIT, apply: (x) => { x[COLPC] = 3; return wbEndCheck(x); } };
     return {
       kind: 'step',
-      op: `netfs_write_collection(wreq of ${tasks[h]}, origin ${origin}): clear IN_PROGRESS; ${doEnd ? 'netfs_wb_end(ictx)' : 'origin does not own the wb lock: no netfs_wb_end'}`,
-      location: LOC.collect,
-      footprint: F_CQ | (doEnd ? wbEndFootprint(s) : 0),
+      op: `netfs_write_collection: netfs_wb_end(ictx): under ictx->lock, ${s[WQ[0]] ? `hand the lock to ${tasks[s[WQ[0]] - 1]} (bit stays set)` : 'no waiter: clear_bit_unlock'}`,
+      location: LOC.end,
+      footprint: F_CQ | wbEndFootprint(s),
       apply: (x) => {
         shift(x, CQ);
         x[COLPC] = 0;
-        return doEnd ? wbEnd(x) : undefined;
+        return wbEnd(x);
       },
     };
   }
