@@ -4,7 +4,7 @@
  * the events, and labels each finding introduced / fixed / persists by matching the two sides.
  */
 import type {
-  CheckOptions, CheckReport, Finding, FunctionAnalysis, FunctionReport, ParsedInput, Path, PathReport,
+  CheckOptions, CheckReport, CrossTaskReport, Finding, FunctionAnalysis, FunctionReport, ParsedInput, Path, PathReport,
   Problem, Related, Severity, Side, Trace,
 } from './types';
 import { parseInput } from './mail/index';
@@ -14,6 +14,8 @@ import { CHECKS } from './checks/index';
 import type { RawFinding } from './checks/types';
 import { VERSION } from './version';
 import { scenarioHints } from './hints';
+import { crossTaskChecks } from './cross/index';
+import { partialSummaries } from './partialSummaries';
 
 const SEV_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
@@ -202,6 +204,7 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
   const functions: FunctionReport[] = [];
   const findings: Finding[] = [];
   const opaqueCallees: Record<string, string[]> = {};
+  const crossTask: CrossTaskReport[] = [];
   const pathOpts = { maxPaths: opts.maxPathsPerFunction, loopUnroll: opts.loopUnroll };
 
   // For "introduced here, fixed later in the series": the key and message index of each finding.
@@ -262,9 +265,16 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
       perFile.push(entry);
     }
     // Phase 2: summaries of the functions this message defines, per side, for their call sites.
-    const summaries = {
-      pre: summarizeAll(perFile.flatMap((e) => e.pre)),
-      post: summarizeAll(perFile.flatMap((e) => e.post)),
+    const summaries = { pre: {} as Record<string, FunctionSummary>, post: {} as Record<string, FunctionSummary> };
+    for (const side of ['pre', 'post'] as const) {
+      const fns = perFile.flatMap((e) => e[side]);
+      const full = summarizeAll(fns);
+      summaries[side] = { ...partialSummaries(fns, full), ...full };
+    }
+    // Phase 4 (below): the protocol pairs the message defines, run against each other.
+    const cross = {
+      pre: disabled.has('stable-writes') ? [] : crossTaskChecks(perFile.flatMap((e) => e.pre), 'pre'),
+      post: disabled.has('stable-writes') ? [] : crossTaskChecks(perFile.flatMap((e) => e.post), 'post'),
     };
     // Phase 3: simulate every path, run the checks, label the findings.
     for (const entry of perFile) {
@@ -298,6 +308,31 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
         }
       }
     }
+    for (const side of ['post', 'pre'] as const) {
+      for (const c of cross[side]) {
+        crossTask.push({
+          title: c.title, check: c.check, side, message: mi, functions: c.functions, verdict: c.verdict,
+          summary: c.notExplored ? `not explored: ${c.notExplored}` : c.trace.summary,
+          states: c.states, transitions: c.transitions, notExplored: c.notExplored,
+          ...(opts.traces ? { trace: c.trace } : {}),
+        });
+        if (c.verdict === 'holds' || c.notExplored || !c.anchor) continue;
+        const other = cross[side === 'post' ? 'pre' : 'post'].find((o) => o.title === c.title && o.verdict !== 'holds' && !o.notExplored);
+        if (side === 'pre' && other) continue; // reported once, as persists, from the post side
+        const status: Finding['status'] = side === 'pre' ? 'fixed' : other ? 'persists' : 'introduced';
+        const f: Finding = {
+          check: c.check, severity: status === 'fixed' ? 'info' : c.severity, status,
+          file: c.anchor.fn.file, function: c.anchor.fn.name, line: c.anchor.ref.sourceLine,
+          input: { file: parsed.file, line: c.anchor.ref.inputLine },
+          message: `${status === 'fixed' ? 'fixed by this patch: ' : ''}race between ${c.functions.join(' and ')}: ${c.message ?? c.verdict}; ` +
+            `interleaving: ${c.trace.steps.filter((s) => !s.op.startsWith('branch:')).map((s) => `${s.task.split(':')[0]} ${s.op.replace(/\(.*$/, '()')}`).join(', ')} ` +
+            `(explorer: ${c.states} states)`,
+          side, path: null, rule: c.rule,
+          related: c.related.map((r) => ({ message: r.message, line: r.ref.sourceLine, input: { file: parsed.file, line: r.ref.inputLine } })),
+        };
+        findings.push(f);
+      }
+    }
   });
 
   if (stopped) problems.push({ input: parsed.file, kind: 'limit', message: stopped });
@@ -325,6 +360,7 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
     findings,
     problems,
     opaqueCallees,
+    crossTask,
     scenarios: scenarioHints(parsed.messages).map((h) => ({ input: parsed.file, ...h })),
   };
 }
@@ -337,13 +373,14 @@ export async function checkText(text: string, fileName: string, opts: CheckOptio
 
 /** Merge the reports of several inputs into one (the CLI's `check a b c`). */
 export function mergeReports(reports: CheckReport[]): CheckReport {
-  const out: CheckReport = { tool: 'lockstep', version: VERSION, inputs: [], functions: [], findings: [], problems: [], opaqueCallees: {}, scenarios: [] };
+  const out: CheckReport = { tool: 'lockstep', version: VERSION, inputs: [], functions: [], findings: [], problems: [], opaqueCallees: {}, crossTask: [], scenarios: [] };
   for (const r of reports) {
     out.inputs.push(...r.inputs);
     out.functions.push(...r.functions);
     out.findings.push(...r.findings);
     out.problems.push(...r.problems);
     out.scenarios.push(...r.scenarios);
+    out.crossTask.push(...r.crossTask);
     for (const [k, v] of Object.entries(r.opaqueCallees)) out.opaqueCallees[k] = [...new Set([...(out.opaqueCallees[k] ?? []), ...v])].sort();
   }
   return out;

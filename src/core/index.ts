@@ -8,3 +8,4 @@ export * from './checks/index';
 export * from './api';
 export * from './hints';
 export * from './contract';
+export * from './cross/index';

@@ -273,6 +273,24 @@ export interface Finding {
   fixedLater?: { message: number; subject: string };
 }
 
+/** The interleaving explorer run on functions of the patch against each other. */
+export interface CrossTaskReport {
+  title: string;
+  check: string;
+  side: Side;
+  /** Index of the mail message the functions belong to. */
+  message: number;
+  functions: string[];
+  verdict: 'holds' | 'violation' | 'deadlock' | 'bounded';
+  /** What was found, or that it holds, in words. */
+  summary: string;
+  states: number;
+  transitions: number;
+  notExplored: string | null;
+  /** The interleaving (a counterexample, or empty when it holds). Omitted from CLI JSON unless --traces. */
+  trace?: Trace;
+}
+
 /** One path's outcome, as the code lens quick pick and the timeline show it. */
 export interface PathReport {
   id: string;
@@ -311,6 +329,8 @@ export interface CheckReport {
   problems: Problem[];
   /** Callees with no model and no summary, per function ("name": [...]): never guessed. */
   opaqueCallees: Record<string, string[]>;
+  /** Cross-task explorations built from the patch's own functions (one per protocol pair and side). */
+  crossTask: CrossTaskReport[];
   /** Built-in scenarios that replay what a message is about (series view, "Simulate with other tasks"). */
   scenarios: { input: string; message: number; scenario: string; reason: string }[];
 }

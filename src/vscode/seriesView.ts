@@ -111,7 +111,7 @@ class SeriesProvider implements vscode.TreeDataProvider<Node> {
         let del = 0;
         for (const h of f.hunks) for (const l of h.lines) l.kind === 'add' ? add++ : l.kind === 'del' ? del++ : 0;
         const fns = this.getChildren(node).length;
-        const item = new vscode.TreeItem(path, fns ? C.Collapsed : C.None);
+        const item = new vscode.TreeItem(path, fns ? C.Expanded : C.None);
         item.description = `+${add} −${del}${f.status !== 'modified' ? ` · ${f.status}` : ''}`;
         item.resourceUri = vscode.Uri.parse(`lockstep-file:/${path}`);
         item.iconPath = vscode.ThemeIcon.File;

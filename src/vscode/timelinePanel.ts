@@ -23,6 +23,8 @@ export class TimelinePanels implements vscode.Disposable {
       const panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, 'Lockstep timeline', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, this.options());
       this.attach(panel);
     } else {
+      // A hidden webview is rebuilt when shown again and says 'ready' anew: queue until then.
+      if (!this.panel.visible) this.ready = false;
       this.panel.reveal(undefined, false);
     }
     this.panel!.title = `Timeline: ${model.title}`;
@@ -53,6 +55,9 @@ export class TimelinePanels implements vscode.Disposable {
     this.ready = false;
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'timeline.svg');
     panel.webview.html = this.html(panel.webview);
+    panel.onDidChangeViewState((e) => {
+      if (!e.webviewPanel.visible) this.ready = false;
+    });
     panel.onDidDispose(() => {
       if (this.panel === panel) {
         this.panel = undefined;

@@ -421,7 +421,7 @@ try {
     await step.waitFor({ timeout: 15_000 });
     await wb.screenshot('14-walkthrough');
     await page.locator('.getting-started-step a, .getting-started-step button', { hasText: 'Open the sample patch' }).last().click();
-    await page.locator('.tabs-container .tab.active', { hasText: EXAMPLE }).waitFor({ timeout: 15_000 });
+    await page.locator('.tabs-container .tab.active', { hasText: EXAMPLE }).first().waitFor({ timeout: 15_000 });
   });
 } catch (e) {
   results.push({ name: 'harness', ok: false, error: String(e?.stack ?? e) });

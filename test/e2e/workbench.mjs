@@ -45,22 +45,26 @@ export class Workbench {
     return input;
   }
 
-  /** Opens a workspace file by name through Quick Open (Ctrl+P). */
+  /** Opens a workspace file by name through Quick Open (Ctrl+P), in the first editor group. */
   async openFile(name) {
+    await this.focusWorkbench();
+    await this.page.keyboard.press('Control+1');
     await this.quickInput('Control+P', name);
-    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+    // Wait for the filtered list: the focused (first) row must be the file, not a stale recent entry.
+    const row = this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).first();
     await row.waitFor({ state: 'visible', timeout: 15_000 });
     await this.page.keyboard.press('Enter');
-    await this.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 15_000 });
+    await this.page.locator('.tabs-container .tab.active', { hasText: name }).first().waitFor({ timeout: 15_000 });
     await this.page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: 15_000 });
   }
 
   /** Runs a command by its palette title. */
   async runCommand(title) {
     await this.quickInput('Control+Shift+P', `>${title}`);
-    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    const exact = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { has: this.page.locator('.label-name', { hasText: exact }) }).first();
     await row.waitFor({ state: 'visible', timeout: 10_000 });
-    await this.page.keyboard.press('Enter');
+    await row.click();
     await sleep(300);
   }
 
@@ -87,12 +91,20 @@ export class Workbench {
 
   /** The content frame of the (active) webview: iframe.webview → #active-frame. */
   async webviewFrame(timeout = 20_000) {
-    const outer = this.page.locator('iframe.webview').last();
-    await outer.waitFor({ state: 'attached', timeout });
-    const outerFrame = await (await outer.elementHandle()).contentFrame();
-    const inner = await outerFrame.waitForSelector('#active-frame', { state: 'attached', timeout });
-    const frame = await inner.contentFrame();
-    return frame;
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      // The visible webview (hidden ones may linger in the DOM).
+      const outers = await this.page.locator('iframe.webview').elementHandles();
+      for (const outer of outers.reverse()) {
+        if (!(await outer.isVisible())) continue;
+        const outerFrame = await outer.contentFrame();
+        const inner = await outerFrame?.$('#active-frame');
+        const frame = await inner?.contentFrame();
+        if (frame && (await frame.$('#app'))) return frame;
+      }
+      if (Date.now() > deadline) throw new Error('no visible webview');
+      await sleep(250);
+    }
   }
 
   /** Opens the Problems panel and returns the rows' texts. */

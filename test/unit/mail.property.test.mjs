@@ -37,7 +37,8 @@ function check(text) {
     }
     assert.ok(olds <= h.oldLines && news <= h.newLines, 'more lines than the header declares');
   }
-  JSON.stringify(core.toParseJson(p));
+  const json = JSON.parse(JSON.stringify(core.toParseJson(p)));
+  if (typeof core.validateParseJson === 'function') assert.deepEqual(core.validateParseJson(json), []);
   return p;
 }
 

@@ -59,7 +59,7 @@ export function stepsToLines(message: string, ctx: CheckContext): string {
  * be ended or its reference stored. The wb lock, mutexes and spinlocks are not released by callees
  * that merely receive the inode or the lock's container.
  */
-const ESCAPES_TO_CALLEE = new Set(['folio-lock', 'writeback-bit', 'refcount', 'folio-dirty', 'wb-iter']);
+const ESCAPES_TO_CALLEE = new Set(['folio-lock', 'writeback-bit', 'refcount', 'request', 'folio-dirty', 'folio-cleared', 'wb-iter']);
 
 function escapedToOpaque(ctx: CheckContext, e: SimEvent): string | null {
   if (!ESCAPES_TO_CALLEE.has(e.resource)) return null;
@@ -102,6 +102,53 @@ export function findingsFromEvents(ctx: CheckContext, select: (e: SimEvent) => b
       step: e.step,
       related,
       kind: `${e.kind}|${e.rule ?? ''}|${e.resource}|${e.object}|${anchorText(ctx.path.steps[e.step])}`,
+    });
+  }
+  out.push(...unseenErrorExits(ctx, select));
+  return out;
+}
+
+const ERROR_FACTS = new Set(['null', 'is-err', 'negative']);
+const FACT_WORDS: Record<string, string> = { null: 'returns NULL', 'is-err': 'returns an error pointer', negative: 'returns an error' };
+
+/**
+ * An error branch whose body the patch does not show at all, taken with a resource still held: the
+ * release, if any, is in the unseen code. Said as a warning that names both places, only when no path
+ * of the function comes back from that unseen code into code the patch shows (where a visible
+ * cleanup label could be doing the release).
+ */
+function unseenErrorExits(ctx: CheckContext, select: (e: SimEvent) => boolean): RawFinding[] {
+  const { path, fn } = ctx;
+  if (path.end !== 'unknown-exit' || path.steps.length < 2) return [];
+  const gap = path.steps[path.steps.length - 1];
+  const branch = path.steps[path.steps.length - 2];
+  if (gap.kind !== 'gap' || branch.kind !== 'assume') return [];
+  const fact = branch.facts.find((f) => ERROR_FACTS.has(f.relation));
+  if (!fact) return [];
+  const sameGap = (x: Step) => x.kind === 'gap' && x.ref.sourceLine === gap.ref.sourceLine && x.text === gap.text;
+  const comesBack = fn.paths.some((p) => p.steps.some((x, i) => sameGap(x) && i < p.steps.length - 1));
+  if (comesBack) return [];
+  const held = new Map<string, SimEvent>();
+  for (const e of ctx.events) {
+    if (ESCAPES_TO_CALLEE.has(e.resource) || !select(e)) continue;
+    const k = `${e.resource}|${e.object}`;
+    if (e.kind === 'acquire') held.set(k, e);
+    else if (e.kind === 'release' || e.kind === 'handoff') held.delete(k);
+  }
+  const call = path.steps[fact.callStep];
+  const callName = call && call.kind === 'call' ? `${call.call.name}()` : 'the call';
+  const out: RawFinding[] = [];
+  for (const e of held.values()) {
+    const at = path.steps[e.step];
+    const taker = at && at.kind === 'call' ? ` by ${at.call.name}()` : '';
+    const line = at?.ref.sourceLine;
+    out.push({
+      severity: 'warning',
+      rule: e.rule,
+      message: `the error path where ${callName} ${FACT_WORDS[fact.relation]} continues in code the patch does not show, with the ${e.resource} of ${e.object} still held (taken${taker}${line != null ? ` at line ${line}` : ''}): it must be released there — check it, or open the kernel tree`,
+      step: path.steps.length - 2,
+      related: [{ step: e.step, message: `the ${e.resource} is taken here` }],
+      kind: `unseen-error-exit|${e.resource}|${e.object}|${anchorText(branch)}`,
     });
   }
   return out;

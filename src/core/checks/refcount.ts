@@ -20,5 +20,5 @@ export const refcount: Check = {
   id: 'refcount',
   title: 'reference and counter pairing',
   rule: 'Every get the API table names meets its put on every path, error paths included (R9).',
-  run: (ctx) => findingsFromEvents(ctx, ofResources('refcount')),
+  run: (ctx) => findingsFromEvents(ctx, ofResources('refcount', 'request')),
 };

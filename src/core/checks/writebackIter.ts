@@ -20,5 +20,5 @@ export const writebackIter: Check = {
   id: 'writeback-iter',
   title: 'writeback_iter loop contract',
   rule: 'Keep calling writeback_iter() until NULL; release each folio before the next call; never drop a cleared folio (R4, R5).',
-  run: (ctx) => findingsFromEvents(ctx, ofResources('wb-iter', 'folio-dirty')),
+  run: (ctx) => findingsFromEvents(ctx, ofResources('wb-iter', 'folio-dirty', 'folio-cleared')),
 };

@@ -87,13 +87,16 @@ export function splitC(s: string, opt: SplitOptions): SplitResult {
     }
     if (/^[+-]?\s*#/.test(cur)) {
       if (directiveComplete(cur.trim(), next, depth)) return true;
-      return next.startsWith('/*') && directiveComplete(cur.trim(), '', depth) ? maybe('comment') : false;
+      return next.startsWith('/*') && directiveComplete(cur.trim(), '', depth) && !/^[+-]/.test(cur.trim()) ? maybe('comment') : false;
     }
-    if (depth > 0) return cur.endsWith(',') && !str ? maybe('comma') : false;
+    if (depth > 0) return cur.endsWith(',') && !str && !/^[+-]/.test(cur.trim()) ? maybe('comma') : false;
     const t = cur.trimEnd();
     const last = t[t.length - 1];
     if (t.endsWith('*/')) return true;
-    if (last === ';') return !next.startsWith('/*') || maybe('comment');
+    // A +/- line wrapped by its author continues on a line with its own marker, so optional
+    // splits that would leave an unmarked piece are only possible inside context lines.
+    const ctxPiece = !/^[+-]/.test(cur.trim());
+    if (last === ';') return !next.startsWith('/*') || (ctxPiece && maybe('comment'));
     if (last === '{') return !next.startsWith('}');
     if (last === '}') return !/^(else\b|while\b|[;,)\]]|\w+\s*[;,=[])/.test(next);
     if (last === ')' && lastWasClose) {

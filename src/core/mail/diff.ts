@@ -13,6 +13,9 @@ const GIT_RE = /^diff --git (\S+|"[^"]*") (\S+|"[^"]*")\s*$/;
 // Unicode bidi overrides/isolates/marks and C0/C1 controls other than TAB.
 const HAZARD_RE = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
 
+/** Body line placed after a scraped hunk header whose rebuild failed (already reported). */
+export const UNREBUILT = '\u0002unrebuilt';
+
 export function isHunkHeader(s: string): boolean {
   return HUNK_RE.test(s);
 }
@@ -119,6 +122,10 @@ function readHunk(lines: Line[], i: number, ctx: Ctx, path: string, opts: DiffOp
   }
   if (opts.lenient) {
     const fits = oldLeft === 0 && newLeft === 0 && isBoundary(lines[j]?.text);
+    if (lines[i + 1]?.text === UNREBUILT) {
+      hunk.lines = [];
+      return { hunk, next: i + 2 };
+    }
     if (!fits) {
       problem(
         ctx,
@@ -206,7 +213,9 @@ export function parseDiff(lines: Line[], start: number, ctx: Ctx, opts: DiffOpti
     }
     if (status === 'modified' && modeChange) status = 'mode-change';
     file.status = status;
-    files.push(file);
+    if (file.oldPath === null && file.newPath === null) {
+      problem(ctx, 'bad-file-header', 'a file diff names /dev/null on both sides; it is skipped', file.inputLine);
+    } else files.push(file);
     if (!g && file.hunks.length === 0) break;
   }
   return { files, end: i };

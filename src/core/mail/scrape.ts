@@ -13,6 +13,7 @@ import type { MessageHead } from './message';
 import { parsePerson } from './person';
 import { decodeScrapedQP, recoverHeaders } from './scrapeheaders';
 import { rebuildHunk } from './rebuild';
+import { UNREBUILT } from './diff';
 
 export function isScraped(lines: Line[]): boolean {
   if (lines.length > 60) return false;
@@ -108,7 +109,7 @@ function splitQuoted(text: string, at: (i: number) => number): Line[] {
 const STRUCT_RE = /(diff --git \S+ \S+|(?:new|deleted) file mode \d{6}|old mode \d{6}|new mode \d{6}|similarity index \d+%|rename (?:from|to) \S+|index [0-9a-f]{4,}\.\.[0-9a-f]{4,}(?: \d{6})?|--- (?:a\/)?\S+|\+\+\+ (?:b\/)?\S+|@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@|Binary files \S+ and \S+ differ)/g;
 
 /** Unquoted scraped diff text → pseudo-lines. */
-function splitDiff(text: string, at: (i: number) => number, ctx: Ctx): Line[] {
+function splitDiff(text: string, at: (i: number) => number, ctx: Ctx, blanksKept: boolean): Line[] {
   const out: Line[] = [];
   const marks: { s: string; a: number; b: number }[] = [];
   STRUCT_RE.lastIndex = 0;
@@ -120,6 +121,8 @@ function splitDiff(text: string, at: (i: number) => number, ctx: Ctx): Line[] {
     marks.push({ s: m[0], a: m.index, b: m.index + m[0].length });
   }
   const sig = /(?:^| )--\s*(?:\d+\.\d+[\w.]*)?\s*$/;
+  // Archive footers glued after the last hunk.
+  const footers = [/ More information about the \S.* mailing list/, / To unsubscribe from this list: /, / next prev parent reply /, / Thread overview: /];
   for (let k = 0; k < marks.length; k++) {
     const mk = marks[k];
     const end = k + 1 < marks.length ? marks[k + 1].a : text.length;
@@ -129,20 +132,32 @@ function splitDiff(text: string, at: (i: number) => number, ctx: Ctx): Line[] {
       continue;
     }
     let body = text.slice(mk.b, end).replace(/^ /, '');
-    if (k + 1 === marks.length) {
+    const last = k + 1 === marks.length;
+    if (last) {
+      for (const f of footers) {
+        const fm = f.exec(body);
+        if (fm) body = body.slice(0, fm.index);
+      }
       const sm = sig.exec(body);
       if (sm) body = body.slice(0, sm.index);
     }
     const oldLines = h[1] === undefined ? 1 : Number(h[1]);
     const newLines = h[2] === undefined ? 1 : Number(h[2]);
-    const r = rebuildHunk(body.trimEnd(), oldLines, newLines, ctx);
-    if (r) {
-      if (r.guessed) problem(ctx, 'hunk-rebuilt-guess', `hunk ${mk.s} was rebuilt by choosing among several line splits that fit its counts; line numbers inside it are a best fit`, at(mk.a));
+    const r = rebuildHunk(body.trimEnd(), oldLines, newLines, ctx, blanksKept, last);
+    if (r.ok) {
+      if (r.sectionUncertain) {
+        problem(ctx, 'hunk-section-uncertain', `hunk ${mk.s}: where its heading ends is a guess ("${r.section}"); the line map is the same either way, the first line's text may carry part of the heading`, at(mk.a));
+      }
+      if (r.trailing) problem(ctx, 'trailing-text', `text after the last hunk (${mk.s}) is not part of the diff: "${r.trailing.slice(0, 60)}"`, at(mk.a));
       out.push({ text: mk.s + (r.section ? ' ' + r.section : ''), line: at(mk.a) });
       for (const p of r.pieces) out.push({ text: p === ' ' ? '' : p.startsWith('+') || p.startsWith('-') ? p : ' ' + p, line: at(mk.a) });
     } else {
+      const why = r.reason === 'ambiguous'
+        ? 'several line splits fit its counts (ambiguous)'
+        : r.reason === 'cap' ? 'the work cap was reached' : blanksKept ? 'no line split fits its counts' : 'no line split fits its counts (blank lines vanish in this scrape)';
+      problem(ctx, 'hunk-unrebuilt', `hunk ${mk.s} could not be rebuilt from text without line breaks: ${why}; its lines are not mapped`, at(mk.a));
       out.push({ text: mk.s, line: at(mk.a) });
-      out.push({ text: ' ' + body.replace(/\u0001/g, ' ').trim(), line: at(mk.a) });
+      out.push({ text: UNREBUILT, line: at(mk.a) });
     }
   }
   if (!marks.length) problem(ctx, 'scraped', 'no diff markers found in text without line breaks');
@@ -204,7 +219,8 @@ export function unscrape(lines: Line[], ctx: Ctx): Scraped {
       const notes = pre.slice(sep.index + 4).trim();
       if (notes) body.push({ text: ' ' + notes.replace(/\u0001/g, ' '), line: at(sep.index + 4) });
     }
-    if (d >= 0) body.push(...splitDiff(text.slice(d).trimStart(), (i) => at(i + d + (text[d] === ' ' ? 1 : 0)), ctx));
+    // Blank context lines survive a scrape only when quoted-printable kept them as "=20".
+    if (d >= 0) body.push(...splitDiff(text.slice(d).trimStart(), (i) => at(i + d + (text[d] === ' ' ? 1 : 0)), ctx, offs !== null));
   }
   return { head, body };
 }

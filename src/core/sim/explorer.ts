@@ -15,7 +15,8 @@
 export type Move =
   | {
       kind: 'step';
-      op: string;
+      /** The operation in words; a function when building the text is costly (only traces need it). */
+      op: string | (() => string);
       location?: string | null;
       /** Shared variables touched (bitmask); 0 = task-local; undefined = conflicts with everything. */
       footprint?: number;
@@ -111,25 +112,37 @@ export function explore(model: Model, opts: ExploreOptions = {}): ExploreResult 
   const invariants = model.invariants ?? [];
   const quiet = model.atQuiescence ?? [];
 
-  // visited: key → sleep mask it was (last) expanded with; parent links for the trace.
-  const sleepOf = new Map<string, number>();
-  const parent = new Map<string, string>();
-  const parentTask = new Map<string, number>();
-  const depthOf = new Map<string, number>();
-  let queueK: string[] = [];
+  // Visited states by id: key, sleep mask it was (last) expanded with, parent link, task, depth.
+  const ids = new Map<string, number>();
+  const keys: string[] = [];
+  const sleepOf: number[] = [];
+  const parentOf: number[] = [];
+  const taskOf: number[] = [];
+  const depthOf: number[] = [];
+  let queueId: number[] = [];
   let queueZ: number[] = [];
   let transitions = 0;
   let maxDepthReached = 0;
   let hit: ExploreResult['bounds']['hit'] = null;
+  const addState = (k: string, parent: number, task: number, depth: number, z: number): number => {
+    const id = keys.length;
+    ids.set(k, id);
+    keys.push(k);
+    sleepOf.push(z);
+    parentOf.push(parent);
+    taskOf.push(task);
+    depthOf.push(depth);
+    return id;
+  };
 
-  /** `extra`: one more step (task t from endKey) when the violating transition led to an already-visited state. */
-  const finish = (verdict: ExploreResult['verdict'], message: string | null, endKey: string | null, extra?: { task: number; msg: string }): ExploreResult => {
-    const trace = endKey === null ? [] : buildTrace(model, endKey, parent, parentTask, extra);
-    if (endKey !== null && message && trace.length > 0 && !trace[trace.length - 1].violation) trace[trace.length - 1].violation = message;
+  /** `extra`: one more step (task t from endId) when the violating transition led to an already-visited state. */
+  const finish = (verdict: ExploreResult['verdict'], message: string | null, endId: number | null, extra?: { task: number; msg: string }): ExploreResult => {
+    const trace = endId === null ? [] : buildTrace(model, endId, keys, parentOf, taskOf, extra);
+    if (endId !== null && message && trace.length > 0 && !trace[trace.length - 1].violation) trace[trace.length - 1].violation = message;
     return {
       verdict,
       message,
-      states: sleepOf.size,
+      states: keys.length,
       transitions,
       ms: Date.now() - t0,
       maxDepthReached,
@@ -139,28 +152,27 @@ export function explore(model: Model, opts: ExploreOptions = {}): ExploreResult 
   };
 
   const init = model.init.slice();
-  const k0 = keyOf(init);
+  const id0 = addState(keyOf(init), -1, -1, 0, 0);
   for (const inv of invariants) {
     const m = inv.check(init);
-    if (m) { sleepOf.set(k0, 0); return finish('violation', `${inv.name}: ${m}`, k0); }
+    if (m) return finish('violation', `${inv.name}: ${m}`, id0);
   }
-  sleepOf.set(k0, 0);
-  depthOf.set(k0, 0);
-  queueK.push(k0);
+  queueId.push(id0);
   queueZ.push(0);
 
+  const moves: Move[] = new Array(n);
+  const order: number[] = [];
   let head = 0;
-  while (head < queueK.length) {
+  while (head < queueId.length) {
     if ((head & 1023) === 0 && Date.now() - t0 > timeMs) { hit = 'time'; return finish('bounded', null, null); }
-    const key = queueK[head];
-    let sleep = queueZ[head];
+    const id = queueId[head];
+    const sleep = queueZ[head];
     head++;
-    if (head > 65536) { queueK = queueK.slice(head); queueZ = queueZ.slice(head); head = 0; }
-    const s = stateOf(key);
-    const depth = depthOf.get(key)!;
+    if (head > 65536) { queueId = queueId.slice(head); queueZ = queueZ.slice(head); head = 0; }
+    const s = stateOf(keys[id]);
+    const depth = depthOf[id];
     if (depth > maxDepthReached) maxDepthReached = depth;
 
-    const moves: Move[] = new Array(n);
     let anyStep = false;
     let anyBlocked = false;
     for (let t = 0; t < n; t++) {
@@ -173,7 +185,7 @@ export function explore(model: Model, opts: ExploreOptions = {}): ExploreResult 
       const cyc = waitCycle(moves);
       if (cyc) {
         const who = cyc.map((t) => `${model.tasks[t]} waits for ${(moves[t] as { on: string }).on}`).join('; ');
-        return finish('deadlock', `deadlock (wait-for cycle${cyc.length === 1 ? ': a task waits on itself' : ''}): ${who}`, key);
+        return finish('deadlock', `deadlock (wait-for cycle${cyc.length === 1 ? ': a task waits on itself' : ''}): ${who}`, id);
       }
     }
     if (!anyStep) {
@@ -187,29 +199,30 @@ export function explore(model: Model, opts: ExploreOptions = {}): ExploreResult 
           })
           .filter((x) => x !== null)
           .join('; ');
-        return finish('deadlock', `deadlock (no task can run): ${who}`, key);
+        return finish('deadlock', `deadlock (no task can run): ${who}`, id);
       }
       for (const inv of quiet) {
         const m = inv.check(s);
-        if (m) return finish('violation', `${inv.name}: ${m}`, key);
+        if (m) return finish('violation', `${inv.name}: ${m}`, id);
       }
       continue;
     }
     if (depth >= maxDepth) { hit = 'depth'; continue; }
 
     // Ample set: the first enabled local step alone.
-    let order: number[] = [];
+    order.length = 0;
     if (por) {
       for (let t = 0; t < n; t++) {
         const m = moves[t];
-        if (m.kind === 'step' && m.footprint === 0 && !((sleep >> t) & 1)) { order = [t]; break; }
+        if (m.kind === 'step' && m.footprint === 0 && !((sleep >> t) & 1)) { order.push(t); break; }
       }
     }
     const ample = order.length === 1;
     if (!ample) for (let t = 0; t < n; t++) if (moves[t].kind === 'step') order.push(t);
 
     let done = 0; // tasks already explored from this state (join the sleep set of later siblings)
-    for (const t of order) {
+    for (let oi = 0; oi < order.length; oi++) {
+      const t = order[oi];
       if (por && !ample && (sleep >> t) & 1) continue;
       const m = moves[t] as Extract<Move, { kind: 'step' }>;
       const ns = s.slice();
@@ -229,44 +242,41 @@ export function explore(model: Model, opts: ExploreOptions = {}): ExploreResult 
         nz = sleep; // a local step is independent of everything
       }
       done |= 1 << t;
-      const prev = sleepOf.get(nk);
-      if (prev === undefined) {
-        sleepOf.set(nk, nz);
-        parent.set(nk, key);
-        parentTask.set(nk, t);
-        depthOf.set(nk, depth + 1);
-        if (err) return finish('violation', err, nk);
+      const prevId = ids.get(nk);
+      if (prevId === undefined) {
+        const nid = addState(nk, id, t, depth + 1, nz);
+        if (err) return finish('violation', err, nid);
         for (const inv of invariants) {
           const msg = inv.check(ns);
-          if (msg) return finish('violation', `${inv.name}: ${msg}`, nk);
+          if (msg) return finish('violation', `${inv.name}: ${msg}`, nid);
         }
-        if (sleepOf.size >= maxStates) { hit = 'states'; return finish('bounded', null, null); }
-        queueK.push(nk);
+        if (keys.length >= maxStates) { hit = 'states'; return finish('bounded', null, null); }
+        queueId.push(nid);
         queueZ.push(nz);
       } else {
-        if (err) return finish('violation', err, key, { task: t, msg: err });
+        if (err) return finish('violation', err, id, { task: t, msg: err });
+        const prev = sleepOf[prevId];
         if ((prev & nz) !== prev) {
           // Reached with a smaller sleep set: expand again with the intersection.
           const z = prev & nz;
-          sleepOf.set(nk, z);
-          queueK.push(nk);
+          sleepOf[prevId] = z;
+          queueId.push(prevId);
           queueZ.push(z);
         }
       }
     }
-    sleep = 0;
   }
   return finish(hit ? 'bounded' : 'holds', null, null);
 }
 
-function buildTrace(model: Model, endKey: string, parent: Map<string, string>, parentTask: Map<string, number>, extra?: { task: number; msg: string }): ExploreStep[] {
-  const chain: string[] = [endKey];
-  let k = endKey;
-  while (parent.has(k)) { k = parent.get(k)!; chain.push(k); }
+function buildTrace(model: Model, endId: number, keys: string[], parentOf: number[], taskOf: number[], extra?: { task: number; msg: string }): ExploreStep[] {
+  const chain: number[] = [endId];
+  let k = endId;
+  while (parentOf[k] >= 0) { k = parentOf[k]; chain.push(k); }
   chain.reverse();
   const hops: { from: string; task: number }[] = [];
-  for (let i = 1; i < chain.length; i++) hops.push({ from: chain[i - 1], task: parentTask.get(chain[i])! });
-  if (extra) hops.push({ from: endKey, task: extra.task });
+  for (let i = 1; i < chain.length; i++) hops.push({ from: keys[chain[i - 1]], task: taskOf[chain[i]] });
+  if (extra) hops.push({ from: keys[endId], task: extra.task });
   const steps: ExploreStep[] = [];
   for (const h of hops) {
     const s = stateOf(h.from);
@@ -277,7 +287,7 @@ function buildTrace(model: Model, endKey: string, parent: Map<string, string>, p
     let op = '?';
     let location: string | null = null;
     if (m.kind === 'step') {
-      op = m.op;
+      op = typeof m.op === 'function' ? m.op() : m.op;
       location = m.location ?? null;
       const err = m.apply(ns);
       if (err) violation = err;

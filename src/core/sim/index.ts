@@ -13,3 +13,8 @@ export { explore } from './explorer';
 export type { Model, Move, Invariant, ExploreOptions, ExploreResult, ExploreStep } from './explorer';
 export { scenarioList, scenarioDef, runScenario, scenarioTrace, renderScenarioText, scenarioMessage } from './scenarios/index';
 export type { ScenarioResult, ScenarioOptions, ScenarioDef } from './scenarios/index';
+// The world's kernel primitives (folio bits with the kernel's assertions) and the writeback_iter model,
+// for scenario authors and tests.
+export * as simWorld from './world';
+export { writebackIterMove } from './wbIter';
+export type { IterRegs, IterCtx } from './wbIter';

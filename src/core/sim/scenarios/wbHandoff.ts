@@ -113,7 +113,7 @@ export function buildWbHandoff(n: number, fixed: boolean): Model {
         const nowait = isNone(k);
         return {
           kind: 'step',
-          op: `netfs_wb_begin(ictx, nowait=${nowait}): test_and_set_bit_lock(NETFS_ICTX_WB_LOCK) → ${s[BIT] ? 'already set' : 'acquired'}${s[BIT] && nowait ? (isSingle(k) ? (fixed ? '; skip: netfs_single_mark_inode_dirty(), return 1' : '; skip: return 1 (inode not re-dirtied)') : '; skip: return 0 (folios stay dirty)') : ''}`,
+          op: () => `netfs_wb_begin(ictx, nowait=${nowait}): test_and_set_bit_lock(NETFS_ICTX_WB_LOCK) → ${s[BIT] ? 'already set' : 'acquired'}${s[BIT] && nowait ? (isSingle(k) ? (fixed ? '; skip: netfs_single_mark_inode_dirty(), return 1' : '; skip: return 1 (inode not re-dirtied)') : '; skip: return 0 (folios stay dirty)') : ''}`,
           location: LOC.begin,
           footprint: F_BIT | (s[BIT] && nowait && isSingle(k) ? F_INODE : 0),
           apply: (x) => {
@@ -130,7 +130,7 @@ export function buildWbHandoff(n: number, fixed: boolean): Model {
       case P_WAITQ:
         return {
           kind: 'step',
-          op: `netfs_wb_begin_wait(ictx): under ictx->lock, ${s[BIT] ? 'bit set: queue on ictx->wb_queue and sleep' : 'bit clear: acquired'}`,
+          op: () => `netfs_wb_begin_wait(ictx): under ictx->lock, ${s[BIT] ? 'bit set: queue on ictx->wb_queue and sleep' : 'bit clear: acquired'}`,
           location: LOC.wait,
           footprint: F_BIT | F_WQ,
           apply: (x) => { if (!x[BIT]) { x[BIT] = 1; x[PC[k]] = P_HOLD; } else { push(x, WQ, me); x[PC[k]] = P_WAITING; } },
@@ -143,7 +143,7 @@ export function buildWbHandoff(n: number, fixed: boolean): Model {
         if (isSingle(k)) {
           return {
             kind: 'step',
-            op: `${woke}netfs_create_write_req(NETFS_WRITEBACK_SINGLE), write the buffer, set ALL_QUEUED: wb lock handed to the wreq`,
+            op: () => `${woke}netfs_create_write_req(NETFS_WRITEBACK_SINGLE), write the buffer, set ALL_QUEUED: wb lock handed to the wreq`,
             location: LOC.single,
             footprint: F_INODE | F_CQ,
             apply: (x) => { x[INODE_PENDING] = 0; push(x, CQ, me); x[PC[k]] = P_DONE; },
@@ -151,18 +151,18 @@ export function buildWbHandoff(n: number, fixed: boolean): Model {
         }
         // writeback_iter(): the folio is tagged dirty → lock it (blocking) and prepare it.
         if (!s[PAGE_DIRTY]) {
-          return { kind: 'step', op: `${woke}writeback_iter() → NULL (nothing dirty): goto out`, location: LOC.iter, footprint: F_FOLIO, apply: (x) => { x[PC[k]] = P_OUT; } };
+          return { kind: 'step', op: () => `${woke}writeback_iter() → NULL (nothing dirty): goto out`, location: LOC.iter, footprint: F_FOLIO, apply: (x) => { x[PC[k]] = P_OUT; } };
         }
         if (s[FOLIO_LOCK]) return { kind: 'blocked', on: 'the folio lock (writeback_iter → folio_lock)', owner: s[FOLIO_LOCK] - 1 };
         if (s[FOLIO_WB] && isNone(k)) {
-          return { kind: 'step', op: `${woke}writeback_iter(): folio under writeback, WB_SYNC_NONE skips it → NULL: goto out`, location: LOC.iter, footprint: F_FOLIO, apply: (x) => { x[PC[k]] = P_OUT; } };
+          return { kind: 'step', op: () => `${woke}writeback_iter(): folio under writeback, WB_SYNC_NONE skips it → NULL: goto out`, location: LOC.iter, footprint: F_FOLIO, apply: (x) => { x[PC[k]] = P_OUT; } };
         }
         if (s[FOLIO_WB]) {
-          return { kind: 'step', op: `${woke}writeback_iter(): folio_lock(folio); under writeback, WB_SYNC_ALL waits for it (holding the folio lock)`, location: LOC.iter, footprint: F_FOLIO, apply: (x) => { x[FOLIO_LOCK] = me; x[PC[k]] = P_WAITWB; } };
+          return { kind: 'step', op: () => `${woke}writeback_iter(): folio_lock(folio); under writeback, WB_SYNC_ALL waits for it (holding the folio lock)`, location: LOC.iter, footprint: F_FOLIO, apply: (x) => { x[FOLIO_LOCK] = me; x[PC[k]] = P_WAITWB; } };
         }
         return {
           kind: 'step',
-          op: `${woke}writeback_iter() → folio: folio_lock, folio_clear_dirty_for_io (locked, dirty cleared)`,
+          op: () => `${woke}writeback_iter() → folio: folio_lock, folio_clear_dirty_for_io (locked, dirty cleared)`,
           location: LOC.iter,
           footprint: F_FOLIO,
           apply: (x) => { x[FOLIO_LOCK] = me; x[PAGE_DIRTY] = 0; x[PC[k]] = P_WRITE; },
@@ -204,7 +204,7 @@ export function buildWbHandoff(n: number, fixed: boolean): Model {
       case P_OUT:
         return { kind: 'step', op: 'out: netfs_wb_end(ictx): WARN_ON_ONCE(!test_bit(NETFS_ICTX_WB_LOCK))', location: LOC.end, footprint: F_BIT, apply: (x) => { x[PC[k]] = P_OUT2; return wbEndCheck(x); } };
       case P_OUT2:
-        return { kind: 'step', op: `netfs_wb_end(ictx): under ictx->lock, ${s[WQ[0]] ? `hand the lock to ${tasks[s[WQ[0]] - 1]} (bit stays set)` : 'no waiter: clear_bit_unlock'}`, location: LOC.end, footprint: wbEndFootprint(s), apply: (x) => { x[PC[k]] = P_DONE; return wbEnd(x); } };
+        return { kind: 'step', op: () => `netfs_wb_end(ictx): under ictx->lock, ${s[WQ[0]] ? `hand the lock to ${tasks[s[WQ[0]] - 1]} (bit stays set)` : 'no waiter: clear_bit_unlock'}`, location: LOC.end, footprint: wbEndFootprint(s), apply: (x) => { x[PC[k]] = P_DONE; return wbEnd(x); } };
       case P_DIO:
         return {
           kind: 'step',
@@ -225,7 +225,7 @@ export function buildWbHandoff(n: number, fixed: boolean): Model {
     if (s[COLPC] === 0 && s[REQFOLIO[h]]) {
       return {
         kind: 'step',
-        op: `netfs_write_collection(wreq of ${tasks[h]}): netfs_writeback_unlock_folios → folio_end_writeback(folio)`,
+        op: () => `netfs_write_collection(wreq of ${tasks[h]}): netfs_writeback_unlock_folios → folio_end_writeback(folio)`,
         location: LOC.collect,
         footprint: F_FOLIO,
         apply: (x) => {
@@ -239,7 +239,7 @@ export function buildWbHandoff(n: number, fixed: boolean): Model {
     if (s[COLPC] <= 1)
       return {
         kind: 'step',
-        op: `netfs_write_collection(wreq of ${tasks[h]}, origin ${origin}): netfs_wake_rreq_flag(IN_PROGRESS)${doEnd ? '' : '; origin does not own the wb lock: no netfs_wb_end'}`,
+        op: () => `netfs_write_collection(wreq of ${tasks[h]}, origin ${origin}): netfs_wake_rreq_flag(IN_PROGRESS)${doEnd ? '' : '; origin does not own the wb lock: no netfs_wb_end'}`,
         location: LOC.collect,
         footprint: F_CQ,
         apply: (x) => {
@@ -251,7 +251,7 @@ export function buildWbHandoff(n: number, fixed: boolean): Model {
       return { kind: 'step', op: 'netfs_write_collection: netfs_wb_end(ictx): WARN_ON_ONCE(!test_bit(NETFS_ICTX_WB_LOCK))', location: LOC.end, footprint: F_BIT, apply: (x) => { x[COLPC] = 3; return wbEndCheck(x); } };
     return {
       kind: 'step',
-      op: `netfs_write_collection: netfs_wb_end(ictx): under ictx->lock, ${s[WQ[0]] ? `hand the lock to ${tasks[s[WQ[0]] - 1]} (bit stays set)` : 'no waiter: clear_bit_unlock'}`,
+      op: () => `netfs_write_collection: netfs_wb_end(ictx): under ictx->lock, ${s[WQ[0]] ? `hand the lock to ${tasks[s[WQ[0]] - 1]} (bit stays set)` : 'no waiter: clear_bit_unlock'}`,
       location: LOC.end,
       footprint: F_CQ | wbEndFootprint(s),
       apply: (x) => {
@@ -262,6 +262,12 @@ export function buildWbHandoff(n: number, fixed: boolean): Model {
     };
   }
 
+  const ownerCount = (s: readonly number[]): number => {
+    let c = 0;
+    for (let k = 0; k < n; k++) if (OWNING.has(s[PC[k]])) c++;
+    for (let i = 0; i < n && s[CQ[i]]; i++) if (owningReq(s[CQ[i]] - 1)) c++;
+    return c;
+  };
   const owners = (s: readonly number[]): string[] => {
     const o: string[] = [];
     for (let k = 0; k < n; k++) if (OWNING.has(s[PC[k]])) o.push(tasks[k]);
@@ -275,8 +281,8 @@ export function buildWbHandoff(n: number, fixed: boolean): Model {
     init,
     next: (s, t) => (t === COLLECTOR ? collectorMove(s) : writerMove(s, t)),
     invariants: [
-      { name: 'at most one wb-lock owner', check: (s) => { const o = owners(s); return o.length > 1 ? `${o.join(' and ')} all own the wb lock` : null; } },
-      { name: 'wb lock bit set while owned', check: (s) => (!s[BIT] && owners(s).length > 0 ? `${owners(s)[0]} owns the wb lock but NETFS_ICTX_WB_LOCK is clear: the next netfs_wb_begin() barges in` : null) },
+      { name: 'at most one wb-lock owner', check: (s) => (ownerCount(s) > 1 ? `${owners(s).join(' and ')} all own the wb lock` : null) },
+      { name: 'wb lock bit set while owned', check: (s) => (!s[BIT] && ownerCount(s) > 0 ? `${owners(s)[0]} owns the wb lock but NETFS_ICTX_WB_LOCK is clear: the next netfs_wb_begin() barges in` : null) },
       { name: 'no barging past queued waiters', check: (s) => (s[WQ[0]] && !s[BIT] ? 'waiters are queued but the bit is clear' : null) },
     ],
     atQuiescence: [
