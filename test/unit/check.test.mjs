@@ -184,3 +184,39 @@ test('tree mode: with the kernel tree, a short-context patch is checked on whole
   const escape = run('check', patch, '--tree', join(root, 'no-such-dir'));
   assert.equal(escape.status, 2);
 });
+
+test('cross-task: the stable-writes flag/counter race is found by exploring the patch\'s own functions', async () => {
+  const bad = join(root, 'test', 'fixtures', 'checks', 'stable-writes-race.patch');
+  const r = await check(bad, { traces: true });
+  const f = r.findings.find((x) => x.check === 'stable-writes' && x.rule === 'ST2');
+  assert.ok(f, JSON.stringify(r.findings, null, 1));
+  assert.equal(f.status, 'introduced');
+  assert.equal(f.severity, 'error');
+  assert.match(f.message, /race between demofs_wt_end and demofs_wt_begin/);
+  assert.ok(f.related.length >= 2);
+  const x = r.crossTask.find((c) => c.side === 'post');
+  assert.equal(x.verdict, 'violation');
+  assert.deepEqual(x.trace.tasks, ['end: demofs_wt_end', 'begin: demofs_wt_begin']);
+  assert.ok(x.trace.steps.at(-1).violation, 'the breaking step carries the invariant');
+  assert.ok(x.trace.steps.every((s) => s.location && s.location.inputLine > 0));
+});
+
+test('cross-task: the same pair under a spinlock holds, and the patch is credited with the fix', async () => {
+  const fix = join(root, 'test', 'fixtures', 'checks', 'stable-writes-race.fix.patch');
+  const r = await check(fix);
+  assert.deepEqual(r.findings.filter((f) => f.status !== 'fixed'), []);
+  const post = r.crossTask.find((c) => c.side === 'post');
+  assert.equal(post.verdict, 'holds', post.summary);
+  assert.ok(r.findings.some((f) => f.status === 'fixed' && f.rule === 'ST2'));
+});
+
+test('seed 001: the stable-writes race of the RFC is introduced, with its interleaving', async (t) => {
+  const seed = join(seeds, '001_968237756bcbff47.txt');
+  if (!existsSync(seed)) return t.skip('seeds not present: ../shared/seeds');
+  const r = await check(seed);
+  const f = r.findings.find((x) => x.rule === 'ST2');
+  assert.ok(f, JSON.stringify(r.findings, null, 1));
+  assert.equal(f.status, 'introduced');
+  assert.match(f.message, /inode_writethrough_end and inode_writethrough_begin/);
+  assert.match(f.message, /interleaving: end atomic_dec_and_test\(\)/);
+});
