@@ -138,7 +138,18 @@ export type Step =
   | { kind: 'assume'; cond: string; value: boolean; facts: CallFact[]; text: string; ref: SrcRef }
   | { kind: 'return'; expr: string | null; text: string; ref: SrcRef }
   /** Code the patch does not show (between hunks, before the first or after the last). */
-  | { kind: 'gap'; lines: number | null; text: string; ref: SrcRef }
+  | {
+      kind: 'gap';
+      lines: number | null;
+      text: string;
+      ref: SrcRef;
+      /**
+       * Set when the unseen code can only be the signature and leading declarations of the function
+       * (kernel C declares before statements): it cannot branch, return or jump, though declaration
+       * initialisers may call functions. Absent otherwise.
+       */
+      declarationsOnly?: boolean;
+    }
   /** BUG()/BUG_ON(true branch): the path ends here. */
   | { kind: 'bug'; text: string; ref: SrcRef };
 

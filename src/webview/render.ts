@@ -125,6 +125,7 @@ function eventButton(s: TraceStep, i: number, handlers: Handlers): HTMLButtonEle
       class: `event kind-${stepKind(s.op)}${s.violation ? ' violation' : ''}`,
       'data-step': String(i),
       tabindex: '-1',
+      title: s.violation ? `${s.op}\n⚠ ${s.violation}` : s.op,
       'aria-label': `Step ${i + 1}, ${s.task}: ${s.op}${s.violation ? `. Violation: ${s.violation}` : ''}. ${where}`,
     },
     el('span', { class: 'op' }, s.op),

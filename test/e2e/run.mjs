@@ -4,7 +4,7 @@
 // test-results/e2e/. Prints "N passed, N failed"; exits non-zero on failure. Under CI=true a missing
 // prerequisite fails the run; elsewhere it is reported loudly and skipped.
 //
-// Env: LOCKSTEP_VSIX=<file> skips packaging; LOCKSTEP_E2E_HEADED=1 shows the browser;
+// Env: LOCKSTEP_VSIX=<file> skips packaging; LOCKSTEP_E2E_BENCH=1 measures only the figures; LOCKSTEP_E2E_HEADED=1 shows the browser;
 //      LOCKSTEP_E2E_KEEP=1 keeps the temp dirs.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +21,8 @@ const seedsDir = resolve(repo, '..', 'shared', 'seeds');
 const SEED0 = '000_7262cf86413b0ec6.txt';
 const EXAMPLE = 'netfs-wb-forgotten-end.patch';
 const CI = process.env.CI === 'true';
+/** Bench mode (bench/vscode.bench.mjs): only the figures, no full suite. */
+const BENCH = process.env.LOCKSTEP_E2E_BENCH === '1';
 const resultsDir = join(repo, 'test-results', 'e2e');
 
 const results = [];
@@ -186,7 +188,7 @@ try {
     headless: !process.env.LOCKSTEP_E2E_HEADED,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
-  await standaloneTimelineTests(browser);
+  if (!BENCH) await standaloneTimelineTests(browser);
   const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
   page.setDefaultTimeout(20_000);
   wb = new Workbench(page, resultsDir);
@@ -198,231 +200,255 @@ try {
     await wb.screenshot('01-workbench');
   });
 
-  const lensFile = haveSeeds ? SEED0 : EXAMPLE;
-  let lensMs = null;
-  if (haveSeeds) {
-    await test('seed 000 (an archive page saved as .txt) opens as Patch mail', async () => {
-      const t0 = Date.now();
-      await wb.openFile(SEED0);
-      await page.waitForFunction(() => /Patch mail/.test(document.querySelector('#status\\.editor\\.mode')?.textContent ?? ''), null, { timeout: 30_000 });
-      // The first lens marks the end of the first analysis shown in the editor.
-      await wb.codeLenses('Simulate this path').first().waitFor({ state: 'visible', timeout: 60_000 }).catch(() => {});
-      lensMs = Date.now() - t0;
+  if (BENCH) {
+    await test('bench: open seed 000 → its diagnostics in the Problems panel (median of 3)', async () => {
+      const file = haveSeeds ? SEED0 : EXAMPLE;
+      const times = [];
+      for (let i = 0; i < 3; i++) {
+        await wb.focusWorkbench();
+        await page.keyboard.press('Control+Shift+M');
+        await page.locator('.markers-panel').first().waitFor({ timeout: 10_000 });
+        const t0 = Date.now();
+        await wb.openFile(file);
+        await page.locator('.markers-panel .monaco-list-row', { hasText: 'lockstep' }).first().waitFor({ timeout: 60_000 });
+        times.push(Date.now() - t0);
+        await wb.focusWorkbench();
+        await wb.runCommand('View: Close All Editors');
+        await page.locator('.markers-panel .monaco-list-row', { hasText: 'lockstep' }).first().waitFor({ state: 'detached', timeout: 20_000 });
+      }
+      times.sort((a, b) => a - b);
+      say(`  open → diagnostics: ${times.join(', ')} ms`);
+      figures['vscode.firstDiagnostics.ms'] = { value: times[1], unit: 'ms' };
     });
   } else {
-    await test(`${EXAMPLE} opens as Patch mail`, async () => {
+    const lensFile = haveSeeds ? SEED0 : EXAMPLE;
+    let lensMs = null;
+    if (haveSeeds) {
+      await test('seed 000 (an archive page saved as .txt) opens as Patch mail', async () => {
+        const t0 = Date.now();
+        await wb.openFile(SEED0);
+        await page.waitForFunction(() => /Patch mail/.test(document.querySelector('#status\\.editor\\.mode')?.textContent ?? ''), null, { timeout: 30_000 });
+        // The first lens marks the end of the first analysis shown in the editor.
+        await wb.codeLenses('Simulate this path').first().waitFor({ state: 'visible', timeout: 60_000 }).catch(() => {});
+        lensMs = Date.now() - t0;
+      });
+    } else {
+      await test(`${EXAMPLE} opens as Patch mail`, async () => {
+        const t0 = Date.now();
+        await wb.openFile(EXAMPLE);
+        await wb.codeLenses('Simulate this path').first().waitFor({ state: 'visible', timeout: 60_000 }).catch(() => {});
+        lensMs = Date.now() - t0;
+        assert(/Patch mail/.test(await wb.languageMode()), `language mode is ${await wb.languageMode()}`);
+      });
+    }
+
+    await test(`${lensFile} shows the "Simulate this path" code lens above a changed function`, async () => {
+      const lens = wb.codeLenses('Simulate this path').first();
+      await lens.waitFor({ state: 'visible', timeout: 60_000 });
+      const n = await wb.codeLenses('Simulate this path').count();
+      assert(n >= 1, 'no lens');
+      figures['vscode.firstLens.ms'] = { value: lensMs, unit: 'ms' };
+      await wb.screenshot('02-seed-lens');
+    });
+
+    let pickedFromQuickPick = false;
+    await test('clicking the lens opens the timeline (picking a path when several)', async () => {
+      await wb.codeLenses('Simulate this path').first().click();
+      const qp = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first();
+      if (await qp.waitFor({ state: 'visible', timeout: 4000 }).then(() => true, () => false)) {
+        // Paths are listed failing first; take the first.
+        await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
+        await wb.screenshot('03-path-pick');
+        pickedFromQuickPick = true;
+        await page.keyboard.press('Enter');
+      }
+      await page.locator('.tabs-container .tab', { hasText: 'Timeline' }).first().waitFor({ timeout: 20_000 });
+    });
+
+    let frame;
+    await test('the timeline webview draws lanes, steps and the state after each step', async () => {
+      frame = await wb.webviewFrame();
+      await frame.waitForSelector('button.event', { timeout: 20_000 });
+      const events = await frame.$$eval('button.event', (bs) => bs.length);
+      const lanes = await frame.$$eval('.lane-label', (ls) => ls.map((l) => l.textContent));
+      const bars = await frame.$$eval('.bar', (bs) => bs.length);
+      say(`  timeline: ${events} events on lanes [${lanes.join(', ')}], ${bars} state bars${pickedFromQuickPick ? ' (path picked from the quick pick)' : ''}`);
+      assert(events >= 1, 'no events drawn');
+      assert(lanes.length >= 1, 'no lanes drawn');
+      assert(bars >= 1, 'no state bars drawn');
+      const title = await frame.textContent('h1');
+      assert(title && title.includes('·'), `timeline title is ${title}`);
+      await wb.screenshot('04-timeline');
+    });
+
+    await test('the keyboard steps forward and back through the timeline', async () => {
+      assert(frame, 'no timeline frame');
+      await frame.click('.position');
+      await frame.locator('button.event.selected').first().focus();
+      await page.keyboard.press('Home');
+      const first = await frame.textContent('#position');
+      assert(/^Step 1 of \d+/.test(first ?? ''), `after Home: ${first}`);
+      const total = Number(/of (\d+)/.exec(first)[1]);
+      await page.keyboard.press('ArrowRight');
+      const second = await frame.textContent('#position');
+      if (total > 1) assert(/^Step 2 of/.test(second ?? ''), `after →: ${second}`);
+      await page.keyboard.press('ArrowLeft');
+      assert(/^Step 1 of/.test((await frame.textContent('#position')) ?? ''), 'after ←: not back at step 1');
+    });
+
+    await test('clicking an event reveals its line in the patch', async () => {
+      assert(frame, 'no timeline frame');
+      const events = frame.locator('button.event');
+      const n = await events.count();
+      let target = -1;
+      let line = null;
+      for (let i = n - 1; i >= 0; i--) {
+        await events.nth(i).click();
+        const meta = await frame.textContent('#details .meta');
+        const m = /patch line (\d+)/.exec(meta ?? '');
+        if (m) {
+          target = i;
+          line = Number(m[1]);
+          break;
+        }
+      }
+      assert(line !== null, 'no event carries a patch line');
+      await page.waitForFunction(
+        (l) => new RegExp(`Ln ${l},`).test(document.querySelector('#status\\.editor\\.selection')?.textContent ?? ''),
+        line,
+        { timeout: 10_000 },
+      );
+      say(`  event ${target + 1} → editor at line ${line}`);
+      await wb.screenshot('05-reveal');
+    });
+
+    await test(`${EXAMPLE}: the forgotten netfs_wb_end is in the Problems panel at the early return`, async () => {
+      const expectLine = exampleText.findIndex((l) => /^\+\s*return -EROFS;/.test(l)) + 1;
+      assert(expectLine > 0, 'example has no "+ return -EROFS;" line');
       const t0 = Date.now();
       await wb.openFile(EXAMPLE);
-      await wb.codeLenses('Simulate this path').first().waitFor({ state: 'visible', timeout: 60_000 }).catch(() => {});
-      lensMs = Date.now() - t0;
-      assert(/Patch mail/.test(await wb.languageMode()), `language mode is ${await wb.languageMode()}`);
+      await wb.focusWorkbench();
+      await page.keyboard.press('Control+Shift+M');
+      const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'wb' }).filter({ hasText: `Ln ${expectLine}` }).first();
+      await row.waitFor({ state: 'visible', timeout: 60_000 }).catch(async () => {
+        const all = await page.locator('.markers-panel .monaco-list-row').allTextContents();
+        throw new Error(`no lockstep problem at Ln ${expectLine}; Problems panel: ${JSON.stringify(all)}`);
+      });
+      figures['vscode.firstDiagnostics.ms'] = { value: Date.now() - t0, unit: 'ms' };
+      const text = await row.textContent();
+      assert(/lockstep/.test(text ?? ''), `the problem row does not name the source lockstep: ${text}`);
+      await wb.screenshot('06-problems');
+    });
+
+    await test('hovering the finding shows the message and the check id', async () => {
+      await page.locator('.markers-panel .monaco-list-row', { hasText: 'lockstep' }).first().dblclick();
+      await sleep(500);
+      const squiggle = page.locator('.monaco-editor .squiggly-error').first();
+      await squiggle.waitFor({ state: 'attached', timeout: 10_000 });
+      await squiggle.hover({ force: true });
+      const hover = page.locator('.monaco-hover-content', { hasText: 'lockstep' }).first();
+      await hover.waitFor({ state: 'visible', timeout: 10_000 });
+      const t = (await hover.textContent()) ?? '';
+      assert(/wb-pairing|netfs_wb/.test(t), `hover: ${t}`);
+      await wb.screenshot('07-hover');
+    });
+
+    await test(`${EXAMPLE}: the failing-path lens opens the timeline on the violating step`, async () => {
+      await wb.openFile(EXAMPLE);
+      const lens = wb.page.locator('.editor-group-container.active .contentWidgets .codelens-decoration a', { hasText: 'fails' }).first();
+      await lens.waitFor({ state: 'visible', timeout: 20_000 });
+      const title = (await lens.textContent()) ?? '';
+      assert(/1 of \d+ paths fails: returns -EROFS/.test(title), `lens: ${title}`);
+      await lens.click();
+      const f = await wb.webviewFrame();
+      await f.waitForSelector('button.event.violation.selected', { timeout: 20_000 });
+      const msg = (await f.textContent('#details .violation-msg')) ?? '';
+      assert(/wb lock/.test(msg), `violation message: ${msg}`);
+      const badge = (await f.textContent('.badge')) ?? '';
+      assert(/wb lock of ictx still held/.test(badge), `outcome: ${badge}`);
+      await wb.runCommand('View: Hide Panel');
+      await sleep(500);
+      await wb.screenshot('08-failing-path');
+    });
+
+    await test('hovering netfs_wb_begin in the patch explains what the simulator does with it', async () => {
+      await wb.openFile(EXAMPLE);
+      const line = exampleText.findIndex((l) => /netfs_wb_begin\(/.test(l)) + 1;
+      await wb.focusWorkbench();
+      await page.keyboard.press('Control+G');
+      await page.keyboard.type(String(line));
+      await page.keyboard.press('Enter');
+      const token = page.locator('.monaco-editor .view-line span', { hasText: /^netfs_wb_begin$/ }).first();
+      await token.waitFor({ timeout: 10_000 });
+      await token.hover();
+      const hover = page.locator('.monaco-hover-content', { hasText: 'Lockstep' }).first();
+      await hover.waitFor({ state: 'visible', timeout: 10_000 });
+      const t = (await hover.textContent()) ?? '';
+      assert(/acquires the wb-lock/.test(t), `hover: ${t}`);
+      await wb.screenshot('09-call-hover');
+      await page.keyboard.press('Escape');
+    });
+
+    await test('the Patch series view lists the patch, its files and functions with counts', async () => {
+      await wb.openFile(EXAMPLE);
+      await wb.focusWorkbench();
+      await page.keyboard.press('Control+Shift+E');
+      const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /Patch series/i }) });
+      await view.waitFor({ timeout: 15_000 });
+      const header = view.locator('.pane-header');
+      if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+      const fn = view.locator('.monaco-list-row', { hasText: 'examplefs_writepages' }).first();
+      if (!(await fn.isVisible().catch(() => false))) {
+        await view.locator('.monaco-list-row', { hasText: 'fs/examplefs/writeback.c' }).first().click();
+      }
+      await fn.waitFor({ timeout: 10_000 });
+      const text = (await fn.textContent()) ?? '';
+      assert(/1 failing/.test(text), `function row: ${text}`);
+      await wb.screenshot('11-series-view');
+    });
+
+    await test('Replay Scenario… plays a cross-task scenario with narration', async () => {
+      await wb.runCommand('Lockstep: Replay Scenario');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'wb-handoff' }).first().waitFor();
+      await page.keyboard.type('wb-handoff');
+      await page.keyboard.press('Enter');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'As the kernel code has it' }).first().waitFor();
+      await page.keyboard.press('Enter');
+      const f = await wb.webviewFrame(60_000);
+      await f.waitForFunction(() => /Scenario wb-handoff/.test(document.querySelector('h1')?.textContent ?? ''), null, { timeout: 60_000 });
+      const lanes = await f.$$eval('.lane-label', (ls) => ls.map((l) => l.textContent));
+      assert(lanes.length >= 2, `scenario lanes: ${lanes}`);
+      const narration = (await f.textContent('#details .narration')) ?? '';
+      assert(narration.length > 20, `narration: ${narration}`);
+      await f.click('button[data-action=jump]');
+      assert(await f.isVisible('#details .violation-msg'), 'violation not shown');
+      await wb.screenshot('12-scenario');
+    });
+
+    await test('the timeline follows the light theme', async () => {
+      await wb.runCommand('Preferences: Color Theme');
+      await page.keyboard.type('Light Modern');
+      await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'Light Modern' }).first().waitFor({ timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => document.querySelector('.monaco-workbench')?.classList.contains('vs'), null, { timeout: 20_000 });
+      const f = await wb.webviewFrame();
+      await f.waitForFunction(() => document.body.classList.contains('vscode-light'), null, { timeout: 20_000 });
+      await sleep(500);
+      await wb.screenshot('13-light-theme');
+    });
+
+    await test('the walkthrough "Get started with Lockstep" opens and its first step opens the sample', async () => {
+      await wb.runCommand('Welcome: Open Walkthrough');
+      const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Get started with Lockstep' }).first();
+      await row.waitFor({ timeout: 10_000 });
+      await row.click();
+      const step = page.locator('.getting-started-step', { hasText: 'Open the sample patch' }).first();
+      await step.waitFor({ timeout: 15_000 });
+      await wb.screenshot('14-walkthrough');
+      await page.locator('.getting-started-step a, .getting-started-step button', { hasText: 'Open the sample patch' }).last().click();
+      await page.locator('.tabs-container .tab.active', { hasText: EXAMPLE }).first().waitFor({ timeout: 15_000 });
     });
   }
-
-  await test(`${lensFile} shows the "Simulate this path" code lens above a changed function`, async () => {
-    const lens = wb.codeLenses('Simulate this path').first();
-    await lens.waitFor({ state: 'visible', timeout: 60_000 });
-    const n = await wb.codeLenses('Simulate this path').count();
-    assert(n >= 1, 'no lens');
-    figures['vscode.firstLens.ms'] = { value: lensMs, unit: 'ms' };
-    await wb.screenshot('02-seed-lens');
-  });
-
-  let pickedFromQuickPick = false;
-  await test('clicking the lens opens the timeline (picking a path when several)', async () => {
-    await wb.codeLenses('Simulate this path').first().click();
-    const qp = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first();
-    if (await qp.waitFor({ state: 'visible', timeout: 4000 }).then(() => true, () => false)) {
-      // Paths are listed failing first; take the first.
-      await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
-      await wb.screenshot('03-path-pick');
-      pickedFromQuickPick = true;
-      await page.keyboard.press('Enter');
-    }
-    await page.locator('.tabs-container .tab', { hasText: 'Timeline' }).first().waitFor({ timeout: 20_000 });
-  });
-
-  let frame;
-  await test('the timeline webview draws lanes, steps and the state after each step', async () => {
-    frame = await wb.webviewFrame();
-    await frame.waitForSelector('button.event', { timeout: 20_000 });
-    const events = await frame.$$eval('button.event', (bs) => bs.length);
-    const lanes = await frame.$$eval('.lane-label', (ls) => ls.map((l) => l.textContent));
-    const bars = await frame.$$eval('.bar', (bs) => bs.length);
-    say(`  timeline: ${events} events on lanes [${lanes.join(', ')}], ${bars} state bars${pickedFromQuickPick ? ' (path picked from the quick pick)' : ''}`);
-    assert(events >= 1, 'no events drawn');
-    assert(lanes.length >= 1, 'no lanes drawn');
-    assert(bars >= 1, 'no state bars drawn');
-    const title = await frame.textContent('h1');
-    assert(title && title.includes('·'), `timeline title is ${title}`);
-    await wb.screenshot('04-timeline');
-  });
-
-  await test('the keyboard steps forward and back through the timeline', async () => {
-    assert(frame, 'no timeline frame');
-    await frame.click('.position');
-    await frame.locator('button.event.selected').first().focus();
-    await page.keyboard.press('Home');
-    const first = await frame.textContent('#position');
-    assert(/^Step 1 of \d+/.test(first ?? ''), `after Home: ${first}`);
-    const total = Number(/of (\d+)/.exec(first)[1]);
-    await page.keyboard.press('ArrowRight');
-    const second = await frame.textContent('#position');
-    if (total > 1) assert(/^Step 2 of/.test(second ?? ''), `after →: ${second}`);
-    await page.keyboard.press('ArrowLeft');
-    assert(/^Step 1 of/.test((await frame.textContent('#position')) ?? ''), 'after ←: not back at step 1');
-  });
-
-  await test('clicking an event reveals its line in the patch', async () => {
-    assert(frame, 'no timeline frame');
-    const events = frame.locator('button.event');
-    const n = await events.count();
-    let target = -1;
-    let line = null;
-    for (let i = n - 1; i >= 0; i--) {
-      await events.nth(i).click();
-      const meta = await frame.textContent('#details .meta');
-      const m = /patch line (\d+)/.exec(meta ?? '');
-      if (m) {
-        target = i;
-        line = Number(m[1]);
-        break;
-      }
-    }
-    assert(line !== null, 'no event carries a patch line');
-    await page.waitForFunction(
-      (l) => new RegExp(`Ln ${l},`).test(document.querySelector('#status\\.editor\\.selection')?.textContent ?? ''),
-      line,
-      { timeout: 10_000 },
-    );
-    say(`  event ${target + 1} → editor at line ${line}`);
-    await wb.screenshot('05-reveal');
-  });
-
-  await test(`${EXAMPLE}: the forgotten netfs_wb_end is in the Problems panel at the early return`, async () => {
-    const expectLine = exampleText.findIndex((l) => /^\+\s*return -EROFS;/.test(l)) + 1;
-    assert(expectLine > 0, 'example has no "+ return -EROFS;" line');
-    const t0 = Date.now();
-    await wb.openFile(EXAMPLE);
-    await wb.focusWorkbench();
-    await page.keyboard.press('Control+Shift+M');
-    const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'wb' }).filter({ hasText: `Ln ${expectLine}` }).first();
-    await row.waitFor({ state: 'visible', timeout: 60_000 }).catch(async () => {
-      const all = await page.locator('.markers-panel .monaco-list-row').allTextContents();
-      throw new Error(`no lockstep problem at Ln ${expectLine}; Problems panel: ${JSON.stringify(all)}`);
-    });
-    figures['vscode.firstDiagnostics.ms'] = { value: Date.now() - t0, unit: 'ms' };
-    const text = await row.textContent();
-    assert(/lockstep/.test(text ?? ''), `the problem row does not name the source lockstep: ${text}`);
-    await wb.screenshot('06-problems');
-  });
-
-  await test('hovering the finding shows the message and the check id', async () => {
-    await page.locator('.markers-panel .monaco-list-row', { hasText: 'lockstep' }).first().dblclick();
-    await sleep(500);
-    const squiggle = page.locator('.monaco-editor .squiggly-error').first();
-    await squiggle.waitFor({ state: 'attached', timeout: 10_000 });
-    await squiggle.hover({ force: true });
-    const hover = page.locator('.monaco-hover-content', { hasText: 'lockstep' }).first();
-    await hover.waitFor({ state: 'visible', timeout: 10_000 });
-    const t = (await hover.textContent()) ?? '';
-    assert(/wb-pairing|netfs_wb/.test(t), `hover: ${t}`);
-    await wb.screenshot('07-hover');
-  });
-
-  await test(`${EXAMPLE}: the failing-path lens opens the timeline on the violating step`, async () => {
-    await wb.openFile(EXAMPLE);
-    const lens = wb.page.locator('.editor-group-container.active .contentWidgets .codelens-decoration a', { hasText: 'fails' }).first();
-    await lens.waitFor({ state: 'visible', timeout: 20_000 });
-    const title = (await lens.textContent()) ?? '';
-    assert(/1 of \d+ paths fails: returns -EROFS/.test(title), `lens: ${title}`);
-    await lens.click();
-    const f = await wb.webviewFrame();
-    await f.waitForSelector('button.event.violation.selected', { timeout: 20_000 });
-    const msg = (await f.textContent('#details .violation-msg')) ?? '';
-    assert(/wb lock/.test(msg), `violation message: ${msg}`);
-    const badge = (await f.textContent('.badge')) ?? '';
-    assert(/wb lock of ictx still held/.test(badge), `outcome: ${badge}`);
-    await wb.screenshot('08-failing-path');
-  });
-
-  await test('hovering netfs_wb_begin in the patch explains what the simulator does with it', async () => {
-    await wb.openFile(EXAMPLE);
-    const line = exampleText.findIndex((l) => /netfs_wb_begin\(/.test(l)) + 1;
-    await wb.focusWorkbench();
-    await page.keyboard.press('Control+G');
-    await page.keyboard.type(String(line));
-    await page.keyboard.press('Enter');
-    const token = page.locator('.monaco-editor .view-line span', { hasText: /^netfs_wb_begin$/ }).first();
-    await token.waitFor({ timeout: 10_000 });
-    await token.hover();
-    const hover = page.locator('.monaco-hover-content', { hasText: 'Lockstep' }).first();
-    await hover.waitFor({ state: 'visible', timeout: 10_000 });
-    const t = (await hover.textContent()) ?? '';
-    assert(/acquires the wb-lock/.test(t), `hover: ${t}`);
-    await wb.screenshot('09-call-hover');
-    await page.keyboard.press('Escape');
-  });
-
-  await test('the Patch series view lists the patch, its files and functions with counts', async () => {
-    await wb.openFile(EXAMPLE);
-    await wb.focusWorkbench();
-    await page.keyboard.press('Control+Shift+E');
-    const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /Patch series/i }) });
-    await view.waitFor({ timeout: 15_000 });
-    const header = view.locator('.pane-header');
-    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
-    const fn = view.locator('.monaco-list-row', { hasText: 'examplefs_writepages' }).first();
-    if (!(await fn.isVisible().catch(() => false))) {
-      await view.locator('.monaco-list-row', { hasText: 'fs/examplefs/writeback.c' }).first().click();
-    }
-    await fn.waitFor({ timeout: 10_000 });
-    const text = (await fn.textContent()) ?? '';
-    assert(/1 failing/.test(text), `function row: ${text}`);
-    await wb.screenshot('11-series-view');
-  });
-
-  await test('Replay Scenario… plays a cross-task scenario with narration', async () => {
-    await wb.runCommand('Lockstep: Replay Scenario');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'wb-handoff' }).first().waitFor();
-    await page.keyboard.type('wb-handoff');
-    await page.keyboard.press('Enter');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'As the kernel code has it' }).first().waitFor();
-    await page.keyboard.press('Enter');
-    const f = await wb.webviewFrame(60_000);
-    await f.waitForFunction(() => /Scenario wb-handoff/.test(document.querySelector('h1')?.textContent ?? ''), null, { timeout: 60_000 });
-    const lanes = await f.$$eval('.lane-label', (ls) => ls.map((l) => l.textContent));
-    assert(lanes.length >= 2, `scenario lanes: ${lanes}`);
-    const narration = (await f.textContent('#details .narration')) ?? '';
-    assert(narration.length > 20, `narration: ${narration}`);
-    await f.click('button[data-action=jump]');
-    assert(await f.isVisible('#details .violation-msg'), 'violation not shown');
-    await wb.screenshot('12-scenario');
-  });
-
-  await test('the timeline follows the light theme', async () => {
-    await wb.runCommand('Preferences: Color Theme');
-    await page.keyboard.type('Light Modern');
-    await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'Light Modern' }).first().waitFor({ timeout: 10_000 });
-    await page.keyboard.press('Enter');
-    await page.waitForFunction(() => document.querySelector('.monaco-workbench')?.classList.contains('vs'), null, { timeout: 20_000 });
-    const f = await wb.webviewFrame();
-    await f.waitForFunction(() => document.body.classList.contains('vscode-light'), null, { timeout: 20_000 });
-    await sleep(500);
-    await wb.screenshot('13-light-theme');
-  });
-
-  await test('the walkthrough "Get started with Lockstep" opens and its first step opens the sample', async () => {
-    await wb.runCommand('Welcome: Open Walkthrough');
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Get started with Lockstep' }).first();
-    await row.waitFor({ timeout: 10_000 });
-    await row.click();
-    const step = page.locator('.getting-started-step', { hasText: 'Open the sample patch' }).first();
-    await step.waitFor({ timeout: 15_000 });
-    await wb.screenshot('14-walkthrough');
-    await page.locator('.getting-started-step a, .getting-started-step button', { hasText: 'Open the sample patch' }).last().click();
-    await page.locator('.tabs-container .tab.active', { hasText: EXAMPLE }).first().waitFor({ timeout: 15_000 });
-  });
 } catch (e) {
   results.push({ name: 'harness', ok: false, error: String(e?.stack ?? e) });
   say(`✖ harness: ${e?.stack ?? e}`);

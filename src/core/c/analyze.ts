@@ -140,7 +140,7 @@ export function analyzeFunctionText(ft: FunctionText, file: string, side: Side, 
   };
   const gapMeta = (id: number): GapMeta | null => {
     const g = ft.gaps[id];
-    return g ? { id: g.id, lines: g.lines, text: g.text, ref: g.ref, where: g.where } : null;
+    return g ? { id: g.id, lines: g.lines, text: g.text, ref: g.ref, where: g.where, declarationsOnly: g.declarationsOnly } : null;
   };
   return analyseNode(parsed.tree, node, file, side, opts, refOf, gapMeta, base, notes);
 }

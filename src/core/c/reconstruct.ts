@@ -15,6 +15,8 @@ export interface GapInfo {
   ref: SrcRef;
   where: 'leading' | 'between' | 'trailing';
   text: string;
+  /** Only the signature and leading declarations can be unseen here. */
+  declarationsOnly?: boolean;
 }
 
 export interface FunctionText {
@@ -408,16 +410,19 @@ export function synthesize(fb: FnBuild): FunctionText {
       // Kernel C puts declarations first in a block (-Wdeclaration-after-statement): when a function
       // shown mid-way starts with a declaration at body level, the unseen part above it is the
       // signature, the brace and more declarations, not code that could branch or return.
-      if (si === 0 && drop === 0 && startsWithDeclaration(lines)) {
+      const declOnly = si === 0 && drop === 0 && startsWithDeclaration(lines);
+      if (declOnly) {
         reasons[reasons.length - 1] = `starts mid-function at line ${first ? first.sourceLine : '?'} (signature and leading declarations not shown)`;
-        carried = 0;
-      } else {
+      }
+      {
       const unseen = seg.gapLines === null ? null : seg.gapLines + carried + drop;
       const id = gaps.length;
       const where = si === 0 ? 'leading' : 'between';
       const from = seg.gapFrom;
-      const text = unseen === null ? 'code before the first shown line is not in the patch' : `${unseen} line${unseen === 1 ? '' : 's'} not shown${from !== null ? ` (from line ${from})` : ''}`;
-      gaps.push({ id, lines: unseen, ref: { inputLine: seg.headerInputLine, sourceLine: from }, where, text });
+      const text = declOnly
+        ? 'signature and leading declarations not in the patch'
+        : unseen === null ? 'code before the first shown line is not in the patch' : `${unseen} line${unseen === 1 ? '' : 's'} not shown${from !== null ? ` (from line ${from})` : ''}`;
+      gaps.push({ id, lines: unseen, ref: { inputLine: seg.headerInputLine, sourceLine: from }, where, text, ...(declOnly ? { declarationsOnly: true } : {}) });
       if (where === 'between') reasons.push(`gap of ${unseen} lines after line ${from !== null ? from - 1 : '?'}`);
       const need = neededDepth(lines, si === fb.segments.length - 1 && fb.closingSeen) ?? depth;
       const gref = gaps[id].ref;

@@ -28,6 +28,7 @@ export interface GapMeta {
   text: string;
   ref: SrcRef;
   where: 'leading' | 'between' | 'trailing';
+  declarationsOnly?: boolean;
 }
 
 export type Node =
@@ -49,7 +50,7 @@ export type Node =
       loop: number | null;
       bodyEdge: 't' | 'f' | null;
     }
-  | { k: 'gap'; gap: GapMeta; step: Extract<Step, { kind: 'gap' }>; next: NodeId | null; gotos: { label: string; node: NodeId }[] }
+  | { k: 'gap'; gap: GapMeta; step: Extract<Step, { kind: 'gap' }>; next: NodeId | null; gotos: { label: string; node: NodeId }[]; noExit: boolean }
   | { k: 'nop'; next: NodeId; label: string | null; loopHead: number | null; loopEnter: number | null }
   /** A goto to a label the patch does not show: the path continues in unseen code. */
   | { k: 'unseen'; step: Extract<Step, { kind: 'gap' }> };
@@ -346,9 +347,15 @@ export class CfgBuilder {
       }
       case 'gap': {
         const meta = this.gapMeta(s.id) ?? { id: s.id, lines: null, text: 'code not shown', ref: this.refOf(s.row), where: 'between' as const };
+        const step: Extract<Step, { kind: 'gap' }> = { kind: 'gap', lines: meta.lines, text: meta.text, ref: meta.ref };
+        if (meta.declarationsOnly) {
+          // declarations cannot branch, return or jump: only falling through
+          step.declarationsOnly = true;
+          return this.add({ k: 'gap', gap: meta, step, next, gotos: [], noExit: true });
+        }
         const later = this.labelRows.filter((l) => l.row > s.row).map((l) => ({ label: l.name, node: this.labels.get(l.name)! }));
         const fall = meta.where === 'trailing' || nextIsLabel ? null : next;
-        return this.add({ k: 'gap', gap: meta, step: { kind: 'gap', lines: meta.lines, text: meta.text, ref: meta.ref }, next: fall, gotos: later });
+        return this.add({ k: 'gap', gap: meta, step, next: fall, gotos: later, noExit: false });
       }
       case 'pp': {
         const t = this.seq(s.then, next, ctx);

@@ -167,12 +167,17 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
           s.env.clear();
           s.consts.clear();
           const where = n.gap.ref.sourceLine !== null ? ` at line ${n.gap.ref.sourceLine}` : '';
+          if (n.next !== null && n.noExit && n.gotos.length === 0) {
+            s.env.clear();
+            node = n.next;
+            continue;
+          }
           if (n.next !== null) {
             const c = clone(s);
             c.assumptions.push(`unseen code${where} falls through`);
             walk(n.next, c);
           }
-          {
+          if (!n.noExit) {
             const c = clone(s);
             c.assumptions.push(`unseen code${where} leaves the function`);
             emit(c, 'unknown-exit', null);

@@ -113,7 +113,8 @@ const FACT_WORDS: Record<string, string> = { null: 'returns NULL', 'is-err': 're
 
 /**
  * An error branch whose body the patch does not show at all, taken with a resource still held: the
- * release, if any, is in the unseen code. Said as a warning that names both places, only when no path
+ * release, if any, is in the unseen code. Said as a note (info: worth a look, not a verdict) that names
+ * both places, only when no path
  * of the function comes back from that unseen code into code the patch shows (where a visible
  * cleanup label could be doing the release).
  */
@@ -143,7 +144,7 @@ function unseenErrorExits(ctx: CheckContext, select: (e: SimEvent) => boolean): 
     const taker = at && at.kind === 'call' ? ` by ${at.call.name}()` : '';
     const line = at?.ref.sourceLine;
     out.push({
-      severity: 'warning',
+      severity: 'info',
       rule: e.rule,
       message: `the error path where ${callName} ${FACT_WORDS[fact.relation]} continues in code the patch does not show, with the ${e.resource} of ${e.object} still held (taken${taker}${line != null ? ` at line ${line}` : ''}): it must be released there — check it, or open the kernel tree`,
       step: path.steps.length - 2,

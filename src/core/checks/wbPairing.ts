@@ -21,12 +21,13 @@
  */
 import type { Check, CheckContext, RawFinding } from './types';
 import { findingsFromEvents } from './fromEvents';
+import { ofResources } from './selectors';
 
 export const wbPairing: Check = {
   id: 'wb-pairing',
   title: 'netfs writeback lock pairing',
   rule: 'Every successful netfs_wb_begin() meets exactly one netfs_wb_end() or hand-off on every path (WB1–WB3).',
   run(ctx: CheckContext): RawFinding[] {
-    return findingsFromEvents(ctx, (e) => e.resource === 'wb-lock' || e.resource === 'inode-dirty');
+    return findingsFromEvents(ctx, ofResources('wb-lock', 'inode-dirty'));
   },
 };

@@ -74,6 +74,7 @@ function readHunk(lines: Line[], i: number, ctx: Ctx, path: string, opts: DiffOp
     inputLine: h.line,
     lines: [],
   };
+  if (opts.lenient && lines[i + 1]?.text === UNREBUILT) return { hunk, next: i + 2 };
   let oldLeft = hunk.oldLines;
   let newLeft = hunk.newLines;
   let oldNo = hunk.oldStart;
@@ -122,10 +123,6 @@ function readHunk(lines: Line[], i: number, ctx: Ctx, path: string, opts: DiffOp
   }
   if (opts.lenient) {
     const fits = oldLeft === 0 && newLeft === 0 && isBoundary(lines[j]?.text);
-    if (lines[i + 1]?.text === UNREBUILT) {
-      hunk.lines = [];
-      return { hunk, next: i + 2 };
-    }
     if (!fits) {
       problem(
         ctx,

@@ -7,7 +7,7 @@ import { type Ctx, spend } from './context';
 import { BLANK, splitC } from './csplit';
 
 /** Section heading candidates for a scraped hunk: git cuts headings at 80 bytes. */
-function sectionCuts(s: string): number[] {
+function sectionCuts(s: string, allowNone: boolean): number[] {
   const rank = (c: string) => (c === '{' || c === ')' ? 1 : c === ',' ? 2 : 3);
   const cuts: { at: number; r: number }[] = [];
   if (s.length > 80 && s[80] === ' ') cuts.push({ at: 80, r: 0 });
@@ -17,7 +17,7 @@ function sectionCuts(s: string): number[] {
   }
   cuts.sort((a, b) => a.r - b.r || b.at - a.at);
   const out = cuts.map((c) => c.at);
-  out.push(0);
+  if (allowNone) out.push(0);
   return [...new Set(out)];
 }
 
@@ -114,7 +114,10 @@ export function rebuildHunk(body: string, oldLines: number, newLines: number, ct
   const plain: { section: string; pieces: string[] }[] = [];
   const opt: { section: string; pieces: string[] }[] = [];
   let exhausted = false;
-  for (const cut of sectionCuts(body)) {
+  // No heading at all is only believable when the body starts with what no heading can start with,
+  // or when blank lines were kept (otherwise a heading read as a line can stand in for a lost blank).
+  const allowNone = optional || !/^[A-Za-z_$]/.test(body);
+  for (const cut of sectionCuts(body, allowNone)) {
     const section = body.slice(0, cut).trim();
     const r = fitsOf(body.slice(cut), oldLines, newLines, ctx, optional && plain.length === 0, 3, last);
     if (r.plain) plain.push({ section, pieces: r.plain });

@@ -17,6 +17,12 @@ import { UNREBUILT } from './diff';
 
 export function isScraped(lines: Line[]): boolean {
   if (lines.length > 60) return false;
+  // A hunk header with text before it, or with more after it than a heading (<= 80 chars) holds.
+  const hunkMidLine = (t: string) => {
+    const m = /^((?:> ?)*)(.*?)@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@(.*)$/.exec(t);
+    return !!m && (m[2].trim() !== '' || m[3].length > 120);
+  };
+  if (lines.some((l) => l.text.length > 200 && hunkMidLine(l.text))) return true;
   return lines.some((l) => l.text.length > 1500 &&
     (/diff --git |@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@/.test(l.text) || /(?:^| )Subject: \S[\s\S]*(?:^| )From: \S|(?:^| )From: \S[\s\S]*(?:^| )Subject: \S/.test(l.text.slice(0, 20000))));
 }
@@ -133,6 +139,11 @@ function splitDiff(text: string, at: (i: number) => number, ctx: Ctx, blanksKept
     }
     let body = text.slice(mk.b, end).replace(/^ /, '');
     const last = k + 1 === marks.length;
+    if (last || /^diff --git /.test(marks[k + 1].s)) {
+      // Between patches: signatures, git-log commit headers, the next mail's separator/headers.
+      const junk = / (?:-- ?\d+\.\d+[\w.]*(?: |$)|commit [0-9a-f]{7,40} Author: |From [0-9a-f]{40} Mon Sep 17 |From: \S[^@]*@\S+ (?:To|Cc|Subject|Date): )/.exec(body);
+      if (junk) body = body.slice(0, junk.index);
+    }
     if (last) {
       for (const f of footers) {
         const fm = f.exec(body);

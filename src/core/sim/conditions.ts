@@ -15,18 +15,25 @@ export type Env = Record<string, string>;
 
 type Tok = { t: 'id' | 'op' | 'num'; v: string };
 
+const RE_ID = /[A-Za-z_][A-Za-z0-9_]*/y;
+const RE_NUM = /[0-9][0-9a-fA-FxXuUlL]*/y;
+const TWO = new Set(['==', '!=', '&&', '||', '->', '<=', '>=']);
+const ONE = '()!.,&*<>+-|~[]?:/%^';
+
 function tokenize(s: string): Tok[] | null {
   const out: Tok[] = [];
   let i = 0;
   while (i < s.length) {
     const c = s[i];
-    if (/\s/.test(c)) { i++; continue; }
-    const m2 = s.slice(i, i + 2);
-    if (['==', '!=', '&&', '||', '->', '<=', '>='].includes(m2)) { out.push({ t: 'op', v: m2 }); i += 2; continue; }
-    if ('()!.,&*<>+-|~[]?:/%^'.includes(c)) { out.push({ t: 'op', v: c }); i++; continue; }
-    const id = /^[A-Za-z_][A-Za-z0-9_]*/.exec(s.slice(i));
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') { i++; continue; }
+    const m2 = s.substr(i, 2);
+    if (TWO.has(m2)) { out.push({ t: 'op', v: m2 }); i += 2; continue; }
+    if (ONE.includes(c)) { out.push({ t: 'op', v: c }); i++; continue; }
+    RE_ID.lastIndex = i;
+    const id = RE_ID.exec(s);
     if (id) { out.push({ t: 'id', v: id[0] }); i += id[0].length; continue; }
-    const num = /^[0-9][0-9a-fA-FxXuUlL]*/.exec(s.slice(i));
+    RE_NUM.lastIndex = i;
+    const num = RE_NUM.exec(s);
     if (num) { out.push({ t: 'num', v: num[0] }); i += num[0].length; continue; }
     return null;
   }
@@ -110,7 +117,19 @@ function eqV(a: Val, b: Val): Tri {
 }
 
 /** Evaluates a C condition against the variant: true, false, or null (unknown / not about the variant). */
+const condCache = new Map<string, Tri>();
+
 export function evalCondition(cond: string, env: Env): Tri {
+  const ck = `${env.sync_mode ?? ''}\u0000${env.origin ?? ''}\u0000${cond}`;
+  const hit = condCache.get(ck);
+  if (hit !== undefined) return hit;
+  const v = evalConditionUncached(cond, env);
+  if (condCache.size > 50_000) condCache.clear();
+  condCache.set(ck, v);
+  return v;
+}
+
+function evalConditionUncached(cond: string, env: Env): Tri {
   const toks = tokenize(cond);
   if (!toks || toks.length === 0) return null;
   const p = new Parser(toks, env);

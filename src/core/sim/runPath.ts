@@ -203,10 +203,20 @@ function runVariant(
     factsByCall.get(f.callStep)!.push(f);
   }
   const factsFor = (i: number) => factsByCall.get(i) ?? [];
+  const plainKnowledge = new Map<number, ReturnType<typeof knowledgeOf>>();
+  const knowledgeAt = (i: number) => {
+    let k = plainKnowledge.get(i);
+    if (!k) { k = knowledgeOf(factsFor(i)); plainKnowledge.set(i, k); }
+    return k;
+  };
+  // The display state is rebuilt only after a step changed something (trace steps may share it).
+  let stateDirty = true;
+  let lastState: Record<string, string> = {};
 
   const emit = (e: SimEvent) => {
     if (e.acrossGap === false) delete e.acrossGap;
     events.push(e);
+    stateDirty = true;
   };
 
   const findHeld = (resource: string, key: string, statuses: Held['status'][]): Held | undefined => {
@@ -252,7 +262,7 @@ function runVariant(
     if (s.kind === 'assume') {
       const v = evalCondition(s.cond, env);
       if (v !== null && v !== s.value) infeasible = `branch ${s.cond} is ${s.value}, but ${variant.description}`;
-      for (const f of s.facts) if (knowledgeOf(factsFor(f.callStep)).possible.length === 0) infeasible = `contradictory facts about step ${f.callStep}`;
+      for (const f of s.facts) if (knowledgeAt(f.callStep).possible.length === 0) infeasible = `contradictory facts about step ${f.callStep}`;
       opText = `branch: ${s.cond} is ${s.value}`;
     } else if (s.kind === 'gap') {
       opText = `… ${s.lines === null ? 'unknown number of' : s.lines} line${s.lines === 1 ? '' : 's'} the patch does not show`;
@@ -388,10 +398,11 @@ function runVariant(
       task: contract.task,
       op: opText,
       location: stepRef(fn, s),
-      state: displayState(),
+      state: stateDirty ? (lastState = displayState()) : lastState,
       ...(violationMsg ? { violation: violationMsg } : {}),
       pathStep: i,
     });
+    stateDirty = false;
     if (s.kind === 'call' && s.assignTo) consts.delete(s.assignTo.trim());
     if (s.kind === 'bug') break;
   }
