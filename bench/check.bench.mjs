@@ -25,5 +25,26 @@ export async function run() {
   if (existsSync(seed)) out['check.seed000.ms'] = { value: medianMs(['check', seed, '--format', 'json'], 7), unit: 'ms (median of 7, whole process)' };
   else console.log('check.seed000.ms: skipped, ../shared/seeds not present');
   out['check.example.ms'] = { value: medianMs(['check', join(root, 'examples', 'netfs-wb-forgotten-end.patch')], 7), unit: 'ms (median of 7, whole process)' };
+  Object.assign(out, await runSeries());
   return out;
+}
+
+import { makeSeries } from './series.mjs';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+
+export async function runSeries() {
+  const text = makeSeries(30, 8);
+  const lines = text.split('\n').length;
+  const dir = mkdtempSync(join(tmpdir(), 'lockstep-bench-'));
+  const file = join(dir, 'series30.mbox');
+  writeFileSync(file, text);
+  try {
+    // Cold: a fresh process per run (tree-sitter init, wasm compile and all).
+    return {
+      'check.series30.ms': { value: medianMs(['check', file, '--format', 'json'], 3), unit: `ms (median of 3, whole process, ${lines} mbox lines)` },
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

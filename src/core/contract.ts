@@ -12,6 +12,7 @@ const SEVERITIES = ['error', 'warning', 'info'];
 const STATUSES = ['introduced', 'fixed', 'persists'];
 const SIDES = ['pre', 'post'];
 const VERDICTS = ['ok', 'violation', 'deadlock', 'bounded', 'unknown'];
+const CROSS_VERDICTS = ['holds', 'violation', 'deadlock', 'bounded'];
 const FILE_STATUSES = ['modified', 'added', 'deleted', 'renamed', 'copied', 'mode-change', 'binary'];
 
 function isObj(x: unknown): x is Obj {
@@ -166,6 +167,21 @@ function fnReport(v: V, x: unknown, at: string): void {
   });
 }
 
+function crossTask(v: V, x: unknown, at: string): void {
+  if (!obj(v, x, at)) return;
+  str(v, x, 'title', at);
+  str(v, x, 'check', at);
+  oneOf(v, x, 'side', at, SIDES);
+  int(v, x, 'message', at);
+  strArr(v, x, 'functions', at);
+  oneOf(v, x, 'verdict', at, CROSS_VERDICTS);
+  str(v, x, 'summary', at);
+  int(v, x, 'states', at);
+  int(v, x, 'transitions', at);
+  str(v, x, 'notExplored', at, true);
+  if (x.trace !== undefined) trace(v, x.trace, `${at}.trace`);
+}
+
 /** Violations of the CheckReport contract (`lockstep check --format json`); [] when it holds. */
 export function validateCheckReport(x: unknown): string[] {
   const v: V = [];
@@ -187,6 +203,7 @@ export function validateCheckReport(x: unknown): string[] {
       if (!Array.isArray(list) || list.some((s) => typeof s !== 'string')) v.push(`report.opaqueCallees.${k}: expected an array of strings`);
     }
   }
+  arr(v, x, 'crossTask', 'report').forEach((c, i) => crossTask(v, c, `crossTask[${i}]`));
   arr(v, x, 'scenarios', 'report').forEach((s, i) => {
     const at = `scenarios[${i}]`;
     if (!obj(v, s, at)) return;

@@ -8,6 +8,7 @@ import { registerCodeLens } from './codeLens';
 import { registerCommands } from './commands';
 import { registerDiagnostics } from './diagnostics';
 import { registerHover } from './hover';
+import { registerKernelTree } from './kernelTree';
 import { registerLog } from './log';
 import { registerScenarios } from './scenarios';
 import { registerSeriesView } from './seriesView';
@@ -28,6 +29,7 @@ export function activate(ctx: vscode.ExtensionContext): void {
   registerScenarios(ctx, analyzer, timeline);
   registerHover(ctx);
   registerSeriesView(ctx, analyzer);
+  registerKernelTree(ctx, analyzer);
 }
 
 export function deactivate(): void {}

@@ -7,7 +7,7 @@
 // Env: LOCKSTEP_VSIX=<file> skips packaging; LOCKSTEP_E2E_BENCH=1 measures only the figures; LOCKSTEP_E2E_HEADED=1 shows the browser;
 //      LOCKSTEP_E2E_KEEP=1 keeps the temp dirs.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,8 +89,9 @@ mkdirSync(extensionsDir, { recursive: true });
 mkdirSync(workspace, { recursive: true });
 writeUserSettings(userDataDir);
 const haveSeeds = existsSync(join(seedsDir, SEED0));
-if (haveSeeds) copyFileSync(join(seedsDir, SEED0), join(workspace, SEED0));
-else skipLoudly(`seed tests (seeds not present: ../shared/seeds); the lens tests use ${EXAMPLE}`);
+const SEEDS = haveSeeds ? readdirSync(seedsDir).filter((f) => /^\d{3}_.*\.txt$/.test(f)).sort() : [];
+for (const f of SEEDS) copyFileSync(join(seedsDir, f), join(workspace, f));
+if (!haveSeeds) skipLoudly(`seed tests (seeds not present: ../shared/seeds); the lens tests use ${EXAMPLE}`);
 copyFileSync(join(repo, 'examples', EXAMPLE), join(workspace, EXAMPLE));
 const exampleText = readFileSync(join(repo, 'examples', EXAMPLE), 'utf8').split('\n');
 rmSync(resultsDir, { recursive: true, force: true });
@@ -435,6 +436,36 @@ try {
       await f.waitForFunction(() => document.body.classList.contains('vscode-light'), null, { timeout: 20_000 });
       await sleep(500);
       await wb.screenshot('13-light-theme');
+    });
+
+    await test('every seed opens with the right language; patch seeds get their lenses', async () => {
+      if (!SEEDS.length) return skipLoudly('per-seed checks (seeds not present: ../shared/seeds)');
+      const report = [];
+      for (const seed of SEEDS.filter((f) => f !== SEED0)) {
+        await wb.openFile(seed);
+        const expectMail = !seed.startsWith('002_');
+        await page.waitForFunction(
+          (want) => (document.querySelector('#status\\.editor\\.mode')?.textContent ?? '').includes(want),
+          expectMail ? 'Patch mail' : 'Plain Text',
+          { timeout: 20_000 },
+        );
+        const lenses = page.locator('.editor-group-container.active .contentWidgets .codelens-decoration a', { hasText: 'Simulate this path' });
+        const expectLens = seed.startsWith('001_') || seed.startsWith('003_');
+        if (expectLens) await lenses.first().waitFor({ timeout: 60_000 });
+        else await sleep(1500);
+        report.push(`${seed.slice(0, 3)}: ${expectMail ? 'patch mail' : 'plain text'}, ${await lenses.count()} lens(es)`);
+        await wb.screenshot(`15-seed-${seed.slice(0, 3)}`);
+      }
+      say(`  ${report.join('; ')}`);
+    });
+
+    await test('the timeline is restored after a window reload', async () => {
+      await page.reload();
+      await wb.waitReady();
+      await page.locator('.tabs-container .tab', { hasText: 'Timeline' }).first().click({ timeout: 30_000 });
+      const f = await wb.webviewFrame(30_000);
+      await f.waitForSelector('button.event', { timeout: 30_000 });
+      await wb.screenshot('16-restored');
     });
 
     await test('the walkthrough "Get started with Lockstep" opens and its first step opens the sample', async () => {

@@ -341,3 +341,11 @@ test('summarizeFunction: must-effects of a complete patch function on its parame
   assert.deepEqual(brief(caller.events), ['acquire::wb-lock@0', 'leak:WB1:wb-lock@2']);
   assert.equal(caller.events[0].object, '&vnode->netfs');
 });
+
+test('summaries never replace the model of a primitive, and lock implementations are not summarised', () => {
+  const impl = { ...fn('netfs_wb_begin', [path([call('spin_lock', ['&ictx->lock']), ret('true')])], 'fs/netfs/locking.c'), params: ['ictx', 'nowait'] };
+  assert.equal(core.summarizeFunction(impl), null);
+  const bogus = { netfs_wb_begin: { name: 'netfs_wb_begin', byClass: { success: [] } } };
+  const r = core.runPath(path([call('netfs_wb_begin', ['ictx', 'false']), ret('0')]), fn('f'), { summaries: bogus })[0];
+  assert.deepEqual(brief(r.events), ['acquire::wb-lock@0', 'leak:WB1:wb-lock@1']);
+});

@@ -68,12 +68,13 @@ test('manifest: the firstLine regex and looksLikePatchMail agree and leave plain
   assert.equal(sniff.looksLikePatchMail(example), true);
 });
 
-test('manifest: seeds saved as .txt are recognised as patch mail, the discussion without a patch is not', (t) => {
+test('manifest: seeds saved as .txt are recognised as patch mail (and the pull-request page), the discussion without a patch is not', (t) => {
   if (!existsSync(seeds)) return t.skip('seeds not present: ../shared/seeds');
   const read = (n) => readFileSync(join(seeds, n), 'utf8');
   assert.equal(sniff.looksLikePatchMail(read('000_7262cf86413b0ec6.txt')), true, 'seed 000');
   assert.equal(sniff.looksLikePatchMail(read('001_968237756bcbff47.txt')), true, 'seed 001');
   assert.equal(sniff.looksLikePatchMail(read('003_e540b340e4ac5480.txt')), true, 'seed 003');
+  assert.equal(sniff.looksLikePatchMail(read('004_0745a395bb926c5a.txt')), true, 'seed 004');
   assert.equal(sniff.looksLikePatchMail(read('002_8778b27c9414182d.txt')), false, 'seed 002');
 });
 

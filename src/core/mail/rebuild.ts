@@ -34,7 +34,17 @@ function counts(pieces: string[]): { o: number; n: number } {
 
 function fits(pieces: string[], oldLines: number, newLines: number): boolean {
   const c = counts(pieces);
-  return c.o === oldLines && c.n === newLines && blankAddsPlausible(pieces);
+  return c.o === oldLines && c.n === newLines && blankAddsPlausible(pieces) && firstPlausible(pieces);
+}
+
+/**
+ * The first line after the heading must look like a whole C line: a heading cut too early leaves
+ * its tail ("struct writeback_c") as a line of its own, which ends mid-word.
+ */
+function firstPlausible(ps: string[]): boolean {
+  const p = ps[0];
+  if (p === undefined || p === ' ' || /^[+-]/.test(p)) return true;
+  return /(?:[;{},)\]:]|\*\/)$/.test(p) || /^(?:#|\/\*|\*|\/\/)/.test(p) || /^(?:else|do)$/.test(p);
 }
 
 /**

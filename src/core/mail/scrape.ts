@@ -112,7 +112,7 @@ function splitQuoted(text: string, at: (i: number) => number): Line[] {
   return out;
 }
 
-const STRUCT_RE = /(diff --git \S+ \S+|(?:new|deleted) file mode \d{6}|old mode \d{6}|new mode \d{6}|similarity index \d+%|rename (?:from|to) \S+|index [0-9a-f]{4,}\.\.[0-9a-f]{4,}(?: \d{6})?|--- (?:a\/)?\S+|\+\+\+ (?:b\/)?\S+|@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@|Binary files \S+ and \S+ differ)/g;
+const STRUCT_RE = /(diff --git \S+ \S+|(?:new|deleted) file mode \d{6}|old mode \d{6}|new mode \d{6}|similarity index \d+%|rename (?:from|to) \S+|index [0-9a-f]{4,}\.\.[0-9a-f]{4,}(?: \d{6})?|--- \S+(?: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? [+-]\d{4})?|\+\+\+ \S+(?: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? [+-]\d{4})?|@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@|Binary files \S+ and \S+ differ)/g;
 
 /** Unquoted scraped diff text → pseudo-lines. */
 function splitDiff(text: string, at: (i: number) => number, ctx: Ctx, blanksKept: boolean): Line[] {
@@ -122,7 +122,10 @@ function splitDiff(text: string, at: (i: number) => number, ctx: Ctx, blanksKept
   let m: RegExpExecArray | null;
   while ((m = STRUCT_RE.exec(text))) {
     // '--- ' / '+++ ' only right after a diff header; '@@' anywhere.
-    if (/^(---|\+\+\+)/.test(m[0]) && !(marks.length && /^(diff|index|new|deleted|old|similarity|rename|---)/.test(marks[marks.length - 1].s) && text.slice(marks[marks.length - 1].b, m.index).trim() === '')) continue;
+    const prev = marks[marks.length - 1];
+    const adjacent = !!prev && text.slice(prev.b, m.index).trim() === '';
+    if (m[0].startsWith('---') && !(adjacent && /^(diff|index|new|deleted|old|similarity|rename)/.test(prev.s)) && !text.startsWith(' +++ ', m.index + m[0].length)) continue;
+    if (m[0].startsWith('+++') && !(adjacent && prev.s.startsWith('---'))) continue;
     if (/^index /.test(m[0]) && !(marks.length && text.slice(marks[marks.length - 1].b, m.index).trim() === '')) continue;
     marks.push({ s: m[0], a: m.index, b: m.index + m[0].length });
   }
@@ -209,7 +212,7 @@ export function unscrape(lines: Line[], ctx: Ctx): Scraped {
   if (/(?:^| )> (?:> )*diff --git /.test(text) || /(?:^| )> @@ -\d/.test(text)) {
     body = splitQuoted(text, at);
   } else {
-    const d = text.search(/(?:^| )diff --git /);
+    const d = text.search(/(?:^| )(?:diff --git |--- \S+(?: \S+ \S+ [+-]\d{4})? \+\+\+ \S+)/);
     const pre = d < 0 ? text : text.slice(0, d);
     body = [];
     const sep = /(?:^| )---(?= )/.exec(pre);

@@ -40,7 +40,7 @@ const GRAMMAR: Record<string, RegExp> = {
   'message-id': /^(?:<[^>\s]*>)?/,
   'in-reply-to': /^(?:<[^>\s]*>\s*)*/,
   references: /^(?:<[^>\s]*>\s*)*/,
-  date: /^(?:\w{3},? )?\d{1,2} \w{3} \d{2,4} \d{1,2}:\d{2}(?::\d{2})?(?: [+-]\d{4})?(?: \([A-Za-z]+\))?/,
+  date: /^(?:(?:\w{3},? )?\d{1,2} \w{3} \d{2,4} \d{1,2}:\d{2}(?::\d{2})?(?: [+-]\d{4})?(?: \([A-Za-z]+\))?|\w{3} \w{3} \d{1,2} \d{4} - \d{1,2}:\d{2}:\d{2}(?: [A-Z]{2,5})?|\w{3} \w{3} +\d{1,2} \d{1,2}:\d{2}:\d{2}(?: [A-Z]{2,5})? \d{4})/,
   precedence: /^\w*/,
   'x-mailer': /^git-send-email [\d.]+/,
 };
@@ -70,6 +70,10 @@ export function recoverHeaders(text: string): ScrapedHeaders | null {
       const rest = raw.slice(gm[0].length);
       if (!fields.has(h.name)) fields.set(h.name, gm[0].trim());
       if (rest.trim() !== '') return { fields, bodyStart: h.valueAt + lead + gm[0].length };
+    } else if (k + 1 === ms.length) {
+      // The last header's value has no known shape: where the body starts cannot be told; the
+      // value is dropped and the text after the header name is read as body.
+      return { fields, bodyStart: h.valueAt + lead };
     } else if (!fields.has(h.name)) fields.set(h.name, raw.trim());
   }
   return { fields, bodyStart: text.length };

@@ -274,7 +274,8 @@ function runVariant(
       const args = s.call.args;
       const summary = Object.prototype.hasOwnProperty.call(summaries, name) ? summaries[name] : undefined;
       // A summary (derived from the patch's own, complete definition on this side) wins over the table.
-      const entry: ApiEntry | null = summary ? summaryEntry(summary, facts) : lookupApi(table, name, args);
+      const tableEntry = lookupApi(table, name, args);
+      const entry: ApiEntry | null = summary && !tableEntry?.primitive ? summaryEntry(summary, facts) : tableEntry;
       opText = `${name}(${args.join(', ')})${describeFacts(facts)}`;
       if (!entry) {
         emit({ step: i, kind: 'opaque-call', resource: 'call', object: name, message: `${name}() has no model and no summary: its effects are unknown` });

@@ -8,12 +8,14 @@
  */
 import type { FunctionAnalysis } from '../types';
 import type { ReturnClass } from './conditions';
+import { contractFor } from './contracts';
 import { objectKey, runPathDetailed, type FunctionSummary, type RunPathOptions, type SummaryEffect } from './runPath';
 
 const TRACKED = new Set(['wb-lock', 'folio-lock', 'mutex', 'spinlock', 'bit-lock', 'rwsem', 'stable-writes']);
 
 export function summarizeFunction(fn: FunctionAnalysis, opts: RunPathOptions = {}): FunctionSummary | null {
   if (!fn.params || !fn.complete || fn.truncated || fn.notAnalysed || fn.paths.length === 0) return null;
+  if (contractFor(fn).skipped) return null; // implementations of modeled primitives keep their table entry
   const params = fn.params;
   const byClass: Partial<Record<ReturnClass, Map<string, SummaryEffect> | null>> = {};
   let takesFolioLock = false;
@@ -43,6 +45,7 @@ export function summarizeFunction(fn: FunctionAnalysis, opts: RunPathOptions = {
       else if (prev !== null) for (const k of [...prev.keys()]) if (!effects.has(k)) prev.delete(k);
     }
   }
+  if (Object.keys(byClass).length === 0) return null; // no feasible complete path: nothing known
   const out: FunctionSummary = { name: fn.name, byClass: {} };
   for (const c of ['success', 'failure', 'unknown'] as ReturnClass[]) {
     const m = byClass[c];
