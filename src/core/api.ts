@@ -135,7 +135,7 @@ export function analyseFunction(
       outcome: worst ? worst.msg : skipped ? `not simulated: ${skipped}` : anyFeasible ? 'ok' : 'infeasible under every entry state',
       severity: worst ? worst.sev : null,
       assumptions: path.assumptions,
-      trace: shown ?? emptyTrace(fn, path.id),
+      trace: shown ? linesInTrace(shown, path) : emptyTrace(fn, path.id),
     });
   }
   return { fn, message, pathReports, groups, opaque };
@@ -151,6 +151,20 @@ function markViolation(trace: Trace, raw: RawFinding, path: Path): Trace {
   const at = idx >= 0 ? idx : steps.length - 1;
   if (at >= 0) steps[at] = { ...steps[at], violation: raw.message };
   return { ...trace, steps, verdict: 'violation', summary: raw.message };
+}
+
+/** Users read source lines, not step numbers: rewrite "at step N" in the trace's texts. */
+function linesInTrace(trace: Trace, path: Path): Trace {
+  const fix = (m: string) => m.replace(/\bat step (\d+)\b|\bstep (\d+)\b/g, (all, a: string, b: string) => {
+    const line = path.steps[Number(a ?? b)]?.ref.sourceLine;
+    const at = all.startsWith('at ') ? 'at ' : '';
+    return line != null ? `${at}line ${line}` : all;
+  });
+  return {
+    ...trace,
+    summary: fix(trace.summary),
+    steps: trace.steps.map((s) => (s.violation ? { ...s, violation: fix(s.violation) } : s)),
+  };
 }
 
 function emptyTrace(fn: FunctionAnalysis, pathId: string): Trace {

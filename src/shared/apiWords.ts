@@ -39,10 +39,21 @@ export function opWords(op: ApiOp): string {
   return `${op.kind} ${of}`;
 }
 
+/** The argument test of an entry, in words; unknown test kinds are named, never dropped. */
+function matchWords(m: Record<string, unknown>): string {
+  const list = (v: unknown) => (Array.isArray(v) ? v : [v]).map((x) => `\`${String(x)}\``).join(' or ');
+  const parts: string[] = [];
+  if (m.equals !== undefined) parts.push(`is ${list(m.equals)}`);
+  if (m.endsWith !== undefined) parts.push(`ends with ${list(m.endsWith)}`);
+  if (m.contains !== undefined) parts.push(`contains ${list(m.contains)}`);
+  for (const k of Object.keys(m).sort()) if (!['arg', 'equals', 'endsWith', 'contains'].includes(k)) parts.push(`${k} ${list(m[k])}`);
+  return parts.length ? parts.join(' and ') : 'matches';
+}
+
 /** Markdown lines describing one entry. */
 export function entryWords(e: ApiEntry): string[] {
   const lines: string[] = [];
-  const prefix = e.match ? `When argument ${e.match.arg + 1} ${e.match.equals !== undefined ? `is \`${e.match.equals}\`` : `ends with \`${e.match.endsWith}\``}: ` : '';
+  const prefix = e.match ? `When argument ${e.match.arg + 1} ${matchWords(e.match as unknown as Record<string, unknown>)}: ` : '';
   const ops = e.ops.map(opWords);
   lines.push(`${prefix}${ops.length ? ops.join('; ') : 'no effect on the tracked locks and states'}.`);
   const notes: string[] = [];

@@ -31,7 +31,7 @@ export function render(root: HTMLElement, model: TimelineModel, handlers: Handle
     { class: 'head' },
     el('h1', {}, model.title),
     el('span', { class: badgeClass, role: 'status' }, model.outcome),
-    el('p', { class: 'summary' }, trace.summary || ''),
+    trace.summary && !sameGist(trace.summary, model.outcome) ? el('p', { class: 'summary' }, trace.summary) : null,
     model.documentName ? el('p', { class: 'meta' }, `${model.kind === 'scenario' ? 'Scenario' : 'Path'} from ${model.documentName}`) : null,
   );
   if (model.assumptions.length) {
@@ -59,7 +59,7 @@ export function render(root: HTMLElement, model: TimelineModel, handlers: Handle
   }
 
   const grid = el('div', { class: 'grid', role: 'grid', 'aria-label': `Timeline of ${steps.length} steps on ${tasks.length} lanes` });
-  grid.style.gridTemplateColumns = `minmax(7em, max-content) repeat(${steps.length}, minmax(8.5em, 1fr))`;
+  grid.style.gridTemplateColumns = `var(--ls-label-w) repeat(${steps.length}, minmax(8.5em, 1fr))`;
 
   // Step numbers.
   grid.append(el('div', { class: 'corner', role: 'columnheader' }, 'Step'));
@@ -81,13 +81,15 @@ export function render(root: HTMLElement, model: TimelineModel, handlers: Handle
   for (const row of rows) {
     if (row.group !== group) {
       group = row.group;
-      const g = el('div', { class: 'group-label', role: 'rowheader' }, GROUP_TITLES[group]);
-      g.style.gridColumn = `1 / span ${steps.length + 1}`;
-      grid.append(g);
+      grid.append(el('div', { class: 'group-label', role: 'rowheader' }, GROUP_TITLES[group]));
+      const rule = el('div', { class: 'group-rule', 'aria-hidden': 'true' });
+      rule.style.gridColumn = `2 / span ${steps.length}`;
+      grid.append(rule);
     }
-    grid.append(el('div', { class: 'state-label', role: 'rowheader', title: row.key }, row.key));
+    grid.append(el('div', { class: 'state-label', role: 'rowheader', title: row.key }, el('span', {}, row.key)));
     for (const seg of row.segments) {
-      const bar = el('div', { class: `bar tone-${seg.tone}`, role: 'gridcell', title: `${row.key}: ${seg.value || '—'} (steps ${seg.start + 1}–${seg.end + 1})` }, seg.value || '—');
+      // The value stays readable while the bar is scrolled (a sticky label inside the bar).
+      const bar = el('div', { class: `bar tone-${seg.tone}`, role: 'gridcell', title: `${row.key}: ${seg.value || '—'} (steps ${seg.start + 1}–${seg.end + 1})` }, el('span', { class: 'bar-text' }, seg.value || '—'));
       bar.style.gridColumn = `${seg.start + 2} / ${seg.end + 3}`;
       grid.append(bar);
     }
@@ -172,6 +174,12 @@ export function selectStep(root: HTMLElement, model: TimelineModel, index: numbe
     for (const [k, v] of entries) table.append(el('tr', {}, el('th', { scope: 'row' }, k), el('td', {}, v)));
     details.append(table);
   }
+}
+
+/** True when two sentences say the same up to line/step numbers ("acquired at line 20" / "at step 2"). */
+function sameGist(a: string, b: string): boolean {
+  const norm = (x: string) => x.replace(/\b(line|step)s? \d+/g, '').replace(/\s+/g, ' ').trim().slice(0, 60);
+  return norm(a) === norm(b);
 }
 
 function unique(xs: string[]): string[] {

@@ -87,13 +87,16 @@ const userDataDir = join(tmp, 'user-data');
 const workspace = join(tmp, 'workspace');
 mkdirSync(extensionsDir, { recursive: true });
 mkdirSync(workspace, { recursive: true });
-writeUserSettings(userDataDir);
+// Inputs from 8 kB go to the worker thread: the seeds take that path, the small example the in-process one.
+writeUserSettings(userDataDir, { 'lockstep.analysis.workerThresholdBytes': 8000 });
 const haveSeeds = existsSync(join(seedsDir, SEED0));
 const SEEDS = haveSeeds ? readdirSync(seedsDir).filter((f) => /^\d{3}_.*\.txt$/.test(f)).sort() : [];
 for (const f of SEEDS) copyFileSync(join(seedsDir, f), join(workspace, f));
 if (!haveSeeds) skipLoudly(`seed tests (seeds not present: ../shared/seeds); the lens tests use ${EXAMPLE}`);
 copyFileSync(join(repo, 'examples', EXAMPLE), join(workspace, EXAMPLE));
 const exampleText = readFileSync(join(repo, 'examples', EXAMPLE), 'utf8').split('\n');
+// A kernel tree with the example applied: the post-image of its one file, built from the patch itself.
+const kernelFile = writePostImage(exampleText, workspace);
 rmSync(resultsDir, { recursive: true, force: true });
 mkdirSync(resultsDir, { recursive: true });
 
@@ -108,6 +111,30 @@ async function test(name, fn) {
     say(`✖ ${name}\n    ${String(e?.message ?? e).split('\n').join('\n    ')}`);
     if (wb) await wb.screenshot(`FAILED-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => {});
   }
+}
+
+/** Writes the post-image of the (single-file) patch under the workspace; returns { rel, line } or null. */
+function writePostImage(lines, dir) {
+  const file = lines.find((l) => l.startsWith('+++ b/'))?.slice(6);
+  if (!file) return null;
+  const out = [];
+  let inHunk = false;
+  for (const l of lines) {
+    const h = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(l);
+    if (h) {
+      while (out.length < Number(h[1]) - 1) out.push(`/* line ${out.length + 1} of the example file */`);
+      inHunk = true;
+      continue;
+    }
+    if (!inHunk) continue;
+    if (l === '-- ') break;
+    if (l.startsWith('+')) out.push(l.slice(1));
+    else if (l.startsWith(' ')) out.push(l.slice(1));
+    else if (l === '') out.push('');
+  }
+  mkdirSync(join(dir, dirname(file)), { recursive: true });
+  writeFileSync(join(dir, file), `${out.join('\n')}\n`);
+  return { rel: file, returnLine: out.findIndex((l) => /^\s*return -EROFS;/.test(l)) + 1 };
 }
 
 function assert(cond, msg) {
@@ -339,6 +366,21 @@ try {
       const text = await row.textContent();
       assert(/lockstep/.test(text ?? ''), `the problem row does not name the source lockstep: ${text}`);
       await wb.screenshot('06-problems');
+    });
+
+    await test('with the kernel tree open, the finding and the lens also show in the C file', async () => {
+      assert(kernelFile && kernelFile.returnLine > 0, 'no post-image written');
+      const name = kernelFile.rel.split('/').pop();
+      await wb.openFile(name);
+      const lens = page.locator('.editor-group-container.active .contentWidgets .codelens-decoration a', { hasText: 'Simulate this path' }).first();
+      await lens.waitFor({ timeout: 30_000 });
+      await wb.focusWorkbench();
+      await page.keyboard.press('Control+Shift+M');
+      const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'wb lock' }).filter({ hasText: `Ln ${kernelFile.returnLine}` });
+      await row.first().waitFor({ timeout: 30_000 }).catch(async () => {
+        throw new Error(`no C-file problem at Ln ${kernelFile.returnLine}: ${JSON.stringify(await page.locator('.markers-panel .monaco-list-row').allTextContents())}`);
+      });
+      await wb.screenshot('07b-kernel-tree');
     });
 
     await test('hovering the finding shows the message and the check id', async () => {

@@ -100,14 +100,19 @@ test('reconstruct: every step refers to real input lines of the patch, or none',
   }
 });
 
-test('reconstruct: leading declarations mean no leading gap (kernel C declares first)', () => {
+test('reconstruct: a leading gap before declarations only falls through (kernel C declares first)', () => {
   const w = fn('post', 'demo_writepages');
   assert.ok(w.partialReasons.some((r) => /signature and leading declarations not shown/.test(r)), w.partialReasons.join('; '));
-  assert.equal(w.paths[0].crossesGap, false);
-  assert.equal(w.paths[0].steps[0].kind, 'assign');
-  // a hunk that starts with a statement keeps its leading gap
+  const g = w.paths[0].steps[0];
+  assert.equal(g.kind, 'gap');
+  assert.equal(g.declarationsOnly, true);
+  // no path leaves or jumps from that gap
+  assert.ok(w.paths.every((p) => !p.assumptions.some((a) => /^unseen code leaves|^unseen code jumps/.test(a))));
+  assert.ok(w.paths.every((p) => p.steps.length > 1));
+  // a hunk that starts with a statement keeps a full leading gap
   const o = fn('post', 'demo_one');
-  assert.ok(o.paths.every((p) => p.steps[0].kind === 'gap'));
+  assert.ok(o.paths.every((p) => p.steps[0].kind === 'gap' && !p.steps[0].declarationsOnly));
+  assert.ok(o.paths.some((p) => p.end === 'unknown-exit' && p.steps.length === 1));
 });
 
 test('reconstruct: a hunk starting at the opening brace takes the signature from the heading', () => {

@@ -82,7 +82,7 @@ test('scraped without quoted-printable: every rebuilt hunk is right, the others 
   }
 });
 
-test('scraped after quoted-printable (blank lines survive as =20): rebuilt hunks are right, most are rebuilt', () => {
+test('scraped after quoted-printable (blank lines survive as =20): rebuilt hunks are right, most are rebuilt', (t) => {
   let rebuilt = 0;
   let total = 0;
   for (const [name, text] of inputs) {
@@ -96,5 +96,18 @@ test('scraped after quoted-printable (blank lines survive as =20): rebuilt hunks
     total += r.total;
   }
   assert.ok(total > 0);
+  t.diagnostic(`rebuilt ${rebuilt} of ${total} hunks`);
   assert.ok(rebuilt * 2 >= total, `only ${rebuilt} of ${total} hunks rebuilt`);
+});
+
+test('scraped review reply (quote markers kept): rebuilt hunks are right', () => {
+  for (const name of ['reply-quoted.eml', 'reply-nested.eml']) {
+    const text = fs.readFileSync(path.join(fixtures, name), 'utf8');
+    const truth = core.parseInput(text, name);
+    const sc = core.parseInput(scrape(text), name);
+    assert.equal(sc.messages[0].kind, 'reply-with-patch', name);
+    compare(name, truth, sc);
+    const rev = sc.messages[0].trailers.filter((x) => x.key !== 'Signed-off-by').map((x) => x.key + ' ' + x.person?.name);
+    assert.deepEqual(rev, truth.messages[0].trailers.filter((x) => x.key !== 'Signed-off-by').map((x) => x.key + ' ' + x.person?.name), name);
+  }
 });

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { basePatch } from '../fixtures/robust/gen.mjs';
+import { reportViolations } from '../fixtures/robust/invariants.mjs';
 
 const require = createRequire(import.meta.url);
 const core = require('../../dist/core.js');
@@ -23,14 +24,16 @@ test('robust contract: a real report and parse keep the contract', () => {
   assert.ok(report.findings.length >= 1 && report.functions[0].pathReports.length >= 1, 'the sample exercises findings and traces');
   assert.deepEqual(core.validateCheckReport(report), []);
   assert.deepEqual(core.validateParseJson(parsed), []);
+  assert.deepEqual(core.validateCheckReport({ ...clone(report), crossTask: [CROSS] }), [], 'a well-formed crossTask entry');
 });
 
-test('robust contract: seeds keep the contract (check and parse)', async (t) => {
+test('robust contract: seeds keep the contract (check and parse) and name only proven lines', async (t) => {
   if (!fs.existsSync(seedsDir)) return t.skip('seeds not present: ../shared/seeds');
   for (const f of fs.readdirSync(seedsDir).sort()) {
     const text = fs.readFileSync(path.join(seedsDir, f), 'utf8');
     assert.deepEqual(core.validateParseJson(clone(core.toParseJson(core.parseInput(text, f)))), [], f);
-    assert.deepEqual(core.validateCheckReport(clone(await core.checkText(text, f, { wasmDir, traces: true }))), [], f);
+    const r = clone(await core.checkText(text, f, { wasmDir, traces: true }));
+    assert.deepEqual(reportViolations(core, r, text, core.parseInput(text, f)), [], f);
   }
 });
 
@@ -59,7 +62,11 @@ const REPORT_BREAKS = [
   [(r) => { r.opaqueCallees = { f: [1] }; }, /opaqueCallees\.f/],
   [(r) => { r.scenarios.push({ input: 'x', message: -1, scenario: 's', reason: 'r' }); }, /scenarios\[\d+\]\.message/],
   [(r) => { r.inputs[0].patches = null; }, /inputs\[0\]\.patches/],
+  [(r) => { r.crossTask = [{ ...CROSS, verdict: 'maybe' }]; }, /crossTask\[0\]\.verdict/],
+  [(r) => { r.crossTask = [{ ...CROSS, states: -1 }]; }, /crossTask\[0\]\.states/],
+  [(r) => { delete r.crossTask; }, /report\.crossTask: expected an array/],
 ];
+const CROSS = { title: 't', check: 'wb-pairing', side: 'post', message: 0, functions: ['a', 'b'], verdict: 'holds', summary: 's', states: 3, transitions: 2, notExplored: null };
 
 test('robust contract: validateCheckReport names each violation', () => {
   for (const [i, [breakIt, expect]] of REPORT_BREAKS.entries()) {

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { rng, pick, basePatch, mutateMail, C_GENERATORS, C_NAMES } from '../fixtures/robust/gen.mjs';
+import { rng, pick, basePatch, mutateMail, quotedPrintable, C_GENERATORS, C_NAMES } from '../fixtures/robust/gen.mjs';
 import { reportViolations, analysisViolations, newFilePatch, lineCount } from '../fixtures/robust/invariants.mjs';
 import { splitKnown, STRICT } from '../fixtures/robust/known.mjs';
 
@@ -22,9 +22,9 @@ const wasmDir = path.join(repoRoot, 'dist');
 const seedsDir = path.resolve(repoRoot, '..', 'shared', 'seeds');
 const SEED = Number(process.env.ROBUST_SEED ?? 20261120);
 const ONLY = process.env.ROBUST_ITER !== undefined ? Number(process.env.ROBUST_ITER) : null;
-const N_PARSE = Number(process.env.ROBUST_N_PARSE ?? 1500);
-const N_CHECK = Number(process.env.ROBUST_N_CHECK ?? 250);
-const N_C = Number(process.env.ROBUST_N_C ?? 240);
+const N_PARSE = Number(process.env.ROBUST_N_PARSE ?? 1000);
+const N_CHECK = Number(process.env.ROBUST_N_CHECK ?? 200);
+const N_C = Number(process.env.ROBUST_N_C ?? 200);
 const PARSE_MS = 3000;
 const CHECK_MS = 10_000;
 const C_MS = 5000;
@@ -160,5 +160,45 @@ test('robust fuzz: the same mutant gives byte-identical JSON twice', async () =>
     const a = JSON.stringify(await core.checkText(text, 'm.patch', { wasmDir, traces: true }));
     const b = JSON.stringify(await core.checkText(text, 'm.patch', { wasmDir, traces: true }));
     assert.equal(a, b, label(i, applied.join('+')));
+  }
+});
+
+test('robust fuzz: line-preserving rewrites (CRLF, lone CR, reply quoting, BOM) keep every finding on the same input line', async () => {
+  const leak = path.join(repoRoot, 'test', 'fixtures', 'checks', 'wb-pairing-leak-on-error', 'patch.patch');
+  const bases = { b0: basePatch(0), mbox: `${basePatch(0)}\n${basePatch(2)}`, hostile, ...(fs.existsSync(leak) ? { leak: fs.readFileSync(leak, 'utf8') } : {}) };
+  const rewrites = {
+    crlf: (s) => s.replace(/\n/g, '\r\n'),
+    loneCr: (s) => s.replace(/\n/g, '\r'),
+    crlfEveryOther: (s) => s.split('\n').map((l, i) => l + (i % 2 ? '\r' : '')).join('\n'),
+    quoted: (s) => s.split('\n').map((l) => `> ${l}`).join('\n'),
+    quotedThrice: (s) => s.split('\n').map((l) => `> > > ${l}`).join('\n'),
+    bom: (s) => `\uFEFF${s}`,
+    noFinalNewline: (s) => s.replace(/\n+$/, ''),
+  };
+  const key = (r) => JSON.stringify(r.findings.map((f) => [f.check, f.status, f.function, f.input.line, f.related.map((x) => x.input.line)]));
+  for (const [bn, b] of Object.entries(bases)) {
+    const ref = key(await core.checkText(b, 'x.patch', { wasmDir }));
+    assert.notEqual(ref, '[]', `${bn} has findings to compare`);
+    for (const [rn, rw] of Object.entries(rewrites)) {
+      assert.equal(key(await core.checkText(rw(b), 'x.patch', { wasmDir })), ref, `${bn} rewritten by ${rn}`);
+    }
+  }
+});
+
+test('robust fuzz: quoted-printable soft breaks at any width keep findings on the line where the diff line starts', async () => {
+  const base = basePatch(0).replace('examplefs_prepare_0(inode);', 'examplefs_prepare_0(inode); /* ünïcödé cömmént, long enough to wrap */');
+  const ref = (await core.checkText(base, 'x.patch', { wasmDir })).findings;
+  assert.equal(ref.length, 1);
+  const refText = base.split('\n')[ref[0].input.line - 1];
+  const relText = base.split('\n')[ref[0].related[0].input.line - 1];
+  for (const width of [76, 40, 30, 17, 12]) {
+    const qp = quotedPrintable(base, width);
+    const L = qp.split('\n');
+    const r = (await core.checkText(qp, 'x.patch', { wasmDir })).findings;
+    assert.equal(r.length, 1, `width ${width}`);
+    // The input line holds the start of the soft-wrapped diff line.
+    const startsWith = (line, text) => text.startsWith(line.replace(/=$/, '')) && line.length > 0;
+    assert.ok(startsWith(L[r[0].input.line - 1], refText), `width ${width}: finding at ${JSON.stringify(L[r[0].input.line - 1])}`);
+    assert.ok(startsWith(L[r[0].related[0].input.line - 1].replace(/=3D/g, '='), relText), `width ${width}: related at ${JSON.stringify(L[r[0].related[0].input.line - 1])}`);
   }
 });

@@ -63,7 +63,7 @@ test('robust hostile: parseInput flags every diff line with bidi or control char
   for (const l of flagged) assert.ok(BIDI_CTRL.test(inputLines[l - 1]) || ZERO_WIDTH.test(inputLines[l - 1]), `line ${l} flagged without a hazard`);
 });
 
-test('robust hostile: zero-width characters in added C lines are flagged too (K3)', { todo: STRICT ? undefined : 'K3: mail/diff.ts HAZARD_RE misses U+200B-U+200D, U+2060, U+FEFF' }, () => {
+test('robust hostile: zero-width characters in added C lines are flagged too (K2)', { todo: STRICT ? undefined : 'K2: mail/diff.ts HAZARD_RE misses U+200B-U+200D, U+2060, U+FEFF' }, () => {
   const expected = diffLines.filter((d) => ZERO_WIDTH.test(d.text)).map((d) => d.inputLine);
   assert.ok(expected.length >= 1);
   const flagged = new Set(parsed.problems.filter((p) => p.kind === 'bidi-control').map((p) => p.line));
@@ -119,7 +119,7 @@ test('robust hostile: SARIF and b4 outputs are valid JSON', () => {
   JSON.parse(b.out);
 });
 
-test('robust hostile: no raw control, bidi or zero-width character reaches the CLI output (K2)', { todo: STRICT ? undefined : 'K2: src/cli format.ts/sarif.ts print mail-derived text raw (ESC, U+009B CSI, U+202E)' }, () => {
+test('robust hostile: no raw control, bidi or zero-width character reaches the CLI output (K1)', { todo: STRICT ? undefined : 'K1: src/cli format.ts/sarif.ts print mail-derived text raw (ESC, U+009B CSI, U+202E)' }, () => {
   for (const args of [['check', rel], ['check', rel, '--format', 'sarif'], ['check', rel, '--format', 'json']]) {
     const { out } = cli(...args);
     const m = RAW_HAZARD.exec(out);
@@ -127,4 +127,10 @@ test('robust hostile: no raw control, bidi or zero-width character reaches the C
     const ctx = m ? out.slice(Math.max(0, m.index - 40), m.index + 10).replace(/[^\x20-\x7e]/g, (c) => `\\u{${c.codePointAt(0).toString(16)}}`) : '';
     assert.ok(!m, `${args.join(' ')}: raw U+${m?.[0].codePointAt(0).toString(16).padStart(4, '0')} at offset ${m?.index}: ${ctx}`);
   }
+});
+
+test('robust hostile: git C-quoted file names with octal escapes are decoded (K7)', { todo: STRICT ? undefined : 'K7: src/core/mail/diff.ts unquote() handles \\\\ \\" \\t \\n but not octal escapes' }, () => {
+  const q = fs.readFileSync(path.join(repoRoot, 'test', 'fixtures', 'robust', 'quoted-path.patch'), 'utf8');
+  const p = core.parseInput(q, 'quoted-path.patch');
+  assert.deepEqual(p.messages[0].files.map((f) => [f.oldPath, f.newPath]), [['fs/examplefs/fl\u00e9sh.c', 'fs/examplefs/fl\u00e9sh.c']]);
 });

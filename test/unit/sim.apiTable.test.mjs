@@ -38,6 +38,7 @@ test('bad user entries come back as problems naming the place and the expectatio
       { name: 'bad lock', ops: [{ kind: 'aquire', resource: '', obj: 'first' }] },
       { name: 'x', ops: 'nope', weird: 1 },
       { name: 'y', ops: [{ kind: 'acquire', resource: 'mutex', obj: 0, when: { rel: 'eq' } }] },
+      { name: 'z', ops: [], domain: 'maybe', indexArg: 'one' },
     ],
     extra: true,
   });
@@ -50,6 +51,8 @@ test('bad user entries come back as problems naming the place and the expectatio
   assert.ok(msgs.some((m) => m.startsWith('functions[2].ops: expected an array')));
   assert.ok(msgs.some((m) => m.startsWith('functions[2].weird: unknown field')));
   assert.ok(msgs.some((m) => m === 'functions[3].ops[0].when.value: "eq" needs a "value" string'));
+  assert.ok(msgs.some((m) => m.startsWith('functions[4].domain: expected one of errno, bool, pointer, err-pointer')));
+  assert.ok(msgs.some((m) => m === 'functions[4].indexArg: expected an argument index'));
   assert.ok(problems.every((p) => p.kind === 'api-table'));
   assert.deepEqual(core.loadApiTable('not a table').problems.map((p) => p.message), ['(top level): expected an array of function entries']);
 });

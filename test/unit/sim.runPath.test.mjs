@@ -349,3 +349,109 @@ test('summaries never replace the model of a primitive, and lock implementations
   const r = core.runPath(path([call('netfs_wb_begin', ['ictx', 'false']), ret('0')]), fn('f'), { summaries: bogus })[0];
   assert.deepEqual(brief(r.events), ['acquire::wb-lock@0', 'leak:WB1:wb-lock@1']);
 });
+
+test('R5: a folio whose dirty bit writeback cleared, unlocked without writeback or redirty, drops its data', () => {
+  const loop = (body) => path([
+    call('writeback_iter', ['mapping', 'wbc', 'NULL', '&error'], 'folio'),
+    assume('folio', true, [[0, 'nonnull']]),
+    ...body,
+    call('writeback_iter', ['mapping', 'wbc', 'folio', '&error'], 'folio'),
+    assume('folio', false, [[2 + body.length, 'null']]),
+    ret('error'),
+  ]);
+  const dropped = core.runPath(loop([call('folio_unlock', ['folio'])]), fn('demo_writepages'))[0];
+  const dd = dropped.events.filter((e) => e.kind === 'dropped-dirty');
+  assert.deepEqual(dd.map((e) => `${e.rule}:${e.resource}@${e.step}`), ['R5:folio-dirty@2']);
+  assert.deepEqual(dd[0].related, [0]);
+  for (const fix of [
+    [call('folio_start_writeback', ['folio']), call('folio_unlock', ['folio'])],
+    [call('folio_redirty_for_writepage', ['wbc', 'folio']), call('folio_unlock', ['folio'])],
+  ]) assert.deepEqual(core.runPath(loop(fix), fn('demo_writepages'))[0].events.filter((e) => e.kind === 'dropped-dirty' || e.kind === 'leak'), []);
+  // folio_clear_dirty_for_io() returning true clears it too.
+  const manual = core.runPath(path([
+    call('folio_lock', ['folio']),
+    call('folio_clear_dirty_for_io', ['folio']),
+    assume('!folio_clear_dirty_for_io(folio)', false, [[1, 'true']]),
+    call('folio_unlock', ['folio']),
+    ret('0'),
+  ]), fn('f'))[0];
+  assert.deepEqual(manual.events.filter((e) => e.kind === 'dropped-dirty').map((e) => e.rule), ['R5']);
+});
+
+test('refcounts: folio_get without folio_put and an unsubmitted request leak on failure returns only', () => {
+  const get = (r) => path([call('folio_get', ['folio']), assume('!usable', true), ret(r)]);
+  assert.deepEqual(brief(core.runPath(get('-ENOBUFS'), fn('f'))[0].events), ['acquire::refcount@0', 'leak:R9:refcount@2']);
+  assert.deepEqual(brief(core.runPath(get('0'), fn('f'))[0].events), ['acquire::refcount@0']);
+  const req = (tail) => path([
+    call('netfs_create_write_req', ['mapping', 'file', 'pos', 'NETFS_UNBUFFERED_WRITE'], 'wreq'),
+    assume('IS_ERR(wreq)', false, [[0, 'not-err']]),
+    ...tail,
+  ]);
+  const leak = core.runPath(req([call('netfs_put_request', ['wreq', 'netfs_rreq_trace_put_return']), ret('-EFBIG')]), fn('f'))[0];
+  const l = leak.events.find((e) => e.kind === 'leak');
+  assert.equal(l.rule, 'R9');
+  assert.match(l.message, /never submitted.*netfs_put_failed_request/);
+  assert.deepEqual(core.runPath(req([call('netfs_put_failed_request', ['wreq']), ret('-EFBIG')]), fn('f'))[0].events.filter((e) => e.kind === 'leak'), []);
+  assert.deepEqual(core.runPath(req([call('netfs_end_issue_write', ['wreq']), ret('-EIO')]), fn('f'))[0].events.filter((e) => e.kind === 'leak'), []);
+});
+
+test('writeback bit: started and not ended on an error return is R7; a double end is the kernel BUG', () => {
+  const p = (tail) => path([call('folio_lock', ['folio']), call('folio_start_writeback', ['folio']), call('folio_unlock', ['folio']), ...tail]);
+  assert.deepEqual(core.runPath(p([ret('-EIO')]), fn('f'))[0].events.filter((e) => e.kind === 'leak').map((e) => e.rule), ['R7']);
+  assert.deepEqual(core.runPath(p([ret('0')]), fn('f'))[0].events.filter((e) => e.kind === 'leak'), []);
+  const twice = core.runPath(p([call('folio_end_writeback', ['folio']), call('folio_end_writeback', ['folio']), ret('0')]), fn('f'))[0];
+  const v = twice.events.find((e) => e.kind === 'violation');
+  assert.equal(v.rule, 'R7');
+  assert.match(v.message, /VM_BUG_ON_FOLIO\(!folio_test_writeback\(folio\)\)/);
+});
+
+test('->page_mkwrite: VM_FAULT_LOCKED hands the locked folio to the fault core; after an unlock it is R2', () => {
+  const mk = (unlockFirst) => path([
+    call('folio_lock_killable', ['folio']),
+    assume('folio_lock_killable(folio) < 0', false, [[0, 'nonnegative']]),
+    call('folio_mark_dirty', ['folio']),
+    ...(unlockFirst ? [call('folio_unlock', ['folio'])] : []),
+    ret('VM_FAULT_LOCKED'),
+  ]);
+  const ok = core.runPath(mk(false), fn('examplefs_page_mkwrite'))[0];
+  assert.deepEqual(brief(ok.events), ['acquire::folio-lock@0', 'handoff::folio-lock@3']);
+  const bad = core.runPath(mk(true), fn('examplefs_page_mkwrite'))[0];
+  const v = bad.events.find((e) => e.kind === 'violation');
+  assert.equal(v.rule, 'R2');
+  assert.equal(v.step, 4);
+  assert.deepEqual(v.related, [3]);
+  // Other returns must not hold it.
+  const leak = core.runPath(path([call('folio_lock', ['folio']), ret('VM_FAULT_NOPAGE')]), fn('examplefs_page_mkwrite'))[0];
+  assert.deepEqual(leak.events.filter((e) => e.kind === 'leak').map((e) => e.rule), ['R1']);
+});
+
+test('folio lookups: ascending index order is fine, descending is R12, the same index self-deadlocks', () => {
+  const two = (first, second) => path([
+    call('filemap_lock_folio', ['mapping', first], 'a'),
+    assume('IS_ERR(a)', false, [[0, 'not-err']]),
+    call('filemap_lock_folio', ['mapping', second], 'b'),
+    assume('IS_ERR(b)', false, [[2, 'not-err']]),
+    call('folio_unlock', ['b']),
+    call('folio_unlock', ['a']),
+    ret('0'),
+  ]);
+  const rules = (a, b) => core.runPath(two(a, b), fn('f'))[0].events.filter((e) => e.kind === 'violation').map((e) => `${e.rule}:${e.object}`);
+  assert.deepEqual(rules('index - 1', 'index'), []);
+  assert.deepEqual(rules('index', 'index + 1'), []);
+  assert.deepEqual(rules('index', 'index - 1'), ['R12:b']);
+  assert.deepEqual(rules('index', 'index'), ['R12:b']);
+  assert.deepEqual(rules('i', 'j'), []); // order unknown: a note, not a finding
+});
+
+test('a visibly failed netfs_wb_begin followed by netfs_wb_end is WB2 even after hidden code', () => {
+  const p = path([
+    gap(10),
+    call('netfs_wb_begin', ['ictx', 'wbc->sync_mode == WB_SYNC_NONE']),
+    assume('!netfs_wb_begin(ictx, wbc->sync_mode == WB_SYNC_NONE)', true, [[1, 'false']]),
+    assign('ret', '0'),
+    call('netfs_wb_end', ['ictx']),
+    ret('ret'),
+  ]);
+  const r = core.runPath(p, fn('examplefs_write_inode_meta'))[0];
+  assert.deepEqual(brief(r.events), ['violation:WB2:wb-lock@4~gap']);
+});

@@ -93,3 +93,71 @@ export function looksLikeSignatureStart(line: string): boolean {
 export function isLabelLine(line: string): boolean {
   return /^[A-Za-z_]\w*:(\s|$)/.test(line) && !/^default:/.test(line);
 }
+
+// ───────────── lines of a hunk ─────────────
+
+/** One line of the side being rebuilt, with where it came from. */
+export interface Shown {
+  text: string;
+  sourceLine: number;
+  inputLine: number;
+}
+
+export const isBlankOrComment = (t: string): boolean => {
+  const s = t.trim();
+  return s === '' || s.startsWith('/*') || s.startsWith('*') || s.startsWith('//');
+};
+export const isPreproc = (t: string): boolean => /^\s*#/.test(t);
+export const isCodeLine = (t: string): boolean => !isBlankOrComment(t) && !isPreproc(t);
+
+/** Count of leading continuation lines (the rest of a statement begun in unseen code). */
+export function continuationLines(lines: Shown[], from: number): number {
+  const st: LexState = { inComment: false };
+  let bal = 0;
+  for (let j = from; j < lines.length && j < from + 12; j++) {
+    const code = stripLine(lines[j].text, st).trim();
+    if (code === '') continue;
+    bal += count(code, '(') - count(code, ')');
+    if (bal < 0) {
+      // the statement ends on this line or a following one
+      for (let e = j; e < lines.length && e < j + 6; e++) {
+        const c2 = e === j ? code : stripLine(lines[e].text, st).trim();
+        if (/[;{]$/.test(c2) || /\)$/.test(c2)) return e - from + 1;
+      }
+      return j - from + 1;
+    }
+    if (/^(&&|\|\||\?|\.|\+|-[^>-]|\*[^/])/.test(code) && j === from) continue;
+    if (/[;{}:]$/.test(code)) return 0;
+  }
+  return 0;
+}
+
+/** Leading lines that continue a comment begun in unseen code. */
+export function commentContinuation(lines: Shown[], from: number): number {
+  for (let j = from; j < lines.length; j++) {
+    const t = lines[j].text.trim();
+    if (t === '') continue;
+    if (!t.startsWith('*')) return 0;
+    for (let e = j; e < lines.length; e++) {
+      if (lines[e].text.includes('/*')) return 0;
+      if (lines[e].text.includes('*/')) return e - from + 1;
+    }
+    return 0;
+  }
+  return 0;
+}
+
+export function firstCodeIndex(lines: Shown[], from: number): number {
+  const st: LexState = { inComment: false };
+  for (let j = from; j < lines.length; j++) {
+    // a comment continued from unseen lines (" * text", " */")
+    if (/^\s*\*(\s|\/|$)/.test(lines[j].text) && !st.inComment) {
+      if (lines[j].text.includes('*/')) continue;
+      continue;
+    }
+    const code = stripLine(lines[j].text, st);
+    if (code.trim() !== '' && !isPreproc(lines[j].text)) return j;
+  }
+  return -1;
+}
+

@@ -119,7 +119,6 @@ function buildSides(tree: string[], locs: Located[], from: Side): { fromSide: Si
   let cursor = 0;
   for (const loc of locs) {
     const fromImg = imageOf(loc.hunk, from);
-    const toImg = imageOf(loc.hunk, to);
     const at = loc.at;
     while (cursor < at) toSide.lines.push(tree[cursor++]);
     // walk the hunk lines in order, emitting the `to` side and marking both sides
@@ -129,7 +128,6 @@ function buildSides(tree: string[], locs: Located[], from: Side): { fromSide: Si
     const kTo = to === 'pre' ? 'del' : 'add';
     const drops = { head: loc.dropHead, tail: loc.dropTail };
     const lines = loc.hunk.lines;
-    let ctxSeen = 0;
     const totalCtxFrom = fromImg.length;
     let fromIdx = 0;
     for (const l of lines) {
@@ -137,7 +135,6 @@ function buildSides(tree: string[], locs: Located[], from: Side): { fromSide: Si
         const inDrop = fromIdx < drops.head || fromIdx >= totalCtxFrom - drops.tail;
         fromIdx++;
         if (l.kind === 'context') {
-          ctxSeen++;
           const lineText = tree[fi] ?? l.text;
           if (!inDrop) {
             fromSide.inputOf.set(fi + 1, l.inputLine);
@@ -162,7 +159,6 @@ function buildSides(tree: string[], locs: Located[], from: Side): { fromSide: Si
         fromSide.touched.add(fi + 1);
       }
     }
-    void ctxSeen;
     cursor = at + fromImg.length;
   }
   while (cursor < tree.length) toSide.lines.push(tree[cursor++]);

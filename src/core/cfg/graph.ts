@@ -5,8 +5,10 @@
  */
 import type { SrcRef, Step } from '../types';
 import type { Expr, IrFunction, Stmt } from '../c/ir';
+import {
+  BUG, BUG_ON, TRANSPARENT, UNKNOWN_COND, WARN_STMT, atomFacts, constTestOf, hasCall, isConstText, literalTruth, subjectOf, unwrap, unwrapCast,
+} from './conditions';
 import type { Relation } from './facts';
-import { negate } from './facts';
 
 export type NodeId = number;
 /** Pseudo node: falling off the end of the function. */
@@ -72,48 +74,6 @@ export interface Cfg {
 }
 
 /** Calls that are not steps: their arguments are evaluated, the wrapper is transparent. */
-const TRANSPARENT = /^(likely|unlikely|IS_ERR|IS_ERR_OR_NULL|IS_ERR_VALUE|WARN_ON|WARN_ON_ONCE|WARN|WARN_ONCE|WARN_ON_SMP|READ_ONCE|data_race|__builtin_expect|ACCESS_ONCE)$/;
-const COND_WRAPPER = /^(likely|unlikely|WARN_ON|WARN_ON_ONCE|WARN_ON_SMP|__builtin_expect)$/;
-const BUG_ON = /^(BUG_ON|VM_BUG_ON|VM_BUG_ON_FOLIO|VM_BUG_ON_PAGE|VM_BUG_ON_VMA|VM_BUG_ON_MM)$/;
-const BUG = /^(BUG|panic)$/;
-const WARN_STMT = /^(WARN_ON|WARN_ON_ONCE|WARN|WARN_ONCE|WARN_ON_SMP)$/;
-const CMP = new Set(['==', '!=', '<', '>=', '>', '<=']);
-
-export const UNKNOWN_COND = '__lockstep_unknown';
-
-function unwrap(e: Expr): Expr {
-  for (;;) {
-    if (e.k === 'cast') e = e.arg;
-    else if (e.k === 'call' && COND_WRAPPER.test(e.callee) && e.args.length >= 1) e = e.args[0];
-    else if (e.k === 'unary' && e.op === '!' && e.arg.k === 'unary' && e.arg.op === '!') e = e.arg.arg;
-    else return e;
-  }
-}
-
-function hasCall(e: Expr): boolean {
-  switch (e.k) {
-    case 'call': return true;
-    case 'assign': return hasCall(e.lhs) || hasCall(e.rhs);
-    case 'binary': return hasCall(e.left) || hasCall(e.right);
-    case 'unary': case 'update': case 'cast': return hasCall(e.arg);
-    case 'cond': return hasCall(e.test) || (e.then !== null && hasCall(e.then)) || hasCall(e.else);
-    case 'comma': return e.exprs.some(hasCall);
-    case 'other': return e.subs.some(hasCall);
-    default: return false;
-  }
-}
-
-function isConstText(s: string): boolean {
-  return /^(-?\s*\d[\w.]*|NULL|true|false|-\s*E[A-Z0-9]+|[A-Z][A-Z0-9_]*|'.*')$/.test(s);
-}
-
-function literalTruth(e: Expr): boolean | null {
-  if (e.k !== 'lit') return null;
-  if (/^(0+|0[xX]0+|false|NULL)$/.test(e.text)) return false;
-  if (/^(\d+|0[xX][0-9a-fA-F]+|true)[uUlL]*$/.test(e.text)) return true;
-  return null;
-}
-
 interface Ctx {
   brk: NodeId | null;
   cont: NodeId | null;
@@ -124,14 +84,17 @@ export class CfgBuilder {
   loops: LoopMeta[] = [];
   private labels = new Map<string, NodeId>();
   private labelRows: { name: string; row: number }[] = [];
-  private exprNode = new Map<Expr, NodeId>();
+  exprNode = new Map<Expr, NodeId>();
+  varKinds: Record<string, 'pointer' | 'bool' | 'int'>;
   private callees: string[] = [];
 
   constructor(
     private fn: IrFunction,
     private refOf: (row: number) => SrcRef,
     private gapMeta: (id: number) => GapMeta | null,
-  ) {}
+  ) {
+    this.varKinds = fn.varKinds;
+  }
 
   private add(n: Node): NodeId {
     this.nodes.push(n);
@@ -299,7 +262,7 @@ export class CfgBuilder {
           const c = caseNodes[i];
           if (c.value === null) continue;
           const v = c.value.text;
-          const facts = this.subjectOf(subj);
+          const facts = subjectOf(this, subj);
           chain = this.add({
             k: 'branch',
             cond: `${s.e.text} == ${v}`,
@@ -499,99 +462,11 @@ export class CfgBuilder {
     });
     const entry = this.evalExpr(e, b);
     const bn = this.nodes[b] as Extract<Node, { k: 'branch' }>;
-    bn.facts = this.atomFacts(e);
+    bn.facts = atomFacts(this, e);
     bn.constTest = constTestOf(e);
     return entry;
   }
 
-  private subjectOf(e0: Expr): Subject | null {
-    const e = e0.k === 'cast' ? unwrapCast(e0) : e0;
-    if (e.k === 'call') {
-      const n = this.exprNode.get(e);
-      return n !== undefined ? { kind: 'call', node: n } : null;
-    }
-    if (e.k === 'assign' && e.op === '=') return { kind: 'var', name: e.lhs.text };
-    if (e.k === 'id' || e.k === 'other') {
-      if (e.k === 'id' && isConstText(e.text)) return null;
-      if (e.k === 'other' && !/^[\w.>-]+$/.test(e.text.replace(/\s/g, ''))) return null;
-      return { kind: 'var', name: e.text };
-    }
-    return null;
-  }
-
-  private truthy(s: Subject): Relation {
-    if (s.kind === 'call') return 'true';
-    const k = this.fn.varKinds[s.name];
-    return k === 'pointer' ? 'nonnull' : k === 'bool' ? 'true' : 'nonzero';
-  }
-
-  atomFacts(e0: Expr): AtomFacts | null {
-    const e = unwrap(e0);
-    if (e.k === 'unary' && e.op === '!') {
-      const inner = this.atomFacts(e.arg);
-      return inner ? { subject: inner.subject, onTrue: inner.onFalse, onFalse: inner.onTrue } : null;
-    }
-    if (e.k === 'call' && /^(IS_ERR|IS_ERR_VALUE)$/.test(e.callee) && e.args.length === 1) {
-      const s = this.subjectOf(unwrap(e.args[0]));
-      return s ? { subject: s, onTrue: [{ rel: 'is-err' }], onFalse: [{ rel: 'not-err' }] } : null;
-    }
-    if (e.k === 'call' && e.callee === 'IS_ERR_OR_NULL') return null;
-    if (e.k === 'binary' && CMP.has(e.op)) {
-      let l = unwrap(e.left);
-      let r = unwrap(e.right);
-      let op = e.op;
-      if (isConstText(l.text) && !isConstText(r.text)) {
-        [l, r] = [r, l];
-        op = op === '<' ? '>' : op === '>' ? '<' : op === '<=' ? '>=' : op === '>=' ? '<=' : op;
-      }
-      if (!isConstText(r.text)) return null;
-      const s = this.subjectOf(l);
-      if (!s) return null;
-      const v = r.text.replace(/\s+/g, '');
-      const zero = /^(0|NULL|false)$/.test(v);
-      const tr: Relation = v === 'NULL' ? 'nonnull' : v === 'false' ? 'true' : s.kind === 'call' ? 'nonzero' : this.truthy(s);
-      const fr = negate(tr);
-      switch (op) {
-        case '==':
-          return zero ? { subject: s, onTrue: [{ rel: fr }], onFalse: [{ rel: tr }] } : { subject: s, onTrue: [{ rel: 'eq', value: v }], onFalse: [{ rel: 'ne', value: v }] };
-        case '!=':
-          return zero ? { subject: s, onTrue: [{ rel: tr }], onFalse: [{ rel: fr }] } : { subject: s, onTrue: [{ rel: 'ne', value: v }], onFalse: [{ rel: 'eq', value: v }] };
-        case '<':
-          return zero ? { subject: s, onTrue: [{ rel: 'negative' }], onFalse: [{ rel: 'nonnegative' }] } : null;
-        case '>=':
-          return zero ? { subject: s, onTrue: [{ rel: 'nonnegative' }], onFalse: [{ rel: 'negative' }] } : null;
-        case '>':
-          return zero ? { subject: s, onTrue: [{ rel: 'nonnegative' }, { rel: 'nonzero' }], onFalse: [] } : null;
-        case '<=':
-          return zero ? { subject: s, onTrue: [], onFalse: [{ rel: 'nonnegative' }, { rel: 'nonzero' }] } : null;
-      }
-      return null;
-    }
-    const s = this.subjectOf(e);
-    if (!s) return null;
-    const tr = this.truthy(s);
-    return { subject: s, onTrue: [{ rel: tr }], onFalse: [{ rel: negate(tr) }] };
-  }
-}
-
-function unwrapCast(e: Expr): Expr {
-  while (e.k === 'cast') e = e.arg;
-  return e;
-}
-
-function constTestOf(e0: Expr): { name: string; negated: boolean; eq: string | null } | null {
-  const e = unwrap(e0);
-  if (e.k === 'id' && !isConstText(e.text)) return { name: e.name, negated: false, eq: null };
-  if (e.k === 'unary' && e.op === '!') {
-    const i = unwrap(e.arg);
-    if (i.k === 'id' && !isConstText(i.text)) return { name: i.name, negated: true, eq: null };
-  }
-  if (e.k === 'binary' && (e.op === '==' || e.op === '!=')) {
-    const l = unwrap(e.left);
-    const r = unwrap(e.right);
-    if (l.k === 'id' && !isConstText(l.text) && isConstText(r.text)) return { name: l.name, negated: e.op === '!=', eq: r.text };
-  }
-  return null;
 }
 
 export function buildCfg(fn: IrFunction, refOf: (row: number) => SrcRef, gapMeta: (id: number) => GapMeta | null): Cfg {

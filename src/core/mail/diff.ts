@@ -85,7 +85,7 @@ function readHunk(lines: Line[], i: number, ctx: Ctx, path: string, opts: DiffOp
     const t = l.text;
     const c = t.charAt(0);
     let dl: DiffLine | null = null;
-    if (opts.lenient && (HUNK_RE.test(t) || GIT_RE.test(t))) break;
+    if (opts.lenient && (HUNK_RE.test(t) || GIT_RE.test(t) || t === UNREBUILT)) break;
     if (opts.lenient && (c === '+' || c === '-')) {
       const text = t.slice(1).replace(/^\s+/, '');
       if (c === '-' && oldLeft > 0) { dl = { kind: 'del', text, inputLine: l.line, oldLine: oldNo++, newLine: null }; oldLeft--; }
@@ -122,7 +122,8 @@ function readHunk(lines: Line[], i: number, ctx: Ctx, path: string, opts: DiffOp
     j++;
   }
   if (opts.lenient) {
-    const fits = oldLeft === 0 && newLeft === 0 && isBoundary(lines[j]?.text);
+    // After the last hunk a reply may go on with a trailer ("Acked-by: ...").
+    const fits = oldLeft === 0 && newLeft === 0 && (isBoundary(lines[j]?.text) || /^[A-Z][\w-]*-by: \S/.test(lines[j]?.text ?? ''));
     if (!fits) {
       problem(
         ctx,

@@ -5,7 +5,7 @@
 import type { MailMessage, MessageKind, Person, Trailer } from '../types';
 import { type Line, joinText, trimBlank } from './lines';
 import { type Ctx, problem } from './context';
-import { findDiffStart, parseDiff } from './diff';
+import { UNREBUILT, findDiffStart, parseDiff } from './diff';
 import { parseSubject } from './subject';
 import { trailersOf } from './trailers';
 import { normaliseDate } from './date';
@@ -56,7 +56,7 @@ function buildFrom(head: MessageHead, body: Line[], diffAt: number, ctx: Ctx): M
   const limit = diffAt < 0 ? body.length : diffAt;
   const sep = separatorIndex(body, limit);
   const msgEnd = sep >= 0 ? sep : limit;
-  const commit = trimBlank(body.slice(0, msgEnd));
+  const commit = trimBlank(body.slice(0, msgEnd).filter((l) => l.text !== UNREBUILT));
   let files: MailMessage['files'] = [];
   const isCover = s.index === 0 && s.countersExplicit;
   if (diffAt >= 0 && isCover) {

@@ -75,7 +75,7 @@ function fitsOf(rest: string, oldLines: number, newLines: number, ctx: Ctx, opti
     const ps = norm(first.pieces);
     for (let k = 1; k < ps.length; k++) {
       const c = counts(ps.slice(0, k));
-      if (c.o === oldLines && c.n === newLines && blankAddsPlausible(ps.slice(0, k))) return { ...none, plain: ps.slice(0, k) };
+      if (c.o === oldLines && c.n === newLines && fits(ps.slice(0, k), oldLines, newLines)) return { ...none, plain: ps.slice(0, k) };
       if (c.o > oldLines || c.n > newLines) break;
     }
     return none;
@@ -83,7 +83,7 @@ function fitsOf(rest: string, oldLines: number, newLines: number, ctx: Ctx, opti
   // Every optional boundary taken adds one unmarked (context) line: +1 old, +1 new.
   const need = oldLines - base.o;
   if (need !== newLines - base.n || need < 0) return none;
-  if (need === 0) return { ...none, plain: norm(first.pieces) };
+  if (need === 0) return fits(norm(first.pieces), oldLines, newLines) ? { ...none, plain: norm(first.pieces) } : none;
   if (!optional) return none;
   const pool = first.optional.map((_, i) => i).slice(0, 40);
   const found = new Map<string, string[]>();

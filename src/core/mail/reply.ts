@@ -77,12 +77,16 @@ export function findQuotedPatch(body: Line[], obfuscated: boolean): QuotedPatch 
     if (diffAt < 0) continue;
     const firstQuoted = idx[0];
     const unquoted = body.filter((_, i) => depths[i] < d);
+    // A patch's own trailers come before its diff: any *-by trailer quoted after the diff was
+    // given by someone replying earlier in the thread.
+    const after = trailersAnywhere(lines.slice(diffAt), obfuscated);
     return {
       lines,
       diffAt,
       depth: d,
       author: attribution(body, firstQuoted, d),
-      reviewerTrailers: trailersAnywhere(unquoted.map((l) => ({ text: quoteDepth(l.text).rest, line: l.line })), obfuscated),
+      reviewerTrailers: [...after, ...trailersAnywhere(unquoted.map((l) => ({ text: quoteDepth(l.text).rest, line: l.line })), obfuscated)]
+        .sort((x, y) => (x.inputLine ?? 0) - (y.inputLine ?? 0)),
     };
   }
   return null;

@@ -59,29 +59,55 @@ function flatten(lines: Line[]): Flat {
 
 const TRAILER_KEYS = 'Signed-off-by|Reviewed-by|Acked-by|Tested-by|Reported-by|Suggested-by|Co-developed-by|Fixes|Link|Closes|Cc';
 
-/** Quoted text: a new line starts at every " > " quote marker. */
+/**
+ * Quoted text: a new line starts at every run of quote markers (" > ", or " > > " for a patch
+ * quoted twice). A run longer than the patch's quote depth holds empty quoted lines first.
+ */
 function splitQuoted(text: string, at: (i: number) => number): Line[] {
   const out: Line[] = [];
   const re = /(?:^| )>(?= |$)/g;
-  const cuts: number[] = [0];
+  const marks: number[] = [];
   let m: RegExpExecArray | null;
+  let lastKept = 0;
   while ((m = re.exec(text))) {
-    const at = m.index === 0 ? 0 : m.index + 1;
-    // "a > b" inside an open parenthesis is a comparison, not a quote marker.
-    const prev = text.slice(cuts[cuts.length - 1], m.index);
-    const open = (prev.match(/\(/g) ?? []).length - (prev.match(/\)/g) ?? []).length;
-    if (open > 0 && !/(,|\(|&&|\|\|)\s*$/.test(prev) && /^> (?![+-] )(?!\*[ /])[\w(*&!-]/.test(text.slice(at, at + 5))) continue;
-    cuts.push(at);
+    const p = m.index === 0 ? 0 : m.index + 1;
+    const inRun = marks.length > 0 && marks[marks.length - 1] === p - 2;
+    if (!inRun) {
+      // "a > b" inside an open parenthesis is a comparison, not a quote marker.
+      const prev = text.slice(lastKept, p);
+      const open = (prev.match(/\(/g) ?? []).length - (prev.match(/\)/g) ?? []).length;
+      if (open > 0 && !/(,|\(|&&|\|\|)\s*$/.test(prev) && /^> (?![+-] )(?!\*[ /])[\w(*&!-]/.test(text.slice(p, p + 5))) continue;
+    }
+    marks.push(p);
+    lastKept = p;
   }
-  cuts.push(text.length);
-  for (let k = 0; k + 1 < cuts.length; k++) {
-    const a = cuts[k];
-    const b = cuts[k + 1];
-    if (b <= a && k > 0) continue;
-    let piece = text.slice(a, b).trim();
-    if (!piece && k === 0) continue;
-    const quoted = piece.startsWith('>');
-    if (quoted) piece = piece.replace(/^>\s?/, '');
+  // Runs of markers.
+  const runs: { s: number; k: number; e: number }[] = [];
+  for (const p of marks) {
+    const r = runs[runs.length - 1];
+    if (r && r.e === p) { r.k++; r.e = p + 2; } else runs.push({ s: p, k: 1, e: p + 2 });
+  }
+  // The patch's quote depth: the shortest run in front of diff structure lines.
+  let d = 0;
+  for (const r of runs) if (/^(?:diff --git |@@ -\d|--- a\/|\+\+\+ b\/)/.test(text.slice(r.e, r.e + 12))) d = d === 0 ? r.k : Math.min(d, r.k);
+  if (d === 0) d = 1;
+  const pieces: { depth: number; text: string; a: number }[] = [];
+  const head = text.slice(0, runs[0]?.s ?? text.length).trim();
+  if (head) pieces.push({ depth: 0, text: head, a: 0 });
+  runs.forEach((r, i) => {
+    const content = text.slice(Math.min(r.e, text.length), i + 1 < runs.length ? runs[i + 1].s : text.length).trim();
+    const n = r.k >= d ? Math.floor(r.k / d) : 1;
+    // With a patch quoted more than once, a run that is not a multiple of its depth mixes quote
+    // levels ("> > >": an empty reply line and a patch line, or the other way round): unprovable.
+    if (d > 1 && r.k > d && r.k % d !== 0) pieces.push({ depth: d, text: UNREBUILT, a: r.s });
+    for (let j = 0; j + 1 < n; j++) pieces.push({ depth: d, text: '', a: r.s });
+    pieces.push({ depth: r.k >= d ? r.k - (n - 1) * d : r.k, text: content, a: r.s });
+  });
+  for (const pc of pieces) {
+    const piece = pc.text;
+    const quoted = pc.depth > 0;
+    const a = pc.a;
+    const prefix = Array(pc.depth).fill('>').join(' ');
     // Unquoted text glued after a quoted line: a trailer that does not open the line, or text after
     // a trailer's closing address, belongs to the replier.
     const parts: { text: string; q: boolean }[] = [];
@@ -107,7 +133,7 @@ function splitQuoted(text: string, at: (i: number) => number): Line[] {
       break;
     }
     parts.push({ text: rest, q });
-    for (const p of parts) out.push({ text: p.q ? (p.text ? '> ' + p.text : '>') : p.text, line: at(a) });
+    for (const p of parts) out.push({ text: p.q ? (p.text ? prefix + ' ' + p.text : prefix) : p.text, line: at(a) });
   }
   return out;
 }

@@ -52,7 +52,7 @@ export interface ApiOp {
 export interface ApiEntry {
   name: string;
   /** The entry applies only when an argument has this text (or ends with it). */
-  match?: { arg: number; equals?: string; endsWith?: string };
+  match?: { arg: number; equals?: string; endsWith?: string; contains?: string[] };
   ops: ApiOp[];
   /** Conditional ops cannot fail when this argument is false (netfs_wb_begin(ictx, false)). */
   cannotFailWhenArgFalse?: number;
@@ -203,8 +203,20 @@ export function builtinEntries(): ApiEntry[] {
   add({ name: 'folio_wait_locked', ops: [], takesFolioLock: true, maySleep: true, ref: '§2' });
 
   // §3 page-cache lookups returning locked folios.
-  add({ name: '__filemap_get_folio', match: { arg: 2, endsWith: 'FGP_FOR_MMAP' }, ops: [acq('refcount', 'result', { rel: 'not-err' })], domain: 'err-pointer', maySleep: true, ref: '§3' });
-  for (const n of ['__filemap_get_folio', 'filemap_lock_folio', 'filemap_grab_folio', 'grab_cache_page_write_begin', 'netfs_grab_folio_for_write'])
+  // __filemap_get_folio locks only with FGP_LOCK (FGP_WRITEBEGIN includes it); a new FGP_FOR_MMAP folio is unlocked.
+  add({
+    name: '__filemap_get_folio',
+    match: { arg: 2, contains: ['FGP_LOCK', 'FGP_WRITEBEGIN'] },
+    ops: [acq('folio-lock', 'result', { rel: 'not-err' }), acq('refcount', 'result', { rel: 'not-err' })],
+    domain: 'err-pointer',
+    indexArg: 1,
+    takesFolioLock: true,
+    maySleep: true,
+    result: 'locked folio + ref, or ERR_PTR',
+    ref: '§3',
+  });
+  add({ name: '__filemap_get_folio', ops: [acq('refcount', 'result', { rel: 'not-err' })], domain: 'err-pointer', maySleep: true, result: 'folio + ref (not locked without FGP_LOCK), or ERR_PTR', ref: '§3' });
+  for (const n of ['filemap_lock_folio', 'filemap_grab_folio', 'grab_cache_page_write_begin', 'netfs_grab_folio_for_write'])
     add({
       name: n,
       ops: [acq('folio-lock', 'result', { rel: 'not-err' }), acq('refcount', 'result', { rel: 'not-err' })],
@@ -325,6 +337,7 @@ export function lookupApi(table: ApiTable, name: string, args: string[]): ApiEnt
     const a = (args[x.match.arg] ?? '').trim();
     if (x.match.equals !== undefined && a === x.match.equals) return x;
     if (x.match.endsWith !== undefined && a.endsWith(x.match.endsWith)) return x;
+    if (x.match.contains !== undefined && x.match.contains.some((c) => a.includes(c))) return x;
   }
   return null;
 }
@@ -382,8 +395,8 @@ function validateEntry(x: unknown, where: string, problems: Problem[]): ApiEntry
     if (x[k] !== undefined && typeof x[k] !== 'boolean') problems.push({ kind: 'api-table', message: `${where}.${k}: expected true or false` });
   if (x.cannotFailWhenArgFalse !== undefined && typeof x.cannotFailWhenArgFalse !== 'number')
     problems.push({ kind: 'api-table', message: `${where}.cannotFailWhenArgFalse: expected an argument index` });
-  if (x.match !== undefined && !(isObj(x.match) && typeof x.match.arg === 'number' && (typeof x.match.equals === 'string' || typeof x.match.endsWith === 'string')))
-    problems.push({ kind: 'api-table', message: `${where}.match: expected {"arg": <index>, "equals"|"endsWith": "<text>"}` });
+  if (x.match !== undefined && !(isObj(x.match) && typeof x.match.arg === 'number' && (typeof x.match.equals === 'string' || typeof x.match.endsWith === 'string' || (Array.isArray(x.match.contains) && x.match.contains.every((c) => typeof c === 'string')))))
+    problems.push({ kind: 'api-table', message: `${where}.match: expected {"arg": <index>, "equals"|"endsWith": "<text>"} or {"arg": <index>, "contains": ["<text>", ...]}` });
   if (x.domain !== undefined && !['errno', 'bool', 'pointer', 'err-pointer'].includes(x.domain as string))
     problems.push({ kind: 'api-table', message: `${where}.domain: expected one of errno, bool, pointer, err-pointer, got ${JSON.stringify(x.domain)}` });
   for (const k of ['indexArg']) if (x[k] !== undefined && typeof x[k] !== 'number') problems.push({ kind: 'api-table', message: `${where}.${k}: expected an argument index` });

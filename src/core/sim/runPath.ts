@@ -5,122 +5,30 @@
  * What each callee does comes from the API table (data) or an inter-procedural summary; anything
  * else is an 'opaque-call', never a guess.
  */
-import type { CallFact, FunctionAnalysis, Path, SimEvent, Step, Trace, TraceStep } from '../types';
+import type { FunctionAnalysis, Path, SimEvent, Step, Trace, TraceStep, CallFact } from '../types';
 import { builtinApiTable, lookupApi, type ApiEntry, type ApiOp, type ApiTable } from './apiTable';
-import { classOfFacts, evalCondition, knowledgeOf, returnClass, returnLiteral, returnsConstant, satisfies, type Env, type ReturnClass } from './conditions';
+import { evalCondition, knowledgeOf, returnClass, returnLiteral, returnsConstant, satisfies, type Env, type ReturnClass } from './conditions';
 import { contractFor, type ContractVariant, type FunctionContract } from './contracts';
+import {
+  LEAK_ON_FAILURE_ONLY,
+  LEAK_RULE,
+  LOCKLIKE,
+  describeFacts,
+  label,
+  objectKey,
+  parseIndex,
+  resolveResource,
+  stepRef,
+  summaryEntry,
+  type FinalHeld,
+  type FunctionSummary,
+  type Held,
+  type PathRun,
+  type RunPathOptions,
+} from './pathModel';
 
-/** What a function does to its caller's state, per return class (inter-procedural summary). */
-export interface SummaryEffect {
-  kind: 'acquire' | 'release' | 'handoff';
-  resource: string;
-  /** Argument index, the assigned result, or (handoff) whatever such resource is held. */
-  obj: number | 'result' | 'held';
-  variety?: 'bit' | 'mutex';
-}
-export interface FunctionSummary {
-  name: string;
-  byClass: Partial<Record<ReturnClass, SummaryEffect[]>>;
-  takesFolioLock?: boolean;
-}
-
-export interface RunPathOptions {
-  table?: ApiTable;
-  /** Run only this variant (by name). */
-  variant?: string;
-  summaries?: Record<string, FunctionSummary>;
-}
-
-export interface PathRun {
-  variant: string;
-  /** False when the path's assumptions contradict the variant (then events are empty). */
-  feasible: boolean;
-  /** Set when the function implements a modeled primitive and is not path-checked. */
-  skipped: string | null;
-  events: SimEvent[];
-  trace: Trace;
-  returnClass: ReturnClass;
-}
-
-interface Held {
-  resource: string;
-  key: string;
-  object: string;
-  variety?: 'bit' | 'mutex';
-  /** Step that acquired it; -1 = held on entry. */
-  acqStep: number;
-  status: 'held' | 'released' | 'handed' | 'lost';
-  owner: 'task' | 'request';
-  uncertain: boolean;
-  endStep: number;
-  wildcard: boolean;
-  /** Page-cache lookups: the mapping and the index expression, for the ascending-order rule. */
-  index?: { mapping: string; base: string; offset: number };
-}
-
-const LEAK_RULE: Record<string, string> = {
-  'writeback-bit': 'R7',
-  refcount: 'R9',
-  'wb-lock': 'WB1',
-  'folio-lock': 'R1',
-  'wb-iter': 'R4',
-  mutex: 'LK1',
-  spinlock: 'LK1',
-  'bit-lock': 'LK1',
-  rwsem: 'LK1',
-  'stable-writes': 'ST1',
-};
-/** Resources leak-checked only on failure returns (the success path hands them to async completion). */
-const LEAK_ON_FAILURE_ONLY = new Set(['stable-writes', 'writeback-bit', 'refcount']);
-const LOCKLIKE = new Set(['wb-lock', 'folio-lock', 'mutex', 'spinlock', 'bit-lock', 'rwsem']);
-
-const LABEL: Record<string, string> = {
-  'wb-lock': 'wb lock',
-  'folio-lock': 'folio lock',
-  'wb-iter': 'writeback_iter loop',
-  'writeback-bit': 'writeback',
-  'stable-writes': 'stable writes',
-  mutex: 'mutex',
-  spinlock: 'spinlock',
-  'bit-lock': 'bit lock',
-  rwsem: 'rwsem',
-};
-const label = (r: string) => LABEL[r] ?? r;
-
-/** Normalises an object expression into a matching key ("&ictx->wb_lock" and "ictx" are one wb lock). */
-export function objectKey(resource: string, text: string): string {
-  let t = text.replace(/\s+/g, '');
-  for (;;) {
-    if (t.startsWith('&')) t = t.slice(1);
-    else if (t.startsWith('(') && t.endsWith(')')) t = t.slice(1, -1);
-    else break;
-  }
-  if (resource === 'wb-lock') t = t.replace(/(->|\.)(wb_lock|flags)$/, '');
-  if (resource === 'refcount') t = t.replace(/(->|\.)flags$/, '');
-  return t;
-}
-
-function resolveResource(op: ApiOp | { resource: string; variety?: 'bit' | 'mutex' }, objText: string): { resource: string; variety?: 'bit' | 'mutex' } {
-  if (op.resource === 'mutex' && /wb_lock\s*\)?\s*$/.test(objText)) return { resource: 'wb-lock', variety: 'mutex' };
-  return { resource: op.resource, variety: op.variety };
-}
-
-/** "index", "index + 1", "index - 1" → base and offset; null when not of that shape. */
-function parseIndex(text: string): { base: string; offset: number } | null {
-  const t = text.replace(/\s+/g, '');
-  const m = /^([A-Za-z_][\w.>-]*?)(?:([+-])(\d+))?$/.exec(t);
-  if (!m) return null;
-  return { base: m[1], offset: m[2] ? (m[2] === '-' ? -1 : 1) * Number(m[3]) : 0 };
-}
-
-function stepRef(fn: FunctionAnalysis, s: Step): TraceStep['location'] {
-  return { inputLine: s.ref.inputLine, sourceLine: s.ref.sourceLine, file: fn.file };
-}
-
-function describeFacts(facts: CallFact[]): string {
-  if (facts.length === 0) return '';
-  return ' → ' + facts.map((f) => (f.value !== undefined ? `${f.relation} ${f.value}` : f.relation)).join(', ');
-}
+export { objectKey } from './pathModel';
+export type { FinalHeld, FunctionSummary, PathRun, RunPathOptions, SummaryEffect } from './pathModel';
 
 /** Runs one path once per entry variant of its function's contract. */
 export function runPath(path: Path, fn: FunctionAnalysis, opts: RunPathOptions = {}): PathRun[] {
@@ -140,18 +48,6 @@ export function runPath(path: Path, fn: FunctionAnalysis, opts: RunPathOptions =
   }
   const variants = opts.variant ? contract.variants.filter((v) => v.name === opts.variant) : contract.variants;
   return variants.map((v) => runVariant(path, fn, contract, v, table, opts.summaries ?? {}).run);
-}
-
-/** What is held at the end of a run, for summaries (internal). */
-export interface FinalHeld {
-  resource: string;
-  key: string;
-  object: string;
-  variety?: 'bit' | 'mutex';
-  status: 'held' | 'released' | 'handed' | 'lost';
-  /** Acquired on the path (false: held on entry or released without being acquired here). */
-  acquiredHere: boolean;
-  uncertain: boolean;
 }
 
 /** runPath plus the final resource states, per variant (internal: summaries). */
@@ -381,7 +277,7 @@ function runVariant(
               }
             }
           }
-          applyOp(op, s, i, uncertain, entry, newIndex ? { mapping: newMapping, ...newIndex } : undefined);
+          applyOp(op, s, i, uncertain, entry, newIndex ? { mapping: newMapping, ...newIndex } : undefined, nowaitTrue);
         }
       }
     }
@@ -438,7 +334,7 @@ function runVariant(
 
   // ───────── helpers closing over the run state ─────────
 
-  function applyOp(op: ApiOp, s: Extract<Step, { kind: 'call' }>, i: number, uncertain: boolean, entry: ApiEntry, index?: Held['index']): void {
+  function applyOp(op: ApiOp, s: Extract<Step, { kind: 'call' }>, i: number, uncertain: boolean, entry: ApiEntry, index: Held['index'] | undefined, nowait: boolean): void {
     const name = s.call.name;
     const call = `${name}(${s.call.args.join(', ')})`;
     const text = objText(op, s);
@@ -454,7 +350,8 @@ function runVariant(
         }
         const prev = findHeld(resource, key, ['held']);
         if (prev && !prev.uncertain && resource !== 'wb-iter') {
-          const isTry = op.when !== undefined && (op.when.rel === 'true' || op.when.rel === 'false') && resource !== 'wb-lock';
+          // A trylock (or netfs_wb_begin with nowait) of a lock already held fails instead of waiting.
+          const isTry = op.when !== undefined && (op.when.rel === 'true' || op.when.rel === 'false') && (resource !== 'wb-lock' || nowait);
           if (LOCKLIKE.has(resource) && !isTry && prev.owner === 'task') {
             emit({ step: i, kind: 'violation', resource, object: text, rule: resource === 'wb-lock' ? 'WB6' : resource === 'folio-lock' ? 'R12' : 'LK2', message: `${call} waits for the ${label(resource)} of ${text}, which this task already holds: self-deadlock`, related: prev.acqStep >= 0 ? [prev.acqStep] : [], acrossGap: acrossGap(prev.acqStep, i) });
             return;
@@ -653,13 +550,3 @@ function runVariant(
   }
 }
 
-/** Turns a summary into an API entry for the call, choosing the class the facts imply. */
-function summaryEntry(sum: FunctionSummary, facts: CallFact[]): ApiEntry {
-  const cls = classOfFacts(facts);
-  const effects = sum.byClass[cls] ?? sum.byClass.unknown ?? [];
-  return {
-    name: sum.name,
-    ops: effects.map((e) => ({ kind: e.kind, resource: e.resource, obj: e.obj, ...(e.variety ? { variety: e.variety } : {}), ...(e.kind === 'handoff' ? { to: 'request' } : {}) })),
-    takesFolioLock: sum.takesFolioLock,
-  };
-}

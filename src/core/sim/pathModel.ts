@@ -1,0 +1,143 @@
+/*
+ * The path runner's vocabulary: its result and option types, the held-resource record, the leak
+ * rules per resource, object keys, and the conversion of an inter-procedural summary into an API
+ * entry. Plain data and pure helpers; the runner itself is runPath.ts.
+ */
+import type { CallFact, FunctionAnalysis, SimEvent, Step, Trace, TraceStep } from '../types';
+import type { ApiEntry, ApiOp, ApiTable } from './apiTable';
+import { classOfFacts, type ReturnClass } from './conditions';
+
+/** What a function does to its caller's state, per return class (inter-procedural summary). */
+export interface SummaryEffect {
+  kind: 'acquire' | 'release' | 'handoff';
+  resource: string;
+  /** Argument index, the assigned result, or (handoff) whatever such resource is held. */
+  obj: number | 'result' | 'held';
+  variety?: 'bit' | 'mutex';
+}
+export interface FunctionSummary {
+  name: string;
+  byClass: Partial<Record<ReturnClass, SummaryEffect[]>>;
+  takesFolioLock?: boolean;
+}
+
+export interface RunPathOptions {
+  table?: ApiTable;
+  /** Run only this variant (by name). */
+  variant?: string;
+  summaries?: Record<string, FunctionSummary>;
+}
+
+export interface PathRun {
+  variant: string;
+  /** False when the path's assumptions contradict the variant (then events are empty). */
+  feasible: boolean;
+  /** Set when the function implements a modeled primitive and is not path-checked. */
+  skipped: string | null;
+  events: SimEvent[];
+  trace: Trace;
+  returnClass: ReturnClass;
+}
+
+export interface Held {
+  resource: string;
+  key: string;
+  object: string;
+  variety?: 'bit' | 'mutex';
+  /** Step that acquired it; -1 = held on entry. */
+  acqStep: number;
+  status: 'held' | 'released' | 'handed' | 'lost';
+  owner: 'task' | 'request';
+  uncertain: boolean;
+  endStep: number;
+  wildcard: boolean;
+  /** Page-cache lookups: the mapping and the index expression, for the ascending-order rule. */
+  index?: { mapping: string; base: string; offset: number };
+}
+
+export const LEAK_RULE: Record<string, string> = {
+  'writeback-bit': 'R7',
+  refcount: 'R9',
+  'wb-lock': 'WB1',
+  'folio-lock': 'R1',
+  'wb-iter': 'R4',
+  mutex: 'LK1',
+  spinlock: 'LK1',
+  'bit-lock': 'LK1',
+  rwsem: 'LK1',
+  'stable-writes': 'ST1',
+};
+/** Resources leak-checked only on failure returns (the success path hands them to async completion). */
+export const LEAK_ON_FAILURE_ONLY = new Set(['stable-writes', 'writeback-bit', 'refcount']);
+export const LOCKLIKE = new Set(['wb-lock', 'folio-lock', 'mutex', 'spinlock', 'bit-lock', 'rwsem']);
+
+const LABEL: Record<string, string> = {
+  'wb-lock': 'wb lock',
+  'folio-lock': 'folio lock',
+  'wb-iter': 'writeback_iter loop',
+  'writeback-bit': 'writeback',
+  'stable-writes': 'stable writes',
+  mutex: 'mutex',
+  spinlock: 'spinlock',
+  'bit-lock': 'bit lock',
+  rwsem: 'rwsem',
+};
+export const label = (r: string) => LABEL[r] ?? r;
+
+/** Normalises an object expression into a matching key ("&ictx->wb_lock" and "ictx" are one wb lock). */
+export function objectKey(resource: string, text: string): string {
+  let t = text.replace(/\s+/g, '');
+  for (;;) {
+    if (t.startsWith('&')) t = t.slice(1);
+    else if (t.startsWith('(') && t.endsWith(')')) t = t.slice(1, -1);
+    else break;
+  }
+  if (resource === 'wb-lock') t = t.replace(/(->|\.)(wb_lock|flags)$/, '');
+  if (resource === 'refcount') t = t.replace(/(->|\.)flags$/, '');
+  return t;
+}
+
+export function resolveResource(op: ApiOp | { resource: string; variety?: 'bit' | 'mutex' }, objText: string): { resource: string; variety?: 'bit' | 'mutex' } {
+  if (op.resource === 'mutex' && /wb_lock\s*\)?\s*$/.test(objText)) return { resource: 'wb-lock', variety: 'mutex' };
+  return { resource: op.resource, variety: op.variety };
+}
+
+/** "index", "index + 1", "index - 1" → base and offset; null when not of that shape. */
+export function parseIndex(text: string): { base: string; offset: number } | null {
+  const t = text.replace(/\s+/g, '');
+  const m = /^([A-Za-z_][\w.>-]*?)(?:([+-])(\d+))?$/.exec(t);
+  if (!m) return null;
+  return { base: m[1], offset: m[2] ? (m[2] === '-' ? -1 : 1) * Number(m[3]) : 0 };
+}
+
+export function stepRef(fn: FunctionAnalysis, s: Step): TraceStep['location'] {
+  return { inputLine: s.ref.inputLine, sourceLine: s.ref.sourceLine, file: fn.file };
+}
+
+export function describeFacts(facts: CallFact[]): string {
+  if (facts.length === 0) return '';
+  return ' → ' + facts.map((f) => (f.value !== undefined ? `${f.relation} ${f.value}` : f.relation)).join(', ');
+}
+
+/** What is held at the end of a run, for summaries (internal). */
+export interface FinalHeld {
+  resource: string;
+  key: string;
+  object: string;
+  variety?: 'bit' | 'mutex';
+  status: 'held' | 'released' | 'handed' | 'lost';
+  /** Acquired on the path (false: held on entry or released without being acquired here). */
+  acquiredHere: boolean;
+  uncertain: boolean;
+}
+
+/** Turns a summary into an API entry for the call, choosing the class the facts imply. */
+export function summaryEntry(sum: FunctionSummary, facts: CallFact[]): ApiEntry {
+  const cls = classOfFacts(facts);
+  const effects = sum.byClass[cls] ?? sum.byClass.unknown ?? [];
+  return {
+    name: sum.name,
+    ops: effects.map((e) => ({ kind: e.kind, resource: e.resource, obj: e.obj, ...(e.variety ? { variety: e.variety } : {}), ...(e.kind === 'handoff' ? { to: 'request' } : {}) })),
+    takesFolioLock: sum.takesFolioLock,
+  };
+}
