@@ -24,7 +24,7 @@ export async function run() {
     if (r.verdict !== 'holds') throw new Error(`wb-handoff fixed, ${n} tasks: ${r.verdict}`);
     out[`explorer.wbHandoff.tasks${n}.states`] = { value: r.states, unit: 'states' };
   }
-  const six = best(() => core.runScenario('wb-handoff', { tasks: 6, fixed: true }), 3);
+  const six = best(() => core.runScenario('wb-handoff', { tasks: 6, fixed: true, timing: true }), 3);
   out['explorer.wbHandoff.tasks6.ms'] = { value: Math.round(six.ms * 10) / 10, unit: 'ms' };
   out['explorer.wbHandoff.tasks6.transitions'] = { value: six.last.transitions, unit: 'transitions' };
   const noPor = core.runScenario('wb-handoff', { tasks: 6, fixed: true, por: false });

@@ -33,11 +33,19 @@ export function readConfig(scope?: vscode.ConfigurationScope): LockstepConfig {
     debounceMs: clamp(c.get<number>('analysis.debounceMs', 400) ?? 400, 0, 10000),
     detectTextFiles: c.get<boolean>('detectTextFiles', true) ?? true,
     // A restricted setting: in Restricted Mode VS Code returns only the user's own value.
-    apiTable: c.get('apiTable'),
+    apiTable: plainJson(c.get('apiTable')),
     workerThresholdBytes: clamp(c.get<number>('analysis.workerThresholdBytes', 200000) ?? 200000, 0, 1e9),
   };
 }
 
 function clamp(n: number, lo: number, hi: number): number {
   return Number.isFinite(n) ? Math.min(hi, Math.max(lo, Math.round(n))) : lo;
+}
+
+/** Settings objects are read-only proxies: copy to plain data (worker messages must be cloneable). Empty → undefined. */
+function plainJson(v: unknown): unknown {
+  if (v === undefined || v === null) return undefined;
+  const copy: unknown = JSON.parse(JSON.stringify(v));
+  if (copy && typeof copy === 'object' && Object.keys(copy as object).length === 0) return undefined;
+  return copy;
 }

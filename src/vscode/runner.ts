@@ -78,6 +78,7 @@ export class Runner {
     const w = this.ensureWorker();
     return new Promise<ScenarioRun>((resolve, reject) => {
       this.pending.set(id, { resolve, reject, key: `scenario:${name}` });
+      w.ref();
       w.postMessage({ id, fn: 'scenario', name, opts });
     });
   }
@@ -86,6 +87,7 @@ export class Runner {
     const w = this.ensureWorker();
     return new Promise<CheckReport>((resolve, reject) => {
       this.pending.set(id, { resolve, reject, key });
+      w.ref();
       w.postMessage({ id, text, fileName, opts });
     });
   }
@@ -97,6 +99,8 @@ export class Runner {
       const p = this.pending.get(m.id);
       if (!p) return;
       this.pending.delete(m.id);
+      // An idle worker does not keep the process alive.
+      if (this.pending.size === 0) w.unref();
       if (m.report) p.resolve(m.report);
       else p.reject(new Error(m.error ?? 'worker failed'));
     });

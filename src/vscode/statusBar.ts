@@ -18,7 +18,7 @@ export function registerStatusBar(ctx: vscode.ExtensionContext, analyzer: Analyz
     const warnings = introduced.filter((f) => f.severity === 'warning').length;
     const fixed = a.report.findings.length - introduced.length;
     const fns = a.report.functions.filter((f) => f.side === 'post').length;
-    item.text = errors || warnings ? `$(error) ${errors} $(warning) ${warnings} Lockstep` : `$(check) Lockstep`;
+    item.text = errors || warnings ? `Lockstep: $(error) ${errors} $(warning) ${warnings}` : `$(check) Lockstep`;
     item.tooltip = `Lockstep: ${errors} error(s), ${warnings} warning(s)${fixed ? `, ${fixed} fixed by the patch` : ''} in ${fns} changed function(s); analysed in ${a.ms} ms`;
     item.accessibilityInformation = { label: `Lockstep: ${errors} errors, ${warnings} warnings` };
     item.backgroundColor = errors ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;

@@ -233,9 +233,7 @@ try {
       const file = haveSeeds ? SEED0 : EXAMPLE;
       const times = [];
       for (let i = 0; i < 3; i++) {
-        await wb.focusWorkbench();
-        await page.keyboard.press('Control+Shift+M');
-        await page.locator('.markers-panel').first().waitFor({ timeout: 10_000 });
+        await wb.problemsFor(file);
         const t0 = Date.now();
         await wb.openFile(file);
         await page.locator('.markers-panel .monaco-list-row', { hasText: 'lockstep' }).first().waitFor({ timeout: 60_000 });
@@ -355,9 +353,8 @@ try {
       assert(expectLine > 0, 'example has no "+ return -EROFS;" line');
       const t0 = Date.now();
       await wb.openFile(EXAMPLE);
-      await wb.focusWorkbench();
-      await page.keyboard.press('Control+Shift+M');
-      const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'wb' }).filter({ hasText: `Ln ${expectLine}` }).first();
+      await wb.problemsFor(EXAMPLE);
+      const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'wb lock' }).filter({ hasText: 'lockstep' }).filter({ hasText: `Ln ${expectLine},` }).first();
       await row.waitFor({ state: 'visible', timeout: 60_000 }).catch(async () => {
         const all = await page.locator('.markers-panel .monaco-list-row').allTextContents();
         throw new Error(`no lockstep problem at Ln ${expectLine}; Problems panel: ${JSON.stringify(all)}`);
@@ -368,14 +365,35 @@ try {
       await wb.screenshot('06-problems');
     });
 
+    await test('editing the patch re-analyses it: fixing the early return clears the finding, undo brings it back', async () => {
+      const line = exampleText.findIndex((l) => /^\+\s*return -EROFS;/.test(l)) + 1;
+      await wb.openFile(EXAMPLE);
+      await wb.problemsFor(EXAMPLE);
+      const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'wb lock' }).filter({ hasText: 'lockstep' }).filter({ hasText: `Ln ${line},` }).first();
+      await row.waitFor({ timeout: 30_000 });
+      await page.keyboard.press('Control+1');
+      await page.keyboard.press('Control+G');
+      await page.keyboard.type(String(line));
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('End');
+      for (let i = 0; i < 'return -EROFS;'.length; i++) await page.keyboard.press('Shift+ArrowLeft');
+      await page.keyboard.type('goto couldnt_start;');
+      await row.waitFor({ state: 'detached', timeout: 30_000 });
+      await wb.screenshot('07a-edited');
+      await page.keyboard.press('Control+1');
+      await page.keyboard.press('Control+Z');
+      await page.keyboard.press('Control+Z');
+      await row.waitFor({ timeout: 30_000 });
+      await page.keyboard.press('Control+S');
+    });
+
     await test('with the kernel tree open, the finding and the lens also show in the C file', async () => {
       assert(kernelFile && kernelFile.returnLine > 0, 'no post-image written');
       const name = kernelFile.rel.split('/').pop();
       await wb.openFile(name);
       const lens = page.locator('.editor-group-container.active .contentWidgets .codelens-decoration a', { hasText: 'Simulate this path' }).first();
       await lens.waitFor({ timeout: 30_000 });
-      await wb.focusWorkbench();
-      await page.keyboard.press('Control+Shift+M');
+      await wb.problemsFor(name);
       const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'wb lock' }).filter({ hasText: `Ln ${kernelFile.returnLine}` });
       await row.first().waitFor({ timeout: 30_000 }).catch(async () => {
         throw new Error(`no C-file problem at Ln ${kernelFile.returnLine}: ${JSON.stringify(await page.locator('.markers-panel .monaco-list-row').allTextContents())}`);

@@ -107,6 +107,16 @@ export class Workbench {
     }
   }
 
+  /** Opens the Problems panel filtered to one file (its list is virtualised: rows out of view are not in the DOM). */
+  async problemsFor(fileName) {
+    await this.focusWorkbench();
+    await this.page.keyboard.press('Control+Shift+M');
+    const filter = this.page.getByPlaceholder(/^Filter \(e\.g\./).first();
+    await filter.waitFor({ timeout: 10_000 });
+    await filter.fill(fileName);
+    await sleep(300);
+  }
+
   /** Opens the Problems panel and returns the rows' texts. */
   async problems(filter) {
     await this.focusWorkbench();

@@ -50,3 +50,14 @@ test('every step has a ref with source lines in the fixture', () => {
     }
   }
 });
+
+test('analyzeSource: functions filter, lineOffset and inputLineOf', () => {
+  const text = fs.readFileSync(path.join(fixtures, 'idioms.c'), 'utf8');
+  const plain = core.analyzeSource(text, 'x.c', 'post', { functions: ['demo_begin'] });
+  assert.deepEqual(plain.map((f) => f.name), ['demo_begin']);
+  const shifted = core.analyzeSource(text, 'x.c', 'post', { functions: ['demo_begin'], lineOffset: 100, inputLineOf: (l) => l + 1000 });
+  assert.equal(shifted[0].startLine, plain[0].startLine + 100);
+  assert.equal(shifted[0].inputLine, plain[0].startLine + 1100);
+  for (const p of shifted[0].paths) for (const s of p.steps) assert.equal(s.ref.inputLine, s.ref.sourceLine + 1000);
+  assert.ok(plain[0].paths.every((p) => p.steps.every((s) => s.ref.inputLine === null)));
+});

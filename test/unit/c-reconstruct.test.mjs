@@ -142,3 +142,35 @@ test('reconstruct: a hunk starting at the opening brace takes the signature from
   assert.deepEqual(a.paths[0].steps[1].facts, [{ callStep: 0, relation: 'false' }]);
   assert.equal(a.startLine, 10);
 });
+
+test('reconstruct: #if blocks cut by hunk edges are balanced', () => {
+  const patch = [
+    'diff --git a/fs/demo/pp.c b/fs/demo/pp.c',
+    '--- a/fs/demo/pp.c',
+    '+++ b/fs/demo/pp.c',
+    '@@ -20,6 +20,7 @@ int demo_pp(struct demo *d)',
+    ' \tint ret = 0;',
+    ' ',
+    ' #ifdef CONFIG_DEMO_CACHE',
+    '+\tdemo_cache_begin(d);',
+    ' \tret = demo_cache_write(d);',
+    ' \tif (ret < 0)',
+    ' \t\treturn ret;',
+    '@@ -40,6 +41,7 @@ int demo_pp(struct demo *d)',
+    ' \t\treturn ret;',
+    ' #else',
+    ' \tdemo_nocache(d);',
+    '+\tdemo_note(d);',
+    ' #endif',
+    ' \treturn demo_finish(d);',
+    ' }',
+    '',
+  ].join('\n');
+  const f = core.parseInput(patch, 'pp.diff').messages.flatMap((m) => m.files)[0];
+  const [a] = core.analyzeFileDiff(f, 'post');
+  assert.equal(a.name, 'demo_pp');
+  assert.equal(a.notAnalysed, null, a.problems.map((p) => p.message).join('; '));
+  assert.ok(!a.problems.some((p) => p.kind === 'parse-errors'), a.problems.map((p) => p.message).join('; '));
+  assert.ok(a.paths.some((p) => p.assumptions.includes('#ifdef CONFIG_DEMO_CACHE is true') && p.steps.some((s) => s.kind === 'call' && s.call.name === 'demo_cache_begin')));
+  assert.ok(a.paths.some((p) => p.assumptions.includes('unseen #if condition is false') && p.steps.some((s) => s.kind === 'call' && s.call.name === 'demo_note')));
+});

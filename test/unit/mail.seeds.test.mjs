@@ -151,3 +151,28 @@ test('seeds: parsing is deterministic (byte-identical JSON)', (t) => {
     assert.equal(a, b, f);
   }
 });
+
+test('seeds 000 and 002 scraped to one line keep their metadata; no hunk is rebuilt wrongly', (t) => {
+  const s0 = seed(t, '000_'); if (!s0) return;
+  const one = s0.text.replace(/\s+/g, ' ');
+  const p = core.parseInput(one, 'one-line-000.txt');
+  assert.equal(p.format, 'archive-page');
+  const m = p.messages[0];
+  assert.equal(m.subject, 'netfs: Replace wb_lock with a bit lock for asynchronicity');
+  assert.deepEqual([m.version, m.index, m.total], [4, 7, 30]);
+  assert.deepEqual(m.from, { name: 'David Howells', email: 'dhowells@redhat.com' });
+  assert.deepEqual(m.trailers.map((x) => x.key), ['Link', 'Signed-off-by', 'Cc', 'Cc', 'Cc']);
+  assert.equal(m.files.length, 5);
+  assert.equal(hunks(m), 16);
+  const truth = s0.p.messages[0].files.flatMap((f) => f.hunks);
+  m.files.flatMap((f) => f.hunks).forEach((h, i) => {
+    if (!h.lines.length) return;
+    assert.deepEqual(h.lines.map((l) => [l.kind, l.oldLine, l.newLine, l.text.replace(/\s+/g, '')]),
+      truth[i].lines.map((l) => [l.kind, l.oldLine, l.newLine, l.text.replace(/\s+/g, '')]));
+  });
+  const s2 = seed(t, '002_'); if (!s2) return;
+  const p2 = core.parseInput(s2.text.replace(/\s+/g, ' '), 'one-line-002.txt');
+  assert.equal(p2.messages[0].kind, 'discussion');
+  assert.equal(p2.messages[0].from.name, 'Andrew Morton');
+  assert.match(p2.messages[0].date, /^2007-09-29T/);
+});

@@ -1,10 +1,14 @@
-// Subjects and trailers as kernel tools read them.
+// Subjects, trailers, containers and small contracts of the mail parser.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const core = require('../../dist/core.js');
+const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'mail', 'inputs');
 
 const cases = [
   ['[PATCH v4 07/30] netfs: Replace wb_lock', { subject: 'netfs: Replace wb_lock', version: 4, versionExplicit: true, index: 7, total: 30, countersExplicit: true, tags: ['PATCH'] }],
@@ -85,4 +89,27 @@ test('empty and garbage input: problems, no throw', () => {
     assert.ok(Array.isArray(p.problems) && p.problems.length > 0, JSON.stringify(s));
     assert.deepEqual(p.messages.flatMap((m) => m.files), []);
   }
+});
+
+test('mbox: ">From " is unescaped; a single .eml whose body has a "From " line is not split', () => {
+  const mbox = core.parseInput(fs.readFileSync(path.join(fixtures, 'series.mbox'), 'utf8'), 'series.mbox');
+  assert.equal(mbox.messages.length, 5);
+  assert.match(mbox.messages[2].body, /^From the point of view/m);
+  assert.equal(mbox.messages.filter((m) => m.superseded).length, 1);
+  assert.equal(mbox.messages[0].superseded, true);
+  // Tested-by given in a reply is attributed to the patch it answers (b4-style).
+  assert.ok(mbox.messages[2].trailers.some((t) => t.key === 'Tested-by' && t.person.email === 'bo@example.net'));
+  assert.ok(mbox.problems.some((p) => p.kind === 'missing-patches' && /missing: 2$/.test(p.message)));
+  const eml = 'From: A <a@x.org>\nSubject: [PATCH] a: b\n\nText.\n\nFrom a@x.org Mon Mar  2 09:00:00 2026\nSubject: not a new message\n\nSigned-off-by: A <a@x.org>\n';
+  const p = core.parseInput(eml, 'one.eml');
+  assert.equal(p.format, 'eml');
+  assert.equal(p.messages.length, 1);
+});
+
+test('notes after --- and trailer targets are kept', () => {
+  const p = core.parseInput(fs.readFileSync(path.join(fixtures, 'format-patch.patch'), 'utf8'), 'fp');
+  const m = p.messages[0];
+  assert.match(m.notes, /^v2: also drop the stale comment/);
+  assert.equal(m.trailers.find((t) => t.key === 'Fixes').target, '0123456789ab');
+  assert.equal(m.trailers.find((t) => t.key === 'Link').target, 'https://lists.example.org/demofs/msg1234');
 });

@@ -123,3 +123,30 @@ test('writeback_iter: a folio the task already holds locked is a wait on itself 
   const clean = core.explore(iterModel({ syncAll: true, lockedBySelf: 0, dirty: [0, 1] }));
   assert.notEqual(clean.verdict, 'deadlock', 'a clean locked folio is not tagged, so it is not locked again');
 });
+
+test('writeback_iter: nr_to_write stops WB_SYNC_NONE early; range_cyclic starts at writeback_index and records where it stopped', () => {
+  const l = new W.Layout();
+  const folios = [W.folioSlots(l, 'f0'), W.folioSlots(l, 'f1'), W.folioSlots(l, 'f2')];
+  const PC = l.slot('pc');
+  const WBI = l.slot('writeback_index');
+  const regs = { PH: l.slot('ph'), IDX: l.slot('idx'), CUR: l.slot('cur'), WAIT: l.slot('wait'), ERR: l.slot('err'), NR: l.slot('nr') };
+  const model = (syncAll, nr, start) => {
+    const init = new Array(l.size).fill(0);
+    for (const f of folios) init[f.DIRTY] = 1;
+    init[regs.NR] = nr;
+    init[WBI] = start;
+    return {
+      name: 'nr', tasks: ['wb'], init,
+      next(s) {
+        if (s[PC] === 0) return core.writebackIterMove(s, { t: 0, regs, folios, syncAll, fbit: (i) => 1 << i, tasks: ['wb'], writebackEnder: -1, location: 'writeback_iter', cyclicIndexSlot: WBI, setPc: (x) => { x[PC] = x[regs.CUR] ? 1 : 2; } });
+        if (s[PC] === 1) { const f = folios[s[regs.CUR] - 1]; return { kind: 'step', op: `write ${f.name}`, footprint: 1, apply: (x) => W.folioStartWriteback(x, f) ?? W.folioUnlock(x, f) ?? W.folioEndWriteback(x, f) ?? ((x[regs.CUR] = 0), (x[PC] = 0), undefined) }; }
+        return { kind: 'done' };
+      },
+      atQuiescence: [{ name: 'end', check: (s) => `written ${folios.map((f) => (s[f.DIRTY] ? 'D' : 'w')).join('')}, writeback_index ${s[WBI]}` }],
+    };
+  };
+  assert.equal(core.explore(model(false, 1, 0)).message, 'end: written wDD, writeback_index 1');
+  assert.equal(core.explore(model(false, 2, 1)).message, 'end: written Dww, writeback_index 3');
+  assert.equal(core.explore(model(false, 5, 1)).message, 'end: written Dww, writeback_index 0', 'cyclic writeback does not wrap within one call');
+  assert.equal(core.explore(model(true, 1, 0)).message, 'end: written www, writeback_index 0', 'WB_SYNC_ALL ignores nr_to_write');
+});

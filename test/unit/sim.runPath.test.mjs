@@ -455,3 +455,43 @@ test('a visibly failed netfs_wb_begin followed by netfs_wb_end is WB2 even after
   const r = core.runPath(p, fn('examplefs_write_inode_meta'))[0];
   assert.deepEqual(brief(r.events), ['violation:WB2:wb-lock@4~gap']);
 });
+
+test('writeback started after the unlock is R2 at folio_start_writeback, not also R5 at the unlock', () => {
+  const p = path([
+    call('writeback_iter', ['mapping', 'wbc', 'NULL', '&error'], 'folio'),
+    assume('folio', true, [[0, 'nonnull']]),
+    call('folio_unlock', ['folio']),
+    call('folio_start_writeback', ['folio']),
+    call('writeback_iter', ['mapping', 'wbc', 'folio', '&error'], 'folio'),
+    assume('folio', false, [[4, 'null']]),
+    ret('0'),
+  ]);
+  const r = core.runPath(p, fn('demo_writepages'))[0];
+  assert.deepEqual(r.events.filter((e) => ['violation', 'dropped-dirty', 'leak'].includes(e.kind)).map((e) => `${e.kind}:${e.rule}@${e.step}`), ['violation:R2@3']);
+  assert.match(r.trace.steps[3].violation, /__folio_start_writeback/);
+  // The same order when the lock was taken in code the patch does not show.
+  const hidden = core.runPath(path([gap(5), call('folio_unlock', ['folio']), call('folio_start_writeback', ['folio']), ret('0')]), fn('f'))[0];
+  assert.deepEqual(hidden.events.filter((e) => e.kind === 'violation').map((e) => `${e.rule}@${e.step}`), ['R2@2']);
+  const twice = core.runPath(path([gap(5), call('folio_unlock', ['folio']), call('folio_unlock', ['folio']), ret('0')]), fn('f'))[0];
+  assert.deepEqual(twice.events.filter((e) => e.kind === 'violation').map((e) => `${e.rule}@${e.step}`), ['R2@2']);
+  // Events stay in step order even when an R5 is settled later.
+  const late = core.runPath(path([
+    call('writeback_iter', ['mapping', 'wbc', 'NULL', '&error'], 'folio'),
+    assume('folio', true, [[0, 'nonnull']]),
+    call('folio_unlock', ['folio']),
+    call('frob', []),
+    ret('0'),
+  ]), fn('demo_writepages'))[0];
+  const steps = late.events.map((e) => e.step);
+  assert.deepEqual(steps, [...steps].sort((a, b) => a - b));
+  assert.ok(late.events.some((e) => e.kind === 'dropped-dirty' && e.step === 2));
+  assert.ok(late.trace.steps[2].violation);
+});
+
+test('malformed steps do not throw out of runPath: the path is reported as not checked', () => {
+  const bad = { id: 'p0', steps: [{ kind: 'call', call: { name: 'folio_lock' }, assignTo: null, text: 'x', ref: { inputLine: 1, sourceLine: 1 } }, { kind: 'return', text: 'return', ref: { inputLine: 2, sourceLine: 2 } }], end: 'return', returnExpr: null, assumptions: [], crossesGap: false };
+  const r = core.runPath(bad, fn('f'));
+  assert.equal(r.length, 1);
+  assert.match(r[0].skipped, /^simulator error on this path/);
+  assert.deepEqual(r[0].events, []);
+});

@@ -17,8 +17,10 @@ test('result shape is exactly the `lockstep scenario` JSON', () => {
   const r = core.runScenario('stable-writes-race', {});
   assert.deepEqual(Object.keys(r), ['scenario', 'verdict', 'states', 'transitions', 'ms', 'bounds', 'trace']);
   for (const s of r.trace) for (const k of ['task', 'op', 'location', 'state']) assert.ok(k in s, k);
-  assert.equal(typeof r.ms, 'number');
-  assert.equal(withoutMs(r), withoutMs(core.runScenario('stable-writes-race', {})), 'deterministic apart from ms');
+  assert.equal(r.ms, 0, 'no clock in the result unless asked for');
+  assert.equal(JSON.stringify(r), JSON.stringify(core.runScenario('stable-writes-race', {})), 'byte-identical');
+  assert.equal(typeof core.runScenario('stable-writes-race', { timing: true }).ms, 'number');
+  assert.equal(withoutMs(core.runScenario('wb-handoff', { tasks: 5, fixed: true, timing: true })), withoutMs(core.runScenario('wb-handoff', { tasks: 5, fixed: true })));
 });
 
 test('wb-handoff as posted: the collector ends the wb lock for a DIO request (WARN_ON_ONCE)', () => {
@@ -119,4 +121,14 @@ test('scenarioTrace: a Trace with tasks as lanes; text rendering names verdict a
   const text = core.renderScenarioText(r);
   assert.match(text, /^scenario stable-writes-race: 2 tasks\nverdict: violation — count > 0 implies stable writes/);
   assert.match(text, /  3\. end\s+inode_writethrough_end: mapping_clear_stable_writes/);
+});
+
+test('scenario bounds: a state cap makes the verdict bounded and says which bound was hit', () => {
+  const r = core.runScenario('wb-handoff', { tasks: 6, fixed: true, maxStates: 500 });
+  assert.equal(r.verdict, 'bounded');
+  assert.equal(r.bounds.hit, 'states');
+  assert.equal(r.states, 500);
+  assert.deepEqual(r.trace, []);
+  assert.match(core.renderScenarioText(r), /hit: states/);
+  assert.match(core.scenarioTrace(r).summary, /states bound hit/);
 });

@@ -5,7 +5,7 @@
 import type { SNode, SyntaxTree } from './syntax';
 import { childByField, textOf } from './syntax';
 import type { DeclInit, Expr, IrFunction, Stmt } from './ir';
-import { GAP_FN, ITER_PREFIX, restoreText } from './preprocess';
+import { GAP_FN, ITER_PREFIX, UNKNOWN_COND, restoreText } from './preprocess';
 
 interface Ctx {
   t: SyntaxTree;
@@ -280,7 +280,8 @@ export function lowerStmt(c: Ctx, n: SNode): Stmt | null {
       const alt = childByField(n, 'alternative');
       const condN = childByField(n, 'condition') ?? childByField(n, 'name');
       const head = squash(textOf(c.t, n).split('\n')[0]);
-      const cond = n.type === 'preproc_ifdef' ? head : condN ? `#if ${txt(c, condN)}` : head;
+      let cond = n.type === 'preproc_ifdef' ? head : condN ? `#if ${txt(c, condN)}` : head;
+      if (cond.includes(UNKNOWN_COND)) cond = 'unseen #if condition';
       const items = n.children.filter((k) => k.field !== 'alternative' && k.field !== 'condition' && k.field !== 'name');
       let els: Stmt[] | null = null;
       if (alt) {

@@ -114,6 +114,9 @@ function ifdefInStatements(text: string, notes: { row: number; message: string }
 
 export function preprocess(text: string, notes: { row: number; message: string }[] = []): string {
   let out = encodeTypes(ifdefInStatements(text, notes).replace(ANNOTATIONS, blank).replace(WORDS, blank));
+  // `scoped_guard(type, lock) {` runs its block once: `{ scoped_guard(type, lock);` (a call step; the
+  // release at the end of the block is implicit in the kernel and not modelled).
+  out = out.replace(/^([ \t]*)(scoped_guard\s*\([^;{}\n]*\))\s*\{/gm, (_m, ind: string, call: string) => `${ind}{ ${call};`);
   // Iterator macros at statement start.
   const lines = out.split('\n');
   let offset = 0;

@@ -162,7 +162,7 @@ export function segmentFunctions(file: FileDiff, side: Side, problems: Problem[]
       } else {
         skipping = true;
         if (!/^\s*(struct|union|enum|typedef|#)/.test(h.section) && !/;\s*$/.test(h.section) && L.slice(0, 40).some((x) => h.lines[x.idx].kind !== 'context')) {
-          problems.push({ input: inputName, line: h.inputLine, kind: 'unknown-function', message: `hunk at input line ${h.inputLine} starts inside code whose function is not named by the section heading ('${h.section.trim()}'); not analysed` });
+          problems.push({ line: h.inputLine, kind: 'unknown-function', message: `${inputName ?? ''}: hunk at input line ${h.inputLine} starts inside code whose function is not named by the section heading ('${h.section.trim()}'); not analysed` });
         }
       }
     } else if (start.kind === 'opens' && headName) {

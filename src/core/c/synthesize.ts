@@ -47,6 +47,23 @@ function startsWithDeclaration(lines: Shown[]): boolean {
   return k >= 0 && DECL.test(lines[k].text) && !/^\t(return|goto|if|else|while|for|do|switch|case)\b/.test(lines[k].text);
 }
 
+/** Block depth a shown line sits at, by its indentation (preprocessor lines: the next code line's). */
+function requiredDepth(lines: Shown[], li: number): number | null {
+  for (let j = li; j < lines.length; j++) {
+    const t = lines[j].text;
+    if (isPreproc(t)) continue;
+    if (!isCodeLine(t) || isLabelLine(t)) {
+      if (j === li) return null;
+      continue;
+    }
+    const tr = t.trim();
+    const tabs = indentTabs(t);
+    if (tabs === 0) return null;
+    return tr.startsWith('}') || /^(case\b|default\s*:)/.test(tr) ? tabs + 1 : tabs;
+  }
+  return null;
+}
+
 function opener(lines: Shown[], lvl: number): string {
   for (const l of lines) {
     const t = l.text.trim();
@@ -84,8 +101,17 @@ export function synthesize(fb: FnBuild): FunctionText {
   };
   const st: LexState = { inComment: false };
   let depth = 0;
+  // #if blocks the shown code opens but does not close (or closes but did not open) are balanced.
+  let pp = 0;
+  const closePp = (r: SrcRef | null): void => {
+    for (; pp > 0; pp--) push('#endif', r);
+  };
   const allShown = fb.segments.flatMap((s) => s.lines);
   const first = allShown[0];
+  // Blocks opened by synthetic lines (levels); closed again when the indentation says the shown
+  // code has left them (a braceless `if` body, or a block the unseen code opened).
+  const synthOpen: number[] = [];
+  const flat = allShown.every((l) => !/^[\t ]/.test(l.text));
   if (fb.signature === null) {
     push(headingSignature(fb.heading, fb.name), null);
     push('{', null);
@@ -129,12 +155,14 @@ export function synthesize(fb: FnBuild): FunctionText {
       const need = neededDepth(lines, si === fb.segments.length - 1 && fb.closingSeen) ?? depth;
       const gref = gaps[id].ref;
       const mark = (d: number): void => push(`${'\t'.repeat(Math.max(d, 1))}${GAP_FN}(${id});`, gref);
+      closePp(gref);
       // Unseen code at the current level, then blocks the unseen code opens or closes, with unseen
       // code at every level in between (a path that skips an inner block still crosses the gap).
       mark(depth);
       if (need > depth) {
         for (let lvl = depth + 1; lvl <= need; lvl++) {
           push('\t'.repeat(lvl - 1) + opener(lines, lvl), gref);
+          synthOpen.push(lvl);
           mark(lvl);
         }
         depth = need;
@@ -143,6 +171,7 @@ export function synthesize(fb: FnBuild): FunctionText {
           push('\t'.repeat(depth - 1) + '}', gref);
           mark(depth - 1);
         }
+        while (synthOpen.length && synthOpen[synthOpen.length - 1] > depth) synthOpen.pop();
       }
       carried = 0;
       }
@@ -158,9 +187,30 @@ export function synthesize(fb: FnBuild): FunctionText {
     lines.forEach((l, li) => {
       const code = stripLine(l.text, st);
       const isClose = last && fb.closingSeen && li === lines.length - 1 && /^\}/.test(l.text);
-      if (isClose) for (; depth > 1; depth--) push('\t'.repeat(depth - 1) + '}', null);
+      if (isClose) {
+        closePp(null);
+        for (; depth > 1; depth--) push('\t'.repeat(depth - 1) + '}', null);
+      }
+      if (!flat && synthOpen.length && !isClose) {
+        const req = requiredDepth(lines, li);
+        while (req !== null && synthOpen.length && synthOpen[synthOpen.length - 1] > req && depth >= synthOpen[synthOpen.length - 1]) {
+          push('\t'.repeat(depth - 1) + '}', null);
+          depth--;
+          synthOpen.pop();
+        }
+      }
+      const d = /^\s*#\s*(if|ifdef|ifndef|else|elif|endif)\b/.exec(l.text);
+      if (d && (d[1] === 'if' || d[1] === 'ifdef' || d[1] === 'ifndef')) pp++;
+      else if (d && d[1] === 'endif') {
+        if (pp === 0) push(`#if ${UNKNOWN_COND}`, null); // opened in unseen code
+        else pp--;
+      } else if (d && pp === 0) {
+        pp++;
+        push(`#if ${UNKNOWN_COND}`, null);
+      }
       push(l.text, { inputLine: l.inputLine, sourceLine: l.sourceLine });
       depth += count(code, '{') - count(code, '}');
+      while (synthOpen.length && synthOpen[synthOpen.length - 1] > depth) synthOpen.pop();
     });
   });
   if (!fb.closingSeen) {
@@ -170,6 +220,7 @@ export function synthesize(fb: FnBuild): FunctionText {
     gaps.push({ id, lines: null, ref: { inputLine: lastShown ? lastShown.inputLine : null, sourceLine: from }, where: 'trailing', text: 'code after the last shown line is not in the patch' });
     const gref = gaps[id].ref;
     if (st.inComment) push('*/', gref);
+    closePp(gref);
     push(`${'\t'.repeat(Math.max(depth, 1))}${GAP_FN}(${id});`, gref);
     for (; depth > 1; depth--) {
       push('\t'.repeat(depth - 1) + '}', gref);

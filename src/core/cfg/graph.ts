@@ -74,9 +74,48 @@ export interface Cfg {
 }
 
 /** Calls that are not steps: their arguments are evaluated, the wrapper is transparent. */
+/** A lock guard in scope (`guard(mutex)(&m)`, `scoped_guard(spinlock, &l)`): released on leaving it. */
+interface Cleanup {
+  unlock: string;
+  args: string[];
+  text: string;
+  row: number;
+}
+
 interface Ctx {
   brk: NodeId | null;
   cont: NodeId | null;
+  /** Guards in scope, innermost last; brkBase/contBase: how many were in scope at the break/continue target. */
+  cleanups: Cleanup[];
+  brkBase: number;
+  contBase: number;
+}
+
+/** guard class → the lock and unlock calls it stands for. */
+const GUARDS: Record<string, [string, string]> = {
+  mutex: ['mutex_lock', 'mutex_unlock'],
+  spinlock: ['spin_lock', 'spin_unlock'],
+  spinlock_irq: ['spin_lock_irq', 'spin_unlock_irq'],
+  spinlock_irqsave: ['spin_lock_irqsave', 'spin_unlock_irqrestore'],
+  spinlock_bh: ['spin_lock_bh', 'spin_unlock_bh'],
+  raw_spinlock: ['raw_spin_lock', 'raw_spin_unlock'],
+  raw_spinlock_irq: ['raw_spin_lock_irq', 'raw_spin_unlock_irq'],
+  raw_spinlock_irqsave: ['raw_spin_lock_irqsave', 'raw_spin_unlock_irqrestore'],
+  read_lock: ['read_lock', 'read_unlock'],
+  write_lock: ['write_lock', 'write_unlock'],
+  rwsem_read: ['down_read', 'up_read'],
+  rwsem_write: ['down_write', 'up_write'],
+  rcu: ['rcu_read_lock', 'rcu_read_unlock'],
+};
+
+/** `guard(mutex)(&m)` or `scoped_guard(mutex, &m)` as an expression statement → its class and arguments. */
+function guardOf(s: Stmt): { cls: string; args: Expr[]; text: string; row: number } | null {
+  if (s.k !== 'expr' || s.e.k !== 'call') return null;
+  const e = s.e;
+  const g = /^guard\s*\(\s*(\w+)\s*\)$/.exec(e.callee);
+  if (g) return { cls: g[1], args: e.args, text: e.text, row: e.row };
+  if (e.callee === 'scoped_guard' && e.args.length >= 1 && e.args[0].k === 'id') return { cls: e.args[0].name, args: e.args.slice(1), text: e.text, row: e.row };
+  return null;
 }
 
 export class CfgBuilder {
@@ -104,7 +143,7 @@ export class CfgBuilder {
   build(): Cfg {
     this.collectLabels(this.fn.body);
     this.labelRows.sort((a, b) => a.row - b.row);
-    const entry = this.seq(this.fn.body, END, { brk: null, cont: null });
+    const entry = this.seq(this.fn.body, END, { brk: null, cont: null, cleanups: [], brkBase: 0, contBase: 0 });
     const returnsVoid = /^(static\s+|inline\s+|extern\s+)*void$/.test(this.fn.returnType.trim());
     return { nodes: this.nodes, entry, loops: this.loops, callees: this.callees, returnsVoid, varKinds: this.fn.varKinds };
   }
@@ -174,10 +213,35 @@ export class CfgBuilder {
   // ───────────── statements ─────────────
 
   private seq(list: Stmt[], next: NodeId, ctx: Ctx): NodeId {
+    // A lock guard covers the rest of its block: lock here, unlock on every way out.
+    const gi = list.findIndex((x) => guardOf(x) !== null && GUARDS[guardOf(x)!.cls] !== undefined);
+    if (gi >= 0) {
+      const g = guardOf(list[gi])!;
+      const [lock, unlock] = GUARDS[g.cls];
+      const args = g.args.map((a) => a.text);
+      const c: Cleanup = { unlock, args, text: g.text, row: g.row };
+      const inner: Ctx = { ...ctx, cleanups: [...ctx.cleanups, c] };
+      const rest = this.seqPlain(list.slice(gi + 1), this.release([c], next, g.row), inner);
+      const lockNode = this.add({ k: 'call', step: { kind: 'call', call: { name: lock, args }, assignTo: null, text: g.text, ref: this.refOf(g.row) }, next: rest, kills: [] });
+      return this.seqPlain(list.slice(0, gi), this.evalArgs(g.args, lockNode), ctx, list[gi + 1]?.k === 'label');
+    }
+    return this.seqPlain(list, next, ctx);
+  }
+
+  /** Unlock calls for the guards being left (innermost first), then continue at next. */
+  private release(cleanups: Cleanup[], next: NodeId, row: number): NodeId {
+    let cur = next;
+    for (const c of cleanups) {
+      cur = this.add({ k: 'call', step: { kind: 'call', call: { name: c.unlock, args: c.args }, assignTo: null, text: `${c.text} released`, ref: this.refOf(row) }, next: cur, kills: [] });
+    }
+    return cur;
+  }
+
+  private seqPlain(list: Stmt[], next: NodeId, ctx: Ctx, nextIsLabelAfter = false): NodeId {
     let cur = next;
     for (let i = list.length - 1; i >= 0; i--) {
       const s = list[i];
-      const nextIsLabel = i + 1 < list.length && list[i + 1].k === 'label';
+      const nextIsLabel = i + 1 < list.length ? list[i + 1].k === 'label' : nextIsLabelAfter;
       const isLast = i === list.length - 1;
       cur = this.stmt(s, cur, ctx, nextIsLabel, isLast);
     }
@@ -211,7 +275,7 @@ export class CfgBuilder {
         const head = this.add({ k: 'nop', next: END, label: null, loopHead: lid, loopEnter: null });
         const lit = literalTruth(s.cond);
         this.loops.push({ head, kind: 'while', condless: lit === true });
-        const body = this.stmt(s.body, head, { brk: next, cont: head });
+        const body = this.stmt(s.body, head, { ...ctx, brk: next, cont: head, brkBase: ctx.cleanups.length, contBase: ctx.cleanups.length });
         const c = lit === true ? body : lit === false ? next : this.cond(s.cond, body, next, s.cond.text, lid, body);
         (this.nodes[head] as { next: NodeId }).next = c;
         return this.add({ k: 'nop', next: head, label: null, loopHead: null, loopEnter: lid });
@@ -222,7 +286,7 @@ export class CfgBuilder {
         const lit = literalTruth(s.cond);
         this.loops.push({ head, kind: 'do', condless: lit === true });
         const c = lit === true ? head : lit === false ? next : this.cond(s.cond, head, next, s.cond.text, lid, head);
-        const body = this.stmt(s.body, c, { brk: next, cont: c });
+        const body = this.stmt(s.body, c, { ...ctx, brk: next, cont: c, brkBase: ctx.cleanups.length, contBase: ctx.cleanups.length });
         (this.nodes[head] as { next: NodeId }).next = body;
         return this.add({ k: 'nop', next: head, label: null, loopHead: null, loopEnter: lid });
       }
@@ -231,7 +295,7 @@ export class CfgBuilder {
         const head = this.add({ k: 'nop', next: END, label: null, loopHead: lid, loopEnter: null });
         this.loops.push({ head, kind: s.iter ? 'iter' : 'for', condless: !s.iter && (!s.cond || literalTruth(s.cond) === true) });
         const upd = s.update ? this.evalExpr(s.update, head) : head;
-        const body = this.stmt(s.body, upd, { brk: next, cont: upd });
+        const body = this.stmt(s.body, upd, { ...ctx, brk: next, cont: upd, brkBase: ctx.cleanups.length, contBase: ctx.cleanups.length });
         let c: NodeId;
         if (s.iter) {
           c = this.add({ k: 'branch', cond: s.iter, text: s.iter, ref: this.refOf(s.row), facts: null, constTest: null, t: body, f: next, loop: lid, bodyEdge: 't' });
@@ -246,7 +310,7 @@ export class CfgBuilder {
       case 'switch': {
         const caseNodes: { value: Expr | null; node: NodeId; row: number }[] = [];
         let cur = next;
-        const inner: Ctx = { brk: next, cont: ctx.cont };
+        const inner: Ctx = { ...ctx, brk: next, brkBase: ctx.cleanups.length };
         for (let i = s.body.length - 1; i >= 0; i--) {
           const it = s.body[i];
           if (it.k === 'case') {
@@ -281,12 +345,12 @@ export class CfgBuilder {
       case 'case':
         return next;
       case 'return': {
-        const r = this.add({ k: 'return', step: { kind: 'return', expr: s.e ? s.e.text : null, text: s.text, ref: this.refOf(s.row) } });
+        const r = this.release(ctx.cleanups, this.add({ k: 'return', step: { kind: 'return', expr: s.e ? s.e.text : null, text: s.text, ref: this.refOf(s.row) } }), s.row);
         if (!s.e) return r;
         const e = unwrap(s.e);
         if (e.k === 'cond' && hasCall(e)) {
           const mk = (x: Expr): NodeId => {
-            const rr = this.add({ k: 'return', step: { kind: 'return', expr: x.text, text: `return ${x.text};`, ref: this.refOf(s.row) } });
+            const rr = this.release(ctx.cleanups, this.add({ k: 'return', step: { kind: 'return', expr: x.text, text: `return ${x.text};`, ref: this.refOf(s.row) } }), s.row);
             return this.evalExpr(x, rr);
           };
           return this.cond(e.test, mk(e.then ?? e.test), mk(e.else), e.test.text);
@@ -294,9 +358,9 @@ export class CfgBuilder {
         return this.evalExpr(s.e, r);
       }
       case 'break':
-        return ctx.brk ?? next;
+        return this.release(ctx.cleanups.slice(ctx.brkBase), ctx.brk ?? next, s.row);
       case 'continue':
-        return ctx.cont ?? next;
+        return this.release(ctx.cleanups.slice(ctx.contBase), ctx.cont ?? next, s.row);
       case 'goto': {
         const l = this.labels.get(s.label);
         if (l !== undefined) return l;

@@ -68,9 +68,21 @@ function escapedToOpaque(ctx: CheckContext, e: SimEvent): string | null {
   const word = new RegExp(`(^|[^\\w])${e.object.replace(/^&/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^\\w]|$)`);
   for (let i = from; i < e.step; i++) {
     const s = ctx.path.steps[i];
-    if (s?.kind === 'call' && opaqueSteps.has(i) && s.call.args.some((a) => word.test(a))) return s.call.name;
+    if (s?.kind === 'call' && opaqueSteps.has(i) && s.call.args.some((a) => word.test(a)) && !isQuery(ctx, i)) return s.call.name;
   }
   return null;
+}
+
+/**
+ * A call whose result is tested right away by a branch and kept nowhere (`if (demofs_folio_group(folio)
+ * != group)`, `if (len > examplefs_max(wreq))`) asks about the object; it does not take it over. A call
+ * made for its effect, or whose result is stored (`error = write_folio(wreq, wbc, folio)`), may.
+ */
+function isQuery(ctx: CheckContext, i: number): boolean {
+  const s = ctx.path.steps[i];
+  const next = ctx.path.steps[i + 1];
+  if (s.kind !== 'call' || s.assignTo !== null || !next || next.kind !== 'assume') return false;
+  return next.facts.some((f) => f.callStep === i) || next.cond.includes(`${s.call.name}(`);
 }
 
 export function findingsFromEvents(ctx: CheckContext, select: (e: SimEvent) => boolean): RawFinding[] {

@@ -56,9 +56,27 @@ export function splitC(s: string, opt: SplitOptions): SplitResult {
   const out: string[] = [];
   const optional: OptionalClass[] = [];
   const maybe = (c: OptionalClass) => { optional.push(c); return opt.take.has(optional.length - 1); };
-  let cur = '';
+  // The current piece, kept so that each check costs O(1) however long the piece grows: its
+  // first 64 and last 96 characters as plain strings, the whole only joined when short or flushed.
+  // (`cur` never starts with a space.)
+  let parts: string[] = [];
+  let len = 0;
+  let head = '';
+  let tail = '';
+  const add = (ch: string) => {
+    parts.push(ch);
+    len += ch.length;
+    if (head.length < 64) head += ch;
+    tail = tail.length > 192 ? tail.slice(-95) + ch : tail + ch;
+  };
+  const whole = () => {
+    const w = parts.join('');
+    parts = [w];
+    return w;
+  };
   let depth = 0;
   let str: string | null = null;
+  let strAt = 0;
   // A hunk may start inside a block comment (its lines begin with "*").
   let inComment = /^([+-]\s?)?\*(\s|$)/.test(s.trimStart());
   let commentOpenedHere = false;
@@ -66,36 +84,42 @@ export function splitC(s: string, opt: SplitOptions): SplitResult {
   let lastClose: 'call' | 'cond' | 'def' | 'group' | null = null;
   let lastWasClose = false;
   const flush = () => {
-    const t = cur.trim();
+    const t = whole().trim();
     if (t) out.push(t);
-    cur = '';
+    parts = [];
+    len = 0;
+    head = '';
+    tail = '';
     lastClose = null;
     lastWasClose = false;
     commentOpenedHere = false;
   };
-  const body = () => cur.replace(/^[+-]\s*/, '');
+  const short = (n: number) => (len <= n ? whole() : null);
+  const tailTrim = () => tail.replace(/ +$/, '');
 
   const boundary = (next: string): boolean => {
-    if (!cur.trim()) return false;
-    if (/^[+-]$/.test(cur.trim())) return /^[+-]/.test(next) ? true : inComment ? false : maybe('blank');
+    if (len === 0) return false;
+    if (len <= 64 && /^[+-]\s*$/.test(head)) return /^[+-]/.test(next) ? true : inComment ? false : maybe('blank');
     if (next.startsWith(BLANK)) return true;
-    const opener = /^[+-]?\s*\/\*\*?$/.test(cur.trim());
+    const opener = len <= 64 && /^[+-]?\s*\/\*\*?\s*$/.test(head);
     if (inComment) {
       if (/^\*(\s|\/|$)/.test(next)) return opener || !commentOpenedHere;
       if (/^[+-]\s?\*/.test(next) || /^[+-]\s?\/\*/.test(next)) return true;
       return false;
     }
-    if (/^[+-]?\s*#/.test(cur)) {
-      if (directiveComplete(cur.trim(), next, depth)) return true;
-      return next.startsWith('/*') && directiveComplete(cur.trim(), '', depth) && !/^[+-]/.test(cur.trim()) ? maybe('comment') : false;
+    if (/^[+-]?\s*#/.test(head)) {
+      const w = short(1000);
+      if (w === null) return false;
+      if (directiveComplete(w.trim(), next, depth)) return true;
+      return next.startsWith('/*') && directiveComplete(w.trim(), '', depth) && !/^[+-]/.test(head) ? maybe('comment') : false;
     }
-    if (depth > 0) return cur.endsWith(',') && !str && !/^[+-]/.test(cur.trim()) ? maybe('comma') : false;
-    const t = cur.trimEnd();
+    const t = tailTrim();
     const last = t[t.length - 1];
+    if (depth > 0) return last === ',' && !str && !/^[+-]/.test(head) ? maybe('comma') : false;
     if (t.endsWith('*/')) return true;
     // A +/- line wrapped by its author continues on a line with its own marker, so optional
     // splits that would leave an unmarked piece are only possible inside context lines.
-    const ctxPiece = !/^[+-]/.test(cur.trim());
+    const ctxPiece = !/^[+-]/.test(head);
     if (last === ';') return !next.startsWith('/*') || (ctxPiece && maybe('comment'));
     if (last === '{') return !next.startsWith('}');
     if (last === '}') return !/^(else\b|while\b|[;,)\]]|\w+\s*[;,=[])/.test(next);
@@ -105,7 +129,9 @@ export function splitC(s: string, opt: SplitOptions): SplitResult {
       if (lastClose === 'call') return /^([A-Za-z_#}]|\/\*|[+-]\s?[A-Za-z_#}/*])/.test(next) && !/^(&&|\|\|)/.test(next);
       return false;
     }
-    const b = body().trim();
+    const w = short(200);
+    if (w === null) return false;
+    const b = w.replace(/^[+-]\s*/, '').trim();
     if (/^(?:[A-Za-z_]\w*|case\s+.+|default)\s*:$/.test(b) && !b.includes('?')) return true;
     if (/(^|[\s}])(else|do)$/.test(b) && !/^(\{|if\b)/.test(next)) return true;
     return false;
@@ -120,32 +146,36 @@ export function splitC(s: string, opt: SplitOptions): SplitResult {
     }
     if (c === ' ' && !str) {
       if (boundary(s.slice(i + 1, i + 48))) flush();
-      else if (cur) cur += c;
+      else if (len) add(c);
       continue;
     }
-    if (c !== ' ') lastWasClose = false;
-    cur += c;
+    lastWasClose = false;
+    add(c);
     if (str) {
-      if (c === '\\') { cur += s[i + 1] ?? ''; i++; }
+      if (c === '\\') { add(s[i + 1] ?? ''); i++; }
       else if (c === str) str = null;
+      // An apostrophe in prose or a // comment is no char literal; strings end within a line.
+      else if (i - strAt > (str === "'" ? 6 : 400)) str = null;
       continue;
     }
     if (inComment) {
-      if (c === '/' && s[i - 1] === '*' && cur.length >= 2) inComment = false;
+      if (c === '/' && s[i - 1] === '*' && len >= 2) inComment = false;
       continue;
     }
-    if (c === '/' && s[i + 1] === '*') { inComment = true; commentOpenedHere = true; cur += '*'; i++; continue; }
-    if (c === '"' || c === "'") { str = c; continue; }
+    if (c === '/' && s[i + 1] === '*') { inComment = true; commentOpenedHere = true; add('*'); i++; continue; }
+    if (c === '"' || c === "'") { str = c; strAt = i; continue; }
     if (c === '(' || c === '[') {
       if (c === '[') { parens.push('group'); depth++; continue; }
-      const before = cur.slice(0, -1).trimEnd();
+      const before = tail.slice(-81, -1).trimEnd();
       const word = /([A-Za-z_]\w*)$/.exec(before)?.[1];
       let kind: 'call' | 'cond' | 'def' | 'group' = 'group';
       if (word && COND.has(word)) kind = 'cond';
       else if (word) {
         kind = 'call';
-        if (depth === 0 && /^(?:[A-Za-z_]\w*\s*\**\s+\**\s*)+[A-Za-z_]\w*$/.test(body().slice(0, -1).trimEnd()) &&
-          !/^(return|else|case|goto)\b/.test(body())) kind = 'def';
+        const w = depth === 0 ? short(300) : null;
+        const b = w === null ? '' : w.replace(/^[+-]\s*/, '');
+        if (w !== null && /^(?:[A-Za-z_]\w*\s*\**\s+\**\s*)+[A-Za-z_]\w*$/.test(b.slice(0, -1).trimEnd()) &&
+          !/^(return|else|case|goto)\b/.test(b)) kind = 'def';
       }
       parens.push(kind);
       depth++;

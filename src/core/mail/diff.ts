@@ -10,8 +10,8 @@ import { type Ctx, problem } from './context';
 
 const HUNK_RE = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)$/;
 const GIT_RE = /^diff --git (\S+|"[^"]*") (\S+|"[^"]*")\s*$/;
-// Unicode bidi overrides/isolates/marks and C0/C1 controls other than TAB.
-const HAZARD_RE = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
+// Unicode bidi overrides/isolates/marks, zero-width characters, and C0/C1 controls other than TAB.
+const HAZARD_RE = /[\u202A-\u202E\u2066-\u2069\u200B-\u200F\u2060\uFEFF\u061C\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
 
 /** Body line placed after a scraped hunk header whose rebuild failed (already reported). */
 export const UNREBUILT = '\u0002unrebuilt';
@@ -20,11 +20,24 @@ export function isHunkHeader(s: string): boolean {
   return HUNK_RE.test(s);
 }
 
+const ESC: Record<string, number> = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, '\\': 92 };
+
+/** git's C-style quoted path: "fl\303\251sh.c" → bytes → UTF-8. */
 function unquote(p: string): string {
-  if (p.startsWith('"') && p.endsWith('"')) {
-    return p.slice(1, -1).replace(/\\([\\"tn])/g, (_, c: string) => (c === 't' ? '\t' : c === 'n' ? '\n' : c));
+  if (!(p.length >= 2 && p.startsWith('"') && p.endsWith('"'))) return p;
+  const s = p.slice(1, -1);
+  const bytes: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '\\' && i + 1 < s.length) {
+      const o = /^[0-3][0-7]{2}/.exec(s.slice(i + 1, i + 4));
+      if (o) { bytes.push(parseInt(o[0], 8)); i += 3; continue; }
+      const e = ESC[s[i + 1]];
+      if (e !== undefined) { bytes.push(e); i++; continue; }
+    }
+    for (const b of Buffer.from(c, 'utf8')) bytes.push(b);
   }
-  return p;
+  return new TextDecoder('utf-8').decode(Uint8Array.from(bytes));
 }
 
 /** Strip a/ b/ prefixes; /dev/null is null. Timestamps after a TAB (plain diff) are dropped. */
@@ -116,7 +129,8 @@ function readHunk(lines: Line[], i: number, ctx: Ctx, path: string, opts: DiffOp
       break;
     }
     if (HAZARD_RE.test(dl.text)) {
-      problem(ctx, 'bidi-control', `diff line contains a Unicode bidi or control character (${path})`, l.line);
+      const cps = [...new Set([...dl.text].filter((ch) => HAZARD_RE.test(ch)).map((ch) => 'U+' + ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')))];
+      problem(ctx, 'bidi-control', `diff line in ${path} contains Unicode bidi or control characters (${cps.join(', ')}): what is displayed may not be what is compiled`, l.line);
     }
     hunk.lines.push(dl);
     j++;

@@ -46,7 +46,8 @@ export function field(h: HeaderBlock, name: string): string | null {
 export function safeDecodeWords(s: string): string {
   if (!s.includes('=?')) return s;
   try {
-    return decodeWords(s);
+    // postal-mime's decoder is quadratic in the number of adjacent encoded words: bound the input.
+    return decodeWords(s.length > 4000 ? s.slice(0, 4000) : s);
   } catch {
     return s;
   }

@@ -74,6 +74,8 @@ function buildFrom(head: MessageHead, body: Line[], diffAt: number, ctx: Ctx): M
     if (sep >= 0) checkDiffstat(body.slice(sep + 1, diffAt), files, ctx);
   }
   const trailers: Trailer[] = trailersOf(commit, !!head.obfuscated);
+  const cc = body.find((l) => /^diff --(?:cc|combined) /.test(l.text));
+  if (cc) problem(ctx, 'combined-diff', 'a combined diff (merge commit, "diff --cc") is not read', cc.line);
   const notes = sep >= 0 ? joinText(trimBlank(body.slice(sep + 1, limit))) : '';
   let kind: MessageKind = files.length ? 'patch' : 'discussion';
   if (isCover) kind = 'cover';

@@ -7,7 +7,7 @@ import { type Ctx, problem } from './context';
 import { headOf, parseHeaders } from './headers';
 import { decodeEntity } from './mime';
 import { buildMessage, type MessageHead } from './message';
-import { looksLikeMail, splitMbox } from './container';
+import { isFromSeparator, looksLikeMail, splitMbox } from './container';
 import { detectLkml, detectLore, detectPipermail } from './archive';
 import { findDiffStart } from './diff';
 import { seriesOf } from './series';
@@ -28,7 +28,8 @@ function parseMail(lines: Line[], ctx: Ctx): { format: string; messages: MailMes
   let i = 0;
   while (i < lines.length && lines[i].text.trim() === '') i++;
   const first = lines[i]?.text ?? '';
-  const parts = splitMbox(lines.slice(i));
+  // Only a file that opens with a "From " separator is a mailbox; otherwise it is one message.
+  const parts = isFromSeparator(lines, i) || /^From \S+ /.test(first) ? splitMbox(lines.slice(i)) : [];
   if (parts.length === 0) {
     return { format: 'eml', messages: [mailMessage(lines.slice(i), lines[i]?.line ?? 1, ctx)] };
   }
@@ -68,7 +69,7 @@ function parseText(text: string, file: string): ParsedInput {
   } else if (isScraped(lines)) {
     const sc = unscrape(lines, ctx);
     const m = buildMessage(sc.head, sc.body, ctx);
-    format = m.kind === 'reply-with-patch' && !sc.head.subject ? 'reply' : 'eml';
+    format = sc.archive ? 'archive-page' : m.kind === 'reply-with-patch' && !sc.head.subject ? 'reply' : 'eml';
     messages = [m];
   } else if (looksLikePullRequest(lines)) {
     const pr = parsePullRequest(lines, ctx);

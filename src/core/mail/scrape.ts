@@ -19,12 +19,17 @@ export function isScraped(lines: Line[]): boolean {
   if (lines.length > 60) return false;
   // A hunk header with text before it, or with more after it than a heading (<= 80 chars) holds.
   const hunkMidLine = (t: string) => {
-    const m = /^((?:> ?)*)(.*?)@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@(.*)$/.exec(t);
-    return !!m && (m[2].trim() !== '' || m[3].length > 120);
+    for (let at = t.indexOf('@@ -'); at >= 0; at = t.indexOf('@@ -', at + 4)) {
+      const h = /^@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@/.exec(t.slice(at, at + 64));
+      if (!h) continue;
+      const before = t.slice(0, at).replace(/^[> ]*/, '');
+      return before.trim() !== '' || t.length - (at + h[0].length) > 120;
+    }
+    return false;
   };
   if (lines.some((l) => l.text.length > 200 && hunkMidLine(l.text))) return true;
   return lines.some((l) => l.text.length > 1500 &&
-    (/diff --git |@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@/.test(l.text) || /(?:^| )Subject: \S[\s\S]*(?:^| )From: \S|(?:^| )From: \S[\s\S]*(?:^| )Subject: \S/.test(l.text.slice(0, 20000))));
+    (/diff --git |@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@/.test(l.text) || /(?:^| )Subject: \S[\s\S]*(?:^| )From: \S|(?:^| )From: \S[\s\S]*(?:^| )(?:Subject|Date): \S/.test(l.text.slice(0, 20000))));
 }
 
 /** One string for the whole input plus a way back from offsets to physical lines. */
@@ -57,7 +62,7 @@ function flatten(lines: Line[]): Flat {
   };
 }
 
-const TRAILER_KEYS = 'Signed-off-by|Reviewed-by|Acked-by|Tested-by|Reported-by|Suggested-by|Co-developed-by|Fixes|Link|Closes|Cc';
+const TRAILER_KEYS = 'Signed-off-by|Reviewed-by|Acked-by|Tested-by|Reported-by|Suggested-by|Co-developed-by|Fixes|Link|Closes|Cc|cc|CC';
 
 /**
  * Quoted text: a new line starts at every run of quote markers (" > ", or " > > " for a patch
@@ -207,6 +212,8 @@ function splitDiff(text: string, at: (i: number) => number, ctx: Ctx, blanksKept
 export interface Scraped {
   head: MessageHead;
   body: Line[];
+  /** The headers came from a list-archive page rather than a mail. */
+  archive: boolean;
 }
 
 export function unscrape(lines: Line[], ctx: Ctx): Scraped {
@@ -216,6 +223,7 @@ export function unscrape(lines: Line[], ctx: Ctx): Scraped {
   const head: MessageHead = { subject: '', from: null, date: null, messageId: null, inReplyTo: null, inputLine: lines[0]?.line ?? 1, scraped: true };
   const hs = recoverHeaders(text);
   let base = 0;
+  let archive = false;
   if (hs) {
     const f = hs.fields;
     head.subject = f.get('subject') ?? '';
@@ -225,6 +233,8 @@ export function unscrape(lines: Line[], ctx: Ctx): Scraped {
     head.messageId = (f.get('message-id') ?? '').replace(/^<|>$/g, '') || null;
     head.inReplyTo = (f.get('in-reply-to') ?? '').replace(/^<|>.*$/g, '') || null;
     base = hs.bodyStart;
+    if (hs.obfuscated) head.obfuscated = true;
+    archive = hs.page !== 'mail';
     const charset = /charset="?([\w-]+)/i.exec(f.get('content-type') ?? '')?.[1];
     if ((f.get('content-transfer-encoding') ?? '').toLowerCase() === 'quoted-printable') {
       const d = decodeScrapedQP(text.slice(base), base, charset);
@@ -262,5 +272,5 @@ export function unscrape(lines: Line[], ctx: Ctx): Scraped {
     // Blank context lines survive a scrape only when quoted-printable kept them as "=20".
     if (d >= 0) body.push(...splitDiff(text.slice(d).trimStart(), (i) => at(i + d + (text[d] === ' ' ? 1 : 0)), ctx, offs !== null));
   }
-  return { head, body };
+  return { head, body, archive };
 }

@@ -48,6 +48,21 @@ const GRAMMAR: Record<string, RegExp> = {
 export interface ScrapedHeaders {
   fields: Map<string, string>;
   bodyStart: number;
+  /** Addresses are written "user at host" (a pipermail page). */
+  obfuscated?: boolean;
+  /** What the headers came from. */
+  page: 'mail' | 'pipermail' | 'lkml';
+}
+
+/**
+ * A pipermail page scraped to one line: "<subject> <Name> <user at host> <ctime date> <body>".
+ * The name is the run of capitalised words right before the address.
+ */
+function pipermailHead(text: string): ScrapedHeaders | null {
+  const m = /^(.{3,300}?) ((?:[A-Z][\w.'-]*\s){0,3}[A-Z][\w.'-]*) ([A-Za-z0-9._%+=-]+ at [A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+) (\w{3} \w{3} +\d{1,2} \d{1,2}:\d{2}:\d{2}(?: [A-Za-z]{1,5})? \d{4}) /.exec(text.slice(0, 1000));
+  if (!m) return null;
+  const fields = new Map<string, string>([['subject', m[1].trim()], ['from', `${m[2]} <${m[3].replace(' at ', '@')}>`], ['date', m[4]]]);
+  return { fields, bodyStart: m[0].length, obfuscated: true, page: 'pipermail' };
 }
 
 export function recoverHeaders(text: string): ScrapedHeaders | null {
@@ -56,9 +71,13 @@ export function recoverHeaders(text: string): ScrapedHeaders | null {
   let m: RegExpExecArray | null;
   const limit = Math.min(text.length, 60000);
   while ((m = HEADER_RE.exec(text)) && m.index < limit) ms.push({ name: m[1].toLowerCase(), at: m.index, valueAt: m.index + m[0].length });
-  if (!ms.length || !ms.some((x) => x.name === 'subject' || x.name === 'from')) return null;
-  if (ms[0].at > 400) return null;
+  if (!ms.length || !ms.some((x) => x.name === 'subject' || x.name === 'from') || ms[0].at > 400) return pipermailHead(text);
   const fields = new Map<string, string>();
+  // LKML-archive style: the subject line comes first, then "From:" / "Date:" lines.
+  const lead = text.slice(0, ms[0].at).trim();
+  const lkml = !!lead && !ms.some((x) => x.name === 'subject') && !/^From \S+ /.test(lead);
+  if (lkml) fields.set('subject', lead);
+  const page = lkml ? 'lkml' : 'mail';
   for (let k = 0; k < ms.length; k++) {
     const h = ms[k];
     const nextAt = k + 1 < ms.length ? ms[k + 1].at : text.length;
@@ -69,13 +88,13 @@ export function recoverHeaders(text: string): ScrapedHeaders | null {
     if (gm) {
       const rest = raw.slice(gm[0].length);
       if (!fields.has(h.name)) fields.set(h.name, gm[0].trim());
-      if (rest.trim() !== '') return { fields, bodyStart: h.valueAt + lead + gm[0].length };
+      if (rest.trim() !== '') return { fields, bodyStart: h.valueAt + lead + gm[0].length, page };
     } else if (k + 1 === ms.length) {
       // The last header's value has no known shape: where the body starts cannot be told; the
       // value is dropped and the text after the header name is read as body.
-      return { fields, bodyStart: h.valueAt + lead };
+      return { fields, bodyStart: h.valueAt + lead, page };
     } else if (!fields.has(h.name)) fields.set(h.name, raw.trim());
   }
-  return { fields, bodyStart: text.length };
+  return { fields, bodyStart: text.length, page };
 }
 

@@ -120,7 +120,8 @@ const NEUTRAL = [
   'netfs_free_folioq_buffer', 'cond_resched', 'mapping_set_error', 'folio_batch_release',
   'netfs_update_i_size', 'inode_dio_end', 'netfs_wait_for_write', 'netfs_prepare_write', 'netfs_issue_write',
   'netfs_reissue_write', 'netfs_do_write_single', 'netfs_folio_written_back', 'iov_iter_count', 'page_folio',
-  'sb_start_pagefault', 'sb_end_pagefault', 'file_update_time',
+  'sb_start_pagefault', 'sb_end_pagefault', 'file_update_time', 'tag_pages_for_writeback', 'folio_batch_init',
+  'wbc_end', 'folio_batch_count', 'filemap_get_folios_tag',
 ];
 
 const SPIN_LOCKS = ['spin_lock', 'spin_lock_irq', 'spin_lock_irqsave', 'spin_lock_bh', 'raw_spin_lock', 'raw_spin_lock_irq', 'raw_spin_lock_irqsave', 'write_lock', 'read_lock'];
@@ -171,12 +172,16 @@ export function builtinEntries(): ApiEntry[] {
   add({ name: 'clear_bit_unlock', ops: [rel('bit-lock', 1)] });
 
   // Mutexes (a mutex named *wb_lock is the pre-bit-lock netfs writeback lock: resource 'wb-lock').
-  add({ name: 'mutex_lock', ops: [acq('mutex', 0)], maySleep: true });
+  for (const n of ['mutex_lock', 'mutex_lock_nested', 'mutex_lock_io']) add({ name: n, ops: [acq('mutex', 0)], maySleep: true });
   add({ name: 'mutex_trylock', ops: [acq('mutex', 0, { rel: 'true' })], domain: 'bool' });
   add({ name: 'mutex_unlock', ops: [rel('mutex', 0)] });
   for (const n of SPIN_LOCKS) add({ name: n, ops: [acq('spinlock', 0)] });
   for (const n of SPIN_UNLOCKS) add({ name: n, ops: [rel('spinlock', 0)] });
-  add({ name: 'spin_trylock', ops: [acq('spinlock', 0, { rel: 'true' })] });
+  for (const n of ['spin_trylock', 'raw_spin_trylock', 'spin_trylock_irq']) add({ name: n, ops: [acq('spinlock', 0, { rel: 'true' })], domain: 'bool' });
+  for (const n of ['spin_lock_nested', 'spin_lock_irqsave_nested']) add({ name: n, ops: [acq('spinlock', 0)] });
+  for (const n of ['down_write_trylock', 'down_read_trylock']) add({ name: n, ops: [acq('rwsem', 0, { rel: 'true' })], domain: 'bool' });
+  for (const n of ['down_write_killable', 'down_read_killable', 'down_read_interruptible']) add({ name: n, ops: [acq('rwsem', 0, { rel: 'zero' })], domain: 'errno', maySleep: true });
+  add({ name: 'downgrade_write', ops: [] });
   for (const n of ['down_write', 'down_read']) add({ name: n, ops: [acq('rwsem', 0)], maySleep: true });
   for (const n of ['up_write', 'up_read']) add({ name: n, ops: [rel('rwsem', 0)] });
   add({ name: 'inode_lock', ops: [acq('rwsem', 0)], maySleep: true });
@@ -201,6 +206,17 @@ export function builtinEntries(): ApiEntry[] {
     ref: '§2',
   });
   add({ name: 'folio_wait_locked', ops: [], takesFolioLock: true, maySleep: true, ref: '§2' });
+  add({ name: 'folio_put_wait_locked', ops: [rel('refcount', 0)], takesFolioLock: true, maySleep: true, result: 'drops the ref and waits: the caller must not touch the folio afterwards', ref: '§2' });
+  // readahead: the folio comes locked; the read path must unlock it (folio_end_read) or hand it to I/O.
+  for (const n of ['readahead_folio', '__readahead_folio'])
+    add({ name: n, ops: [acq('folio-lock', 'result', { rel: 'nonnull' })], domain: 'pointer', ref: '§3' });
+  add({
+    name: 'folio_write_one',
+    ops: [needFolio(0, 'BUG_ON(!folio_test_locked(folio)) in folio_write_one'), rel('folio-lock', 0), { kind: 'unmark', resource: 'folio-cleared', obj: 0 }],
+    maySleep: true,
+    result: 'needs the folio locked; returns it unlocked',
+    ref: '§12',
+  });
 
   // §3 page-cache lookups returning locked folios.
   // __filemap_get_folio locks only with FGP_LOCK (FGP_WRITEBEGIN includes it); a new FGP_FOR_MMAP folio is unlocked.
@@ -276,6 +292,15 @@ export function builtinEntries(): ApiEntry[] {
   const wi = e[e.length - 1];
   wi.ops[1] = { ...wi.ops[1], guard: { arg: 2, equals: 'NULL' } };
 
+  // The iterator's insides, as called by pre-iterator write_cache_pages: a locked folio, dirty cleared.
+  add({
+    name: 'writeback_get_folio',
+    ops: [acq('folio-lock', 'result', { rel: 'nonnull' }), { kind: 'mark', resource: 'folio-cleared', obj: 'result', when: { rel: 'nonnull' } }],
+    domain: 'pointer',
+    takesFolioLock: true,
+    maySleep: true,
+    ref: '§5',
+  });
   // Writeback entry points that reach writeback_iter (SELF-DL with a folio lock; WB6 with the wb lock).
   for (const n of ['do_writepages', 'filemap_write_and_wait_range', 'filemap_write_and_wait', 'filemap_fdatawrite', 'filemap_fdatawrite_range', 'filemap_fdatawrite_wbc', 'filemap_flush', 'write_inode_now', 'sync_inode_metadata', 'netfs_writepages', 'iomap_writepages'])
     add({ name: n, ops: [], takesFolioLock: true, reachesWriteback: true, maySleep: true, ref: '§12' });

@@ -243,10 +243,12 @@ export function returnClass(path: Path, at: number, expr: string | null, factsFo
   if (c) return c;
   const id = expr.trim();
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(id)) return 'unknown';
-  // The latest definition of the variable before the return.
+  // The latest definition of the variable before the return (a call given &var may have set it).
   for (let i = at - 1; i >= 0; i--) {
     const s = path.steps[i];
     if (s.kind === 'assign' && s.lhs.trim() === id) return classOfConst(s.rhs) ?? 'unknown';
+    if (s.kind === 'call' && s.call.args.some((a) => a.replace(/\s+/g, '') === `&${id}`)) return 'unknown';
+    if (s.kind === 'gap') return 'unknown';
     if (s.kind === 'call' && s.assignTo !== null && s.assignTo.trim() === id) {
       return classOfFacts(factsFor(i));
     }

@@ -47,7 +47,22 @@ export function runPath(path: Path, fn: FunctionAnalysis, opts: RunPathOptions =
     ];
   }
   const variants = opts.variant ? contract.variants.filter((v) => v.name === opts.variant) : contract.variants;
-  return variants.map((v) => runVariant(path, fn, contract, v, table, opts.summaries ?? {}).run);
+  return variants.map((v) => {
+    try {
+      return runVariant(path, fn, contract, v, table, opts.summaries ?? {}).run;
+    } catch (e) {
+      // Malformed input must not take the whole report down: this path is reported as not checked.
+      const why = `simulator error on this path: ${e instanceof Error ? e.message : String(e)}`;
+      return {
+        variant: v.name,
+        feasible: true,
+        skipped: why,
+        events: [],
+        trace: { title: `${fn.name} ${path.id} [${v.name}]`, tasks: [contract.task], steps: [], verdict: 'unknown', summary: why },
+        returnClass: 'unknown',
+      };
+    }
+  });
 }
 
 /** runPath plus the final resource states, per variant (internal: summaries). */
@@ -138,6 +153,15 @@ function runVariant(
   const attempted = new Set<string>();
   /** Folios whose dirty bit was cleared for I/O and that were neither written nor redirtied yet: key → step. */
   const cleared = new Map<string, number>();
+  /**
+   * Cleared folios unlocked by a plain folio_unlock: R5 unless writeback is started or the folio
+   * redirtied later on the path (then the misuse is another rule's, e.g. R2 for writeback after unlock).
+   */
+  const pendingDrop = new Map<string, SimEvent>();
+  const settleDrops = () => {
+    for (const e of pendingDrop.values()) emit(e);
+    pendingDrop.clear();
+  };
   // Constants assigned on the path ("folio = NULL"), for guards like writeback_iter(.., NULL, ..).
   const consts = new Map<string, string>();
   const valueOf = (a: string): string => {
@@ -282,7 +306,9 @@ function runVariant(
       }
     }
 
+    if (s.kind === 'call' && pendingDrop.size > 0 && /writeback_iter$/.test(s.call.name)) settleDrops();
     if (s.kind === 'return' || (i === steps.length - 1 && path.end === 'fallthrough' && s.kind !== 'bug')) {
+      settleDrops();
       const expr = s.kind === 'return' ? s.expr : null;
       retClass = returnClass(path, i, expr, factsFor);
       checkReturn(i, expr);
@@ -304,6 +330,13 @@ function runVariant(
     if (s.kind === 'bug') break;
   }
 
+  settleDrops();
+  // Deferred events carry earlier steps: keep the list in step order (stable).
+  events.sort((a, b) => a.step - b.step);
+  for (const e of events) {
+    const ts = traceSteps[e.step];
+    if (ts && !ts.violation && (e.kind === 'violation' || e.kind === 'leak' || e.kind === 'dropped-dirty')) ts.violation = e.message;
+  }
   const bad = events.filter((e) => e.kind === 'violation' || e.kind === 'leak' || e.kind === 'dropped-dirty');
   const endUnknown = path.end === 'unknown-exit' || path.end === 'cut';
   const trace: Trace = {
@@ -373,7 +406,7 @@ function runVariant(
           const at = cleared.get(key)!;
           cleared.delete(key);
           if (entry.plainUnlock)
-            emit({ step: i, kind: 'dropped-dirty', resource: 'folio-dirty', object: text, rule: 'R5', message: `${call} unlocks ${text}, whose dirty bit was cleared for I/O at step ${at}, without folio_start_writeback() or folio_redirty_for_writepage(): its data is silently dropped`, related: [at], acrossGap: acrossGap(at, i) });
+            pendingDrop.set(key, { step: i, kind: 'dropped-dirty', resource: 'folio-dirty', object: text, rule: 'R5', message: `${call} unlocks ${text}, whose dirty bit was cleared for I/O at step ${at}, without folio_start_writeback() or folio_redirty_for_writepage(): its data is silently dropped`, related: [at], acrossGap: acrossGap(at, i) });
         }
         if (h && h.status === 'held') {
           h.status = 'released';
@@ -411,6 +444,9 @@ function runVariant(
           return;
         }
         emit({ step: i, kind: 'release', resource, object: text, message: `${call} releases the ${label(resource)} of ${text} (not acquired on this path: held by the caller?)`, related: [], acrossGap: acrossGap(-1, i) });
+        // From here on it is certainly not held: a second release or a use that needs it is visible.
+        if (LOCKLIKE.has(resource) || resource === 'writeback-bit')
+          held.push({ resource, key, object: text, variety, acqStep: -1, status: 'released', owner: 'task', uncertain: false, endStep: i, wildcard: false });
         return;
       }
       case 'handoff': {
@@ -447,7 +483,10 @@ function runVariant(
         return;
       }
       case 'unmark': {
-        if (resource === 'folio-cleared') cleared.delete(objectKey('folio-lock', text));
+        if (resource === 'folio-cleared') {
+          cleared.delete(objectKey('folio-lock', text));
+          pendingDrop.delete(objectKey('folio-lock', text));
+        }
         return;
       }
       case 'mark': {

@@ -19,6 +19,8 @@ export interface IterRegs {
   WAIT: number;
   /** *error != 0. */
   ERR: number;
+  /** Optional: wbc->nr_to_write (pages left); WB_SYNC_NONE stops when it reaches 0. */
+  NR?: number;
 }
 
 export interface IterCtx {
@@ -34,6 +36,8 @@ export interface IterCtx {
   /** pc to go to after the call (the caller tests CUR). */
   setPc: (x: number[]) => void;
   location: string;
+  /** wbc->range_cyclic with mapping->writeback_index in this slot (start there; never wrap within a call). */
+  cyclicIndexSlot?: number;
 }
 
 const tagged = (s: readonly number[], f: FolioSlots, all: boolean) => (all ? s[f.TOWRITE] !== 0 : s[f.DIRTY] !== 0);
@@ -65,19 +69,23 @@ export function writebackIterMove(s: readonly number[], c: IterCtx): Move {
   }
   // Decide the whole call now; block only on a folio lock.
   const starting = s[r.PH] === 0;
-  if (!starting && !c.syncAll && s[r.ERR]) {
+  // NEXT: wbc->nr_to_write -= folio_nr_pages(previous folio), then WB_SYNC_NONE stops on an error or at <= 0.
+  const nrLeft = r.NR !== undefined ? s[r.NR] - 1 : 1;
+  if (!starting && !c.syncAll && (s[r.ERR] || nrLeft <= 0)) {
+    const wbi = c.cyclicIndexSlot;
     return {
       kind: 'step',
-      op: 'writeback_iter: *error is set and WB_SYNC_NONE: stop (done) → NULL',
+      op: s[r.ERR] ? 'writeback_iter: *error is set and WB_SYNC_NONE: stop (done) → NULL' : 'writeback_iter: nr_to_write used up and WB_SYNC_NONE: stop (done) → NULL',
       location: c.location,
-      footprint: 0,
-      apply: (x) => { x[r.PH] = 2; x[r.CUR] = 0; c.setPc(x); },
+      footprint: wbi !== undefined ? undefined : 0,
+      // done: mapping->writeback_index = the next index (range_cyclic resumes there)
+      apply: (x) => { if (r.NR !== undefined) x[r.NR]--; if (wbi !== undefined) x[wbi] = x[r.IDX]; x[r.PH] = 2; x[r.CUR] = 0; c.setPc(x); },
     };
   }
   // Which folios will be tagged when we look (INIT tags TOWRITE for ALL).
   const isTagged = (f: FolioSlots) => (starting && c.syncAll ? s[f.DIRTY] !== 0 || s[f.TOWRITE] !== 0 : tagged(s, f, c.syncAll));
   let fp = 0;
-  const from = starting ? 0 : s[r.IDX];
+  const from = starting ? (c.cyclicIndexSlot !== undefined ? s[c.cyclicIndexSlot] : 0) : s[r.IDX];
   for (let i = from; i < folios.length; i++) {
     const f = folios[i];
     fp |= c.fbit(i);
@@ -96,12 +104,12 @@ export function writebackIterMove(s: readonly number[], c: IterCtx): Move {
         ? `${prefix}folio_lock(${f.name}); under writeback: WB_SYNC_ALL waits (folio_wait_writeback)`
         : `${prefix}folio_lock(${f.name}); folio_clear_dirty_for_io → return ${f.name} (locked, dirty cleared)`,
       location: c.location,
-      footprint: fp,
+      footprint: c.cyclicIndexSlot !== undefined ? undefined : fp,
       apply: (x) => {
         if (starting) {
           x[r.PH] = 1;
           if (c.syncAll) for (const g of folios) if (x[g.DIRTY]) x[g.TOWRITE] = 1;
-        }
+        } else if (r.NR !== undefined) x[r.NR]--; // wbc->nr_to_write -= folio_nr_pages(previous folio)
         x[f.LOCK] = me;
         if (waitWb) { x[r.WAIT] = idx + 1; return undefined; }
         const [, err] = folioClearDirtyForIo(x, f);
@@ -117,9 +125,11 @@ export function writebackIterMove(s: readonly number[], c: IterCtx): Move {
     kind: 'step',
     op: starting ? 'writeback_iter(NULL): nothing tagged → NULL' : 'writeback_iter: no more tagged folios → NULL (*error = saved error)',
     location: c.location,
-    footprint: fp,
+    footprint: c.cyclicIndexSlot !== undefined ? undefined : fp,
     apply: (x) => {
       if (starting && c.syncAll) for (const g of folios) if (x[g.DIRTY]) x[g.TOWRITE] = 1;
+      if (!starting && r.NR !== undefined) x[r.NR]--;
+      if (c.cyclicIndexSlot !== undefined) x[c.cyclicIndexSlot] = 0; // END: never wrap within one call
       x[r.PH] = 2;
       x[r.CUR] = 0;
       c.setPc(x);
