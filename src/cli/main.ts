@@ -31,7 +31,7 @@ usage:
   lockstep parse <file> [--format json]
   lockstep paths <file> --function <name> [--side pre|post] [--format text|json]
   lockstep scenario --list
-  lockstep scenario <name> [--tasks N] [--fixed] [--format text|json]
+  lockstep scenario <name> [--tasks N] [--fixed] [--max-states N] [--timing] [--format text|json]
 
 exit codes: 0 no error introduced, 1 error introduced (or scenario violated), 2 usage or unreadable input
 `;
@@ -165,11 +165,17 @@ function cmdScenario(a: Args): number {
   const known = scenarioList().map((s) => s.name);
   const name = a.positional[0];
   if (!known.includes(name)) throw new UsageError(`unknown scenario ${name}; known: ${known.join(', ')}`);
+  // Times make JSON differ run to run: JSON carries ms only with --timing; text always shows it.
   const r = runScenario(name, {
     tasks: optInt(a, 'tasks'), fixed: a.options.has('fixed'), maxStates: optInt(a, 'max-states'),
+    timing: format === 'text' || a.options.has('timing'),
   });
+  if (r.bounds.problem) {
+    process.stderr.write(`lockstep: ${r.bounds.problem}\n`);
+    return 2;
+  }
   out(format === 'json' ? JSON.stringify(r, null, 2) : renderScenarioText(r));
-  return r.verdict === 'holds' ? 0 : r.verdict === 'bounded' ? 0 : 1;
+  return r.verdict === 'holds' || r.verdict === 'bounded' ? 0 : 1;
 }
 
 async function main(argv: string[]): Promise<number> {

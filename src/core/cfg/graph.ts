@@ -80,6 +80,26 @@ interface Cleanup {
   args: string[];
   text: string;
   row: number;
+  /** Labels inside the guarded scope (a goto to them does not leave it). */
+  labels?: Set<string>;
+}
+
+function labelsIn(list: Stmt[]): Set<string> {
+  const out = new Set<string>();
+  const visit = (s: Stmt | null): void => {
+    if (!s) return;
+    switch (s.k) {
+      case 'label': out.add(s.name); visit(s.stmt); break;
+      case 'block': s.body.forEach(visit); break;
+      case 'if': visit(s.then); visit(s.else); break;
+      case 'while': case 'do': case 'for': visit(s.body); break;
+      case 'switch': s.body.forEach(visit); break;
+      case 'pp': s.then.forEach(visit); s.else?.forEach(visit); break;
+      default: break;
+    }
+  };
+  list.forEach(visit);
+  return out;
 }
 
 interface Ctx {
@@ -221,9 +241,10 @@ export class CfgBuilder {
       const args = g.args.map((a) => a.text);
       const c: Cleanup = { unlock, args, text: g.text, row: g.row };
       const inner: Ctx = { ...ctx, cleanups: [...ctx.cleanups, c] };
-      const rest = this.seqPlain(list.slice(gi + 1), this.release([c], next, g.row), inner);
+      c.labels = labelsIn(list.slice(gi + 1));
+      const rest = this.seq(list.slice(gi + 1), this.release([c], next, g.row), inner);
       const lockNode = this.add({ k: 'call', step: { kind: 'call', call: { name: lock, args }, assignTo: null, text: g.text, ref: this.refOf(g.row) }, next: rest, kills: [] });
-      return this.seqPlain(list.slice(0, gi), this.evalArgs(g.args, lockNode), ctx, list[gi + 1]?.k === 'label');
+      return this.seqPlain(list.slice(0, gi), this.evalArgs(g.args, lockNode), ctx);
     }
     return this.seqPlain(list, next, ctx);
   }
@@ -363,7 +384,8 @@ export class CfgBuilder {
         return this.release(ctx.cleanups.slice(ctx.contBase), ctx.cont ?? next, s.row);
       case 'goto': {
         const l = this.labels.get(s.label);
-        if (l !== undefined) return l;
+        const leaving = ctx.cleanups.filter((c) => !c.labels?.has(s.label));
+        if (l !== undefined) return this.release(leaving.reverse(), l, s.row);
         return this.add({ k: 'unseen', step: { kind: 'gap', lines: null, text: `goto ${s.label}: label not shown`, ref: this.refOf(s.row) } });
       }
       case 'label': {

@@ -8,6 +8,9 @@ import type { DiffLine, FileDiff, FileStatus, Hunk } from '../types';
 import type { Line } from './lines';
 import { type Ctx, problem } from './context';
 
+/** Bound on hunks kept per file diff; more are skipped and reported as a limit. */
+export const MAX_HUNKS_PER_FILE = 2000;
+
 const HUNK_RE = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)$/;
 const GIT_RE = /^diff --git (\S+|"[^"]*") (\S+|"[^"]*")\s*$/;
 // Unicode bidi overrides/isolates/marks, zero-width characters, and C0/C1 controls other than TAB.
@@ -218,10 +221,14 @@ export function parseDiff(lines: Line[], start: number, ctx: Ctx, opts: DiffOpti
     if (g && status === 'added') file.oldPath = null;
     if (g && status === 'deleted') file.newPath = null;
     const path = file.newPath ?? file.oldPath ?? '?';
+    let skipped = 0;
     while (i < lines.length && HUNK_RE.test(lines[i].text)) {
       const r = readHunk(lines, i, ctx, path, opts);
-      file.hunks.push(r.hunk);
+      if (file.hunks.length < MAX_HUNKS_PER_FILE) file.hunks.push(r.hunk); else skipped++;
       i = r.next;
+    }
+    if (skipped) {
+      problem(ctx, 'limit', `${path}: more than ${MAX_HUNKS_PER_FILE} hunks in one file diff; ${skipped} further hunks are not read`, file.inputLine);
     }
     if (status === 'modified' && modeChange) status = 'mode-change';
     file.status = status;
