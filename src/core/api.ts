@@ -16,6 +16,7 @@ import { VERSION } from './version';
 import { scenarioHints } from './hints';
 import { crossTaskChecks } from './cross/index';
 import { partialSummaries } from './partialSummaries';
+import { resultWords } from './checks/words';
 
 const SEV_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
@@ -57,12 +58,6 @@ function isSourceFile(p: string | null): boolean {
   return !!p && /\.(c|h)$/.test(p);
 }
 
-const RELATION_WORDS: Record<string, string> = {
-  true: 'returns true', false: 'returns false', zero: 'returns 0', nonzero: 'returns non-zero',
-  negative: 'returns an error', nonnegative: 'returns >= 0', 'is-err': 'returns an error pointer',
-  'not-err': 'returns a valid pointer', null: 'returns NULL', nonnull: 'returns non-NULL',
-};
-
 /** The branch conditions of a path in a reviewer's words: "netfs_wb_begin() returns true, then …". */
 export function describePath(path: Path): string {
   const parts: string[] = [];
@@ -71,9 +66,8 @@ export function describePath(path: Path): string {
     if (s.facts.length > 0) {
       for (const f of s.facts) {
         const call = path.steps[f.callStep];
-        const name = call && call.kind === 'call' ? `${call.call.name}()` : 'the call';
-        const rel = f.relation === 'eq' ? `returns ${f.value}` : f.relation === 'ne' ? `does not return ${f.value}` : RELATION_WORDS[f.relation];
-        parts.push(`${name} ${rel}`);
+        const callee = call && call.kind === 'call' ? call.call.name : '';
+        parts.push(`${callee ? `${callee}()` : 'the call'} ${resultWords(callee, f.relation, f.value)}`);
       }
     } else if (!/^__lockstep_/.test(s.cond)) {
       parts.push(s.value ? `\`${s.cond}\`` : `not \`${s.cond}\``);

@@ -416,6 +416,8 @@ try {
 
     await test(`${EXAMPLE}: the failing-path lens opens the timeline on the violating step`, async () => {
       await wb.openFile(EXAMPLE);
+      await page.keyboard.press('Control+1');
+      await page.keyboard.press('Control+Home');
       const lens = wb.page.locator('.editor-group-container.active .contentWidgets .codelens-decoration a', { hasText: 'fails' }).first();
       await lens.waitFor({ state: 'visible', timeout: 20_000 });
       const title = (await lens.textContent()) ?? '';
@@ -484,6 +486,26 @@ try {
       await f.click('button[data-action=jump]');
       assert(await f.isVisible('#details .violation-msg'), 'violation not shown');
       await wb.screenshot('12-scenario');
+    });
+
+    await test('"Simulate with other tasks" on the example offers the scenarios that bear on it', async () => {
+      await wb.openFile(EXAMPLE);
+      await page.keyboard.press('Control+1');
+      await page.keyboard.press('Control+Home');
+      const lens = page.locator('.editor-group-container.active .contentWidgets .codelens-decoration a', { hasText: 'Simulate with other tasks' }).first();
+      await lens.waitFor({ timeout: 20_000 });
+      await lens.click();
+      const rows = page.locator('.quick-input-list .monaco-list-row');
+      await rows.first().waitFor({ timeout: 10_000 });
+      const names = (await rows.allTextContents()).join(' | ');
+      assert(/wb-handoff/.test(names) && /writeback-iter-break/.test(names), `offered: ${names}`);
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'writeback-iter-break' }).first().click();
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'As the kernel code has it' }).first().click();
+      const f = await wb.webviewFrame(60_000);
+      await f.waitForFunction(() => /Scenario writeback-iter-break/.test(document.querySelector('h1')?.textContent ?? ''), null, { timeout: 60_000 });
+      await f.click('button[data-action=play]');
+      await f.waitForFunction(() => /Step [2-9]/.test(document.querySelector('#position')?.textContent ?? ''), null, { timeout: 10_000 });
+      await wb.screenshot('12b-other-tasks');
     });
 
     await test('the timeline follows the light theme', async () => {

@@ -113,3 +113,17 @@ test('notes after --- and trailer targets are kept', () => {
   assert.equal(m.trailers.find((t) => t.key === 'Fixes').target, '0123456789ab');
   assert.equal(m.trailers.find((t) => t.key === 'Link').target, 'https://lists.example.org/demofs/msg1234');
 });
+
+test('mbox: a reply quoting a patch of the same mbox is a superseded copy; its Reviewed-by goes to the patch', () => {
+  const text = [
+    'From ada@example.org Wed Mar  4 09:15:01 2026', 'From: Ada Example <ada@example.org>', 'Subject: [PATCH] demofs: x', 'Message-ID: <p1@example.org>', '',
+    'Fix.', '', 'Signed-off-by: Ada Example <ada@example.org>', '---', 'diff --git a/f.c b/f.c', '--- a/f.c', '+++ b/f.c', '@@ -1,2 +1,2 @@ int f(void)', ' {', '-\ta();', '+\tb();', '',
+    'From rita@example.com Wed Mar  4 10:00:00 2026', 'From: Rita Reviewer <rita@example.com>', 'Subject: Re: [PATCH] demofs: x', 'Message-ID: <r1@example.com>', 'In-Reply-To: <p1@example.org>', '',
+    'On Wed, Ada Example wrote:', '> diff --git a/f.c b/f.c', '> --- a/f.c', '> +++ b/f.c', '> @@ -1,2 +1,2 @@ int f(void)', '>  {', '> -\ta();', '> +\tb();', '',
+    'Reviewed-by: Rita Reviewer <rita@example.com>', '',
+  ].join('\n');
+  const p = core.parseInput(text, 'r.mbox');
+  assert.deepEqual(p.messages.map((m) => [m.kind, !!m.superseded]), [['patch', false], ['reply-with-patch', true]]);
+  assert.deepEqual(p.messages[0].trailers.map((t) => [t.key, t.inputLine]), [['Signed-off-by', 8], ['Reviewed-by', 33]]);
+  assert.deepEqual(p.messages[1].files[0].hunks[0].lines.map((l) => l.inputLine), [29, 30, 31]);
+});

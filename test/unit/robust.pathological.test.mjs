@@ -45,7 +45,7 @@ test('robust pathological: repeated structures parse and check in near-linear ti
   }
 });
 
-test('robust pathological: a line of 50 000 quote marks parses quickly (K9)', { todo: STRICT ? undefined : 'K9: src/core/mail/scrape.ts isScraped: /^((?:> ?)*)(.*?)@@ .../ backtracks quadratically on long runs of ">"' }, () => {
+test('robust pathological: a line of 50 000 quote marks parses quickly', () => {
   const text = `${'>'.repeat(50000)} x\n`;
   const t0 = performance.now();
   core.parseInput(text, 'gt.txt');
@@ -53,7 +53,7 @@ test('robust pathological: a line of 50 000 quote marks parses quickly (K9)', { 
   assert.ok(ms < 1000, `parseInput took ${ms.toFixed(0)} ms on ${text.length} bytes`);
 });
 
-test('robust pathological: a subject of 40 000 RFC 2047 encoded words parses quickly (K10)', { todo: STRICT ? undefined : 'K10: postal-mime decodeWords joins adjacent base64 words with a regex test on the growing string (quadratic); headers.ts/person.ts pass headers of any length' }, () => {
+test('robust pathological: a subject of 40 000 RFC 2047 encoded words parses quickly', () => {
   const text = `Subject: ${'=?UTF-8?B?4oCu?= '.repeat(40000)}\n\nbody\n`;
   const t0 = performance.now();
   const p = core.parseInput(text, 'ew.eml');

@@ -47,3 +47,17 @@ test('robust static: core, cli and shared never eval, spawn, use the network or 
   }
   assert.deepEqual(bad, []);
 });
+
+test('robust static: nothing that orders output depends on the machine locale (K12)', { todo: process.env.LOCKSTEP_ROBUST_STRICT ? undefined : 'K12: src/core/api.ts sorts findings with localeCompare: under LANG=da_DK "aa" sorts after "z", so the JSON order can differ between machines' }, () => {
+  const files = ['src/core', 'src/cli', 'src/shared'].flatMap((d) => {
+    const abs = path.join(repoRoot, d);
+    return fs.existsSync(abs) ? sources(abs) : [];
+  });
+  const bad = [];
+  for (const f of files) {
+    const text = stripComments(fs.readFileSync(f, 'utf8'));
+    const m = /\b(localeCompare|toLocaleString|toLocaleLowerCase|toLocaleUpperCase|Intl\.Collator)\b/.exec(text);
+    if (m) bad.push(`${path.relative(repoRoot, f)}: ${m[0]}`);
+  }
+  assert.deepEqual(bad, [], 'use plain < / > comparisons (code-unit order) for anything that reaches the output');
+});

@@ -98,3 +98,14 @@ test('protocol: message guards accept the typed messages and reject malformed on
   assert.equal(protocol.isHostToWebview({ type: 'select', index: 0 }), true);
   assert.equal(protocol.isHostToWebview('show'), false);
 });
+
+test('every check the core registers has its documentation page (the diagnostics\' code link)', () => {
+  const core = require('../../dist/core.js');
+  const ids = core.CHECKS.map((c) => c.id);
+  assert.ok(ids.includes('wb-pairing'));
+  for (const id of ids) {
+    const file = join(repo, 'media', 'checks', `${id}.md`);
+    assert.ok(existsSync(file), `media/checks/${id}.md is missing`);
+    assert.match(readFileSync(file, 'utf8'), new RegExp(`^# ${id}: `), `media/checks/${id}.md has no title`);
+  }
+});

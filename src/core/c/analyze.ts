@@ -73,6 +73,8 @@ function lowerAndEnumerate(
 ): void {
   const problems = fa.problems;
   const ir = lowerFunction(tree, node, fa.name);
+  // Parameter names, for inter-procedural summaries (which argument an effect is on).
+  fa.params = ir.params;
   for (const n of [...notes, ...ir.notes]) problems.push({ kind: 'approximated', line: refOf(n.row).inputLine ?? undefined, message: `${fa.name}: ${n.message}` });
   const cfg = buildCfg(ir, refOf, gapMeta);
   const res = enumeratePaths(cfg, opts);

@@ -74,20 +74,37 @@ function opener(lines: Shown[], lvl: number): string {
   return `if (${UNKNOWN_COND}) {`;
 }
 
-/** Drop trailing lines that do not end a statement (cut by the hunk edge). Returns dropped count. */
-function dropTrailingIncomplete(lines: Shown[]): number {
+/** A control header whose body is cut by the hunk edge (`if (!wt_ctx->bvec)`), parentheses balanced. */
+const CONTROL_HEADER = /^(\}\s*)?(else\s+)?(if|while|for)\s*\(.*\)$|^(\}\s*)?else$/;
+
+/**
+ * Drop trailing lines that do not end a statement (cut by the hunk edge). A trailing control header
+ * (`if (x)` whose body the hunk does not show) is kept: the unseen code becomes its body, so the
+ * branch the patch shows stays on the paths. Returns the dropped count and whether a header was kept.
+ */
+function dropTrailingIncomplete(lines: Shown[]): { dropped: number; header: boolean } {
   const st: LexState = { inComment: false };
   let bal = 0;
   let safe = -1;
+  let headerEnd = -1;
+  let headerStart = -1;
+  let stmtStart = 0;
   for (let j = 0; j < lines.length; j++) {
     const code = stripLine(lines[j].text, st).trim();
+    if (bal === 0 && code !== '') stmtStart = j;
     bal += count(code, '(') - count(code, ')');
     if (st.inComment || bal !== 0) continue;
     if (code === '' || isPreproc(lines[j].text) || /[;{}:]$/.test(code)) safe = j;
+    else {
+      const joined = lines.slice(stmtStart, j + 1).map((l) => l.text.trim()).join(' ');
+      if (CONTROL_HEADER.test(joined)) { headerStart = stmtStart; headerEnd = j; }
+    }
   }
-  const dropped = lines.length - 1 - safe;
-  if (dropped > 0) lines.splice(safe + 1);
-  return dropped;
+  const header = headerEnd === lines.length - 1 && headerStart === safe + 1;
+  const keep = header ? headerEnd : safe;
+  const dropped = lines.length - 1 - keep;
+  if (dropped > 0) lines.splice(keep + 1);
+  return { dropped, header };
 }
 
 export function synthesize(fb: FnBuild): FunctionText {
@@ -121,6 +138,8 @@ export function synthesize(fb: FnBuild): FunctionText {
     push(fb.signature, null);
   }
   let carried = 0;
+  // Set when the previous segment ended with a control header whose body the unseen code is.
+  let headerOpen = false;
   fb.segments.forEach((seg, si) => {
     const lines = seg.lines.slice();
     const afterGap = si > 0 || fb.signature === null;
@@ -158,6 +177,9 @@ export function synthesize(fb: FnBuild): FunctionText {
       closePp(gref);
       // Unseen code at the current level, then blocks the unseen code opens or closes, with unseen
       // code at every level in between (a path that skips an inner block still crosses the gap).
+      // After a kept control header, the first marker is its body and a second one follows it.
+      if (headerOpen) mark(depth + 1);
+      headerOpen = false;
       mark(depth);
       if (need > depth) {
         for (let lvl = depth + 1; lvl <= need; lvl++) {
@@ -179,9 +201,13 @@ export function synthesize(fb: FnBuild): FunctionText {
     const last = si === fb.segments.length - 1;
     if (!last || !fb.closingSeen) {
       const d = dropTrailingIncomplete(lines);
-      if (d > 0) {
-        carried = d;
+      if (d.dropped > 0) {
+        carried = d.dropped;
         reasons.push(`statement cut by the hunk edge after line ${lines.length ? lines[lines.length - 1].sourceLine : '?'}`);
+      }
+      if (d.header) {
+        headerOpen = true;
+        reasons.push(`the body of the branch at line ${lines[lines.length - 1].sourceLine} is not shown`);
       }
     }
     lines.forEach((l, li) => {
@@ -221,6 +247,8 @@ export function synthesize(fb: FnBuild): FunctionText {
     const gref = gaps[id].ref;
     if (st.inComment) push('*/', gref);
     closePp(gref);
+    if (headerOpen) push(`${'\t'.repeat(Math.max(depth + 1, 1))}${GAP_FN}(${id});`, gref);
+    headerOpen = false;
     push(`${'\t'.repeat(Math.max(depth, 1))}${GAP_FN}(${id});`, gref);
     for (; depth > 1; depth--) {
       push('\t'.repeat(depth - 1) + '}', gref);

@@ -385,7 +385,7 @@ export class CfgBuilder {
       case 'goto': {
         const l = this.labels.get(s.label);
         const leaving = ctx.cleanups.filter((c) => !c.labels?.has(s.label));
-        if (l !== undefined) return this.release(leaving.reverse(), l, s.row);
+        if (l !== undefined) return this.release(leaving, l, s.row);
         return this.add({ k: 'unseen', step: { kind: 'gap', lines: null, text: `goto ${s.label}: label not shown`, ref: this.refOf(s.row) } });
       }
       case 'label': {

@@ -8,6 +8,7 @@
  */
 import type { SimEvent, Severity, Step } from '../types';
 import type { CheckContext, RawFinding } from './types';
+import { ALLOCATOR, heldWord, resourceNoun, resultWords } from './words';
 
 const SOFTER: Record<Severity, Severity> = { error: 'warning', warning: 'info', info: 'info' };
 
@@ -105,7 +106,7 @@ export function findingsFromEvents(ctx: CheckContext, select: (e: SimEvent) => b
       const from = Math.min(e.step, ...(e.related ?? [e.step]));
       const n = gapLines(ctx, from, e.step);
       const what = n == null || n === 0 ? 'the lines' : `the ${n} line${n === 1 ? '' : 's'}`;
-      message += ` (assuming ${what} the patch does not show here leave the ${e.resource} alone; open the kernel tree to be sure)`;
+      message += ` (assuming ${what} the patch does not show here leave the ${resourceNoun(e.resource)} alone; open the kernel tree to be sure)`;
     }
     out.push({
       severity,
@@ -121,7 +122,7 @@ export function findingsFromEvents(ctx: CheckContext, select: (e: SimEvent) => b
 }
 
 const ERROR_FACTS = new Set(['null', 'is-err', 'negative']);
-const FACT_WORDS: Record<string, string> = { null: 'returns NULL', 'is-err': 'returns an error pointer', negative: 'returns an error' };
+
 
 /**
  * An error branch whose body the patch does not show at all, taken with a resource still held: the
@@ -136,7 +137,12 @@ function unseenErrorExits(ctx: CheckContext, select: (e: SimEvent) => boolean): 
   const gap = path.steps[path.steps.length - 1];
   const branch = path.steps[path.steps.length - 2];
   if (gap.kind !== 'gap' || branch.kind !== 'assume') return [];
-  const fact = branch.facts.find((f) => ERROR_FACTS.has(f.relation));
+  const fact = branch.facts.find((f) => {
+    if (ERROR_FACTS.has(f.relation)) return true;
+    // "== 0" of an allocator's result is its failure (NULL), whatever type the C layer inferred.
+    const c = path.steps[f.callStep];
+    return f.relation === 'zero' && c?.kind === 'call' && ALLOCATOR.test(c.call.name);
+  });
   if (!fact) return [];
   const sameGap = (x: Step) => x.kind === 'gap' && x.ref.sourceLine === gap.ref.sourceLine && x.text === gap.text;
   const comesBack = fn.paths.some((p) => p.steps.some((x, i) => sameGap(x) && i < p.steps.length - 1));
@@ -158,9 +164,9 @@ function unseenErrorExits(ctx: CheckContext, select: (e: SimEvent) => boolean): 
     out.push({
       severity: 'info',
       rule: e.rule,
-      message: `the error path where ${callName} ${FACT_WORDS[fact.relation]} continues in code the patch does not show, with the ${e.resource} of ${e.object} still held (taken${taker}${line != null ? ` at line ${line}` : ''}): it must be released there — check it, or open the kernel tree`,
+      message: `the error path where ${callName} ${resultWords(callName.replace(/\(\)$/, ''), fact.relation)} continues in code the patch does not show, with the ${resourceNoun(e.resource)} of ${e.object} still ${heldWord(e.resource)} (${heldWord(e.resource) === 'raised' ? 'raised' : 'taken'}${taker}${line != null ? ` at line ${line}` : ''}): it must be dropped there — check that it is, or open the kernel tree`,
       step: path.steps.length - 2,
-      related: [{ step: e.step, message: `the ${e.resource} is taken here` }],
+      related: [{ step: e.step, message: `the ${resourceNoun(e.resource)} is ${heldWord(e.resource) === 'raised' ? 'raised' : 'taken'} here` }],
       kind: `unseen-error-exit|${e.resource}|${e.object}|${anchorText(branch)}`,
     });
   }

@@ -6,6 +6,16 @@ export interface Ctx {
   problems: Problem[];
   /** Work spent re-splitting scraped hunks (characters scanned), capped per parse. */
   effort?: number;
+  /** Problems reported so far per kind (for per-kind caps). */
+  counts?: Record<string, number>;
+}
+
+/** Like problem(), but at most `cap` of this kind; the first one over the cap says so. */
+export function problemCapped(ctx: Ctx, kind: string, message: string, line: number | null | undefined, cap: number): void {
+  const counts = (ctx.counts ??= {});
+  const n = (counts[kind] = (counts[kind] ?? 0) + 1);
+  if (n <= cap) problem(ctx, kind, message, line);
+  else if (n === cap + 1) problem(ctx, 'limit', `more than ${cap} "${kind}" problems; further ones are not listed`, line);
 }
 
 /** Cap on scraped-hunk re-splitting work per parse (characters scanned). */

@@ -6,7 +6,7 @@
  */
 import type { DiffLine, FileDiff, FileStatus, Hunk } from '../types';
 import type { Line } from './lines';
-import { type Ctx, problem } from './context';
+import { type Ctx, problem, problemCapped } from './context';
 
 /** Bound on hunks kept per file diff; more are skipped and reported as a limit. */
 export const MAX_HUNKS_PER_FILE = 2000;
@@ -133,7 +133,7 @@ function readHunk(lines: Line[], i: number, ctx: Ctx, path: string, opts: DiffOp
     }
     if (HAZARD_RE.test(dl.text)) {
       const cps = [...new Set([...dl.text].filter((ch) => HAZARD_RE.test(ch)).map((ch) => 'U+' + ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')))];
-      problem(ctx, 'bidi-control', `diff line in ${path} contains Unicode bidi or control characters (${cps.join(', ')}): what is displayed may not be what is compiled`, l.line);
+      problemCapped(ctx, 'bidi-control', `diff line in ${path} contains Unicode bidi or control characters (${cps.join(', ')}): what is displayed may not be what is compiled`, l.line, 500);
     }
     hunk.lines.push(dl);
     j++;
@@ -154,11 +154,12 @@ function readHunk(lines: Line[], i: number, ctx: Ctx, path: string, opts: DiffOp
     return { hunk, next: j };
   }
   if (oldLeft > 0 || newLeft > 0) {
-    problem(
+    problemCapped(
       ctx,
       'hunk-count-mismatch',
       `hunk ${h.text.split('@@').slice(0, 2).join('@@')}@@ in ${path}: body ends with ${oldLeft} old and ${newLeft} new lines missing; lines after input line ${lines[j - 1]?.line ?? h.line} are not mapped`,
       h.line,
+      500,
     );
   }
   // "\ No newline at end of file" right after a complete hunk.

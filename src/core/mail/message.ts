@@ -4,7 +4,7 @@
  */
 import type { MailMessage, MessageKind, Person, Trailer } from '../types';
 import { type Line, joinText, trimBlank } from './lines';
-import { type Ctx, problem } from './context';
+import { type Ctx, problem, problemCapped } from './context';
 import { UNREBUILT, findDiffStart, parseDiff } from './diff';
 import { parseSubject } from './subject';
 import { trailersOf } from './trailers';
@@ -66,7 +66,7 @@ function buildFrom(head: MessageHead, body: Line[], diffAt: number, ctx: Ctx): M
     files = r.files;
     // Text between diffs (a truncated hunk, a comment) ends one diff; read the ones after it too.
     for (let again = findDiffStart(body, r.end), guard = 0; again >= 0 && guard < 10000; again = findDiffStart(body, r.end), guard++) {
-      problem(ctx, 'diff-gap', `lines ${body[r.end].line}-${body[again].line - 1} between diffs are not part of any diff`, body[r.end].line);
+      problemCapped(ctx, 'diff-gap', `lines ${body[r.end].line}-${body[again].line - 1} between diffs are not part of any diff`, body[r.end].line, 200);
       r = parseDiff(body, again, ctx, { lenient: !!head.scraped });
       files.push(...r.files);
       if (r.end <= again) break;

@@ -40,14 +40,18 @@ function parseMail(lines: Line[], ctx: Ctx): { format: string; messages: MailMes
   return { format, messages };
 }
 
-/** b4-style: Reviewed-by/Acked-by/Tested-by given in a reply are attributed to the patch replied to. */
+/**
+ * b4-style: Reviewed-by/Acked-by/Tested-by given in a reply are attributed to the patch replied to.
+ * A reply quoting a patch that is itself in the input is a copy of it: marked superseded.
+ */
 function followUpTrailers(messages: MailMessage[]): void {
   const byId = new Map<string, MailMessage>();
   for (const m of messages) if (m.messageId && (m.kind === 'patch' || m.kind === 'cover')) byId.set(m.messageId, m);
   for (const m of messages) {
-    if (m.kind !== 'discussion' || !m.inReplyTo) continue;
+    if ((m.kind !== 'discussion' && m.kind !== 'reply-with-patch') || !m.inReplyTo) continue;
     const target = byId.get(m.inReplyTo);
     if (!target) continue;
+    if (m.kind === 'reply-with-patch') m.superseded = true;
     for (const t of m.trailers) {
       if (!t.key.endsWith('-by') || t.key === 'Signed-off-by') continue;
       if (!target.trailers.some((x) => x.key === t.key && x.value === t.value)) target.trailers.push(t);

@@ -35,7 +35,6 @@ function stripQuote(t: string, depth: number): string {
     if (!s.startsWith('>')) return s;
     s = s.slice(1);
     if (s.startsWith(' ')) s = s.slice(1);
-    // between nested markers only, drop one more space ("> > x")
   }
   return s;
 }
