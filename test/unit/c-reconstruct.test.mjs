@@ -38,7 +38,9 @@ test('reconstruct: complete vs partial, with reasons', () => {
   const w = fn('post', 'demo_writepages');
   assert.equal(w.complete, false);
   assert.ok(w.partialReasons.some((r) => /starts mid-function at line 24/.test(r)), w.partialReasons.join('; '));
-  assert.ok(w.partialReasons.some((r) => /gap of 22 lines/.test(r)), w.partialReasons.join('; '));
+  // The `if (...)` at the hunk edge stays shown (its body is the unseen code), so 21 lines are unseen.
+  assert.ok(w.partialReasons.some((r) => /the body of the branch at line 31 is not shown/.test(r)), w.partialReasons.join('; '));
+  assert.ok(w.partialReasons.some((r) => /gap of 21 lines/.test(r)), w.partialReasons.join('; '));
   assert.equal(w.startLine, 24);
   assert.equal(w.endLine, 64);
 });
