@@ -20,6 +20,9 @@ import { resultWords } from './checks/words';
 
 const SEV_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
+/** Code-unit order: the same on every machine, whatever its locale. */
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Bounds that keep a hostile or huge input from running away; every one that is hit is reported. */
 export const DEFAULT_LIMITS = { maxMessages: 300, maxFunctions: 600, timeBudgetMs: 60_000 } as const;
 
@@ -35,6 +38,8 @@ interface Grouped {
 
 export interface AnalysedFunction {
   fn: FunctionAnalysis;
+  /** False when a bound stopped the simulation before every path was run. */
+  finished: boolean;
   message: number;
   pathReports: PathReport[];
   groups: Map<string, Grouped>;
@@ -80,11 +85,17 @@ export function describePath(path: Path): string {
 /** Run all checks over every path and variant of one function. */
 export function analyseFunction(
   fn: FunctionAnalysis, message: number, disabled: Set<string>, summaries: Record<string, FunctionSummary> = {},
+  stop: () => boolean = () => false,
 ): AnalysedFunction {
   const groups = new Map<string, Grouped>();
   const pathReports: PathReport[] = [];
   const opaque = new Set<string>();
+  let finished = true;
   for (const path of fn.paths) {
+    if (stop()) {
+      finished = false;
+      break;
+    }
     const runs = runPath(path, fn, { summaries: withoutSelf(summaries, fn.name) });
     let worst: { sev: Severity; msg: string } | null = null;
     let shown: Trace | null = null;
@@ -132,7 +143,7 @@ export function analyseFunction(
       trace: shown ? linesInTrace(shown, path) : emptyTrace(fn, path.id),
     });
   }
-  return { fn, message, pathReports, groups, opaque };
+  return { fn, finished, message, pathReports, groups, opaque };
 }
 
 function markViolation(trace: Trace, raw: RawFinding, path: Path): Trace {
@@ -223,32 +234,46 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
   const t0 = Date.now();
   let stopped: string | null = null;
   let fnCount = 0;
+  /** Polled between files, functions and paths: the reason to stop, or null. */
+  const mustStop = (where: string): string | null => {
+    if (stopped) return stopped;
+    let cancelled = false;
+    try {
+      cancelled = !!opts.isCancelled?.();
+    } catch {
+      cancelled = true;
+    }
+    if (cancelled) stopped = `analysis cancelled at ${where}; the results are partial`;
+    else if (Date.now() - t0 > budgetMs) stopped = `the time budget of ${budgetMs} ms ran out at ${where}; what follows was not analysed`;
+    return stopped;
+  };
   parsed.messages.forEach((msg, mi) => {
     if (stopped) return;
     if (mi >= maxMessages) {
       stopped = `only the first ${maxMessages} messages were analysed (lockstep.maxMessages); ${parsed.messages.length - maxMessages} were not`;
       return;
     }
+    // An older version of a patch also present in its newer form, or a reply's copy of a patch the
+    // input carries itself: the newest wins, so the same code is not reported twice.
+    if (msg.superseded) return;
     // Phase 1: rebuild every changed function of the message, both sides (from the tree when given).
     const perFile: { pre: FunctionAnalysis[]; post: FunctionAnalysis[] }[] = [];
     for (const file of msg.files) {
       if (stopped) break;
       if (!isSourceFile(file.newPath) && !isSourceFile(file.oldPath)) continue;
-      if (opts.isCancelled?.()) {
-        stopped = 'analysis cancelled; the results are partial';
-        break;
-      }
-      if (Date.now() - t0 > budgetMs) {
-        stopped = `the time budget of ${budgetMs} ms ran out at ${file.newPath ?? file.oldPath} in message ${mi + 1}; later files were not analysed`;
-        break;
-      }
+      if (mustStop(`${file.newPath ?? file.oldPath} in message ${mi + 1}`)) break;
       if (fnCount >= maxFunctions) {
         stopped = `the function limit (${maxFunctions}) was reached at ${file.newPath ?? file.oldPath} in message ${mi + 1}; later files were not analysed`;
         break;
       }
       const entry = { pre: [] as FunctionAnalysis[], post: [] as FunctionAnalysis[] };
       const treePath = file.oldPath ?? file.newPath;
-      const treeText = opts.treeFile && treePath ? opts.treeFile(treePath) : null;
+      let treeText: string | null = null;
+      try {
+        treeText = opts.treeFile && treePath ? opts.treeFile(treePath) : null;
+      } catch (e) {
+        problems.push({ input: parsed.file, line: file.inputLine, kind: 'tree-read', message: `${treePath}: the kernel tree could not be read (${(e as Error)?.message ?? e}); the hunks alone were used` });
+      }
       for (const side of ['pre', 'post'] as const) {
         let fns: FunctionAnalysis[];
         if (treeText != null) {
@@ -260,6 +285,11 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
           }
         } else {
           fns = analyzeFileDiff(file, side, pathOpts);
+        }
+        if (fnCount + fns.length > maxFunctions) {
+          const keep = Math.max(0, maxFunctions - fnCount);
+          stopped = `the function limit (${maxFunctions}) was reached in ${file.newPath ?? file.oldPath} (message ${mi + 1}): ${fns.length - keep} of its functions on the ${side} side and everything after were not analysed`;
+          fns = fns.slice(0, keep);
         }
         fnCount += fns.length;
         for (const fn of fns) {
@@ -289,7 +319,8 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
       const sides: Record<Side, AnalysedFunction[]> = { pre: [], post: [] };
       for (const side of ['pre', 'post'] as const) {
         for (const fn of entry[side]) {
-          const a = analyseFunction(fn, mi, disabled, summaries[side]);
+          if (mustStop(`${fn.name} (${side})`)) break;
+          const a = analyseFunction(fn, mi, disabled, summaries[side], () => mustStop(`${fn.name} (${side})`) !== null);
           sides[side].push(a);
           functions.push(fnReport(a, !!opts.traces));
           if (a.opaque.size) {
@@ -307,6 +338,8 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
       }
       for (const pre of sides.pre) {
         const post = sides.post.find((p) => p.fn.name === pre.fn.name);
+        // Only a fully simulated post side can prove that something went away.
+        if (post && !post.finished) continue;
         for (const [key, g] of pre.groups) {
           if (!post || !post.groups.has(key)) {
             const f = toFinding(g, 'fixed', parsed.file);
@@ -355,7 +388,7 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
     }
   }
   findings.sort((a, b) =>
-    (a.input.line ?? 0) - (b.input.line ?? 0) || a.check.localeCompare(b.check) || a.message.localeCompare(b.message));
+    (a.input.line ?? 0) - (b.input.line ?? 0) || cmp(a.check, b.check) || cmp(a.message, b.message));
   return {
     tool: 'lockstep',
     version: VERSION,

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { parseInput } from '../core/mail/index';
-import type { CheckReport, FileDiff, FunctionReport, MailMessage, ParsedInput, Trailer } from '../core/types';
+import type { CheckReport, FileDiff, FunctionReport, MailMessage, ParsedInput, Problem, Trailer } from '../core/types';
 import type { Analyzer } from './analyzer';
 import { failing } from './codeLens';
 
@@ -14,7 +14,9 @@ type Node =
   | { kind: 'trailers'; m: MailMessage; uri: vscode.Uri }
   | { kind: 'trailer'; t: Trailer; uri: vscode.Uri }
   | { kind: 'file'; f: FileDiff; index: number; report: CheckReport; uri: vscode.Uri }
-  | { kind: 'function'; fn: FunctionReport; fnIndex: number; report: CheckReport; uri: vscode.Uri };
+  | { kind: 'function'; fn: FunctionReport; fnIndex: number; report: CheckReport; uri: vscode.Uri }
+  | { kind: 'problems'; problems: Problem[]; uri: vscode.Uri }
+  | { kind: 'problem'; p: Problem; uri: vscode.Uri };
 
 class SeriesProvider implements vscode.TreeDataProvider<Node> {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -37,8 +39,13 @@ class SeriesProvider implements vscode.TreeDataProvider<Node> {
       return [{ kind: 'series', parsed: this.parsed(doc), report: a.report, uri: doc.uri }];
     }
     switch (node.kind) {
-      case 'series':
-        return node.parsed.messages.map((m, index) => ({ kind: 'patch', m, index, report: node.report, uri: node.uri }));
+      case 'series': {
+        const out: Node[] = node.parsed.messages.map((m, index) => ({ kind: 'patch', m, index, report: node.report, uri: node.uri }));
+        if (node.report.problems.length) out.push({ kind: 'problems', problems: node.report.problems, uri: node.uri });
+        return out;
+      }
+      case 'problems':
+        return node.problems.map((p) => ({ kind: 'problem', p, uri: node.uri }));
       case 'patch': {
         const out: Node[] = [];
         if (node.m.trailers.length || node.m.messageId) out.push({ kind: 'trailers', m: node.m, uri: node.uri });
@@ -116,6 +123,19 @@ class SeriesProvider implements vscode.TreeDataProvider<Node> {
         item.resourceUri = vscode.Uri.parse(`lockstep-file:/${path}`);
         item.iconPath = vscode.ThemeIcon.File;
         item.command = revealCommand(node.uri, f.inputLine);
+        return item;
+      }
+      case 'problems': {
+        const item = new vscode.TreeItem(`What Lockstep could not do (${node.problems.length})`, C.Collapsed);
+        item.tooltip = 'Bounds hit, parts of the mail not understood, code the patch does not show: the analysis is partial there.';
+        item.iconPath = new vscode.ThemeIcon('info');
+        return item;
+      }
+      case 'problem': {
+        const item = new vscode.TreeItem(node.p.message, C.None);
+        item.description = [node.p.kind, node.p.line ? `line ${node.p.line}` : ''].filter(Boolean).join(' · ');
+        item.tooltip = node.p.message;
+        item.command = revealCommand(node.uri, node.p.line);
         return item;
       }
       case 'function': {

@@ -71,7 +71,8 @@ export function signatureName(line: string): string | null {
   if (!s || s.startsWith('#') || s.startsWith('/*') || s.startsWith('*') || s.startsWith('//')) return null;
   if (/^(typedef|struct\s+\w+\s*\{|union\s+\w+\s*\{|enum\s+\w+\s*\{)/.test(s)) return null;
   if (/;\s*(\/\*.*)?$/.test(s)) return null;
-  const m = /([A-Za-z_]\w*)\s*\(/.exec(s);
+  // Anchored at a word start: an unanchored identifier run is quadratic on long lines.
+  const m = /(?<![\w])([A-Za-z_]\w*)\s*\(/.exec(s);
   if (!m) return null;
   if (KEYWORDS.has(m[1])) return null;
   if (/^[A-Z_0-9]+$/.test(m[1]) && !/\)\s*\{?\s*$/.test(s) && m.index === 0) return null; // MACRO(...) lines
