@@ -13,6 +13,7 @@ import { readArgs, optString, optInt, oneOf, UsageError, type Args } from './arg
 import { checkText as renderCheck } from './format';
 import { toSarif } from './sarif';
 import { toB4 } from './b4';
+import { safeJson, safeText } from './safe';
 import { checkParsed, mergeReports } from '../core/api';
 import { parseInput, toParseJson } from '../core/mail/index';
 import { initTreeSitter, analyzeFileDiff, analyzeWithTree } from '../core/c/index';
@@ -95,6 +96,16 @@ function out(s: string): void {
   process.stdout.write(s.endsWith('\n') ? s : s + '\n');
 }
 
+/** JSON output: never a raw control or bidi character (see safe.ts). */
+function outJson(v: unknown): void {
+  out(safeJson(JSON.stringify(v, null, 2)));
+}
+
+/** Text output: unsafe characters shown as visible escapes. */
+function outText(s: string): void {
+  out(safeText(s));
+}
+
 async function cmdCheck(a: Args): Promise<number> {
   const format = oneOf(optString(a, 'format', 'text'), ['text', 'json', 'sarif', 'b4'] as const, '--format');
   if (a.positional.length === 0 && format === 'b4') a.positional.push('-');
@@ -112,10 +123,10 @@ async function cmdCheck(a: Args): Promise<number> {
     }));
   }
   const report = reports.length === 1 ? reports[0] : mergeReports(reports);
-  if (format === 'json') out(JSON.stringify(report, null, 2));
-  else if (format === 'sarif') out(JSON.stringify(toSarif(report), null, 2));
-  else if (format === 'b4') out(JSON.stringify(toB4(report), null, 2));
-  else out(renderCheck(report));
+  if (format === 'json') outJson(report);
+  else if (format === 'sarif') outJson(toSarif(report));
+  else if (format === 'b4') outJson(toB4(report));
+  else outText(renderCheck(report));
   return report.findings.some((f) => f.status === 'introduced' && f.severity === 'error') ? 1 : 0;
 }
 
@@ -123,7 +134,7 @@ function cmdParse(a: Args): number {
   if (a.positional.length !== 1) throw new UsageError('parse needs exactly one file');
   oneOf(optString(a, 'format', 'json'), ['json'] as const, '--format');
   const file = a.positional[0];
-  out(JSON.stringify(toParseJson(parseInput(readInput(file), file)), null, 2));
+  outJson(toParseJson(parseInput(readInput(file), file)));
   return 0;
 }
 
@@ -147,10 +158,11 @@ async function cmdPaths(a: Args): Promise<number> {
     for (const fn of got) if (fn.name === name) fns.push(fn);
   }
   if (fns.length === 0) {
-    process.stderr.write(`lockstep: no changed function named ${name} on the ${side} side of ${file}\n`);
+    process.stderr.write(safeText(`lockstep: no changed function named ${name} on the ${side} side of ${file}\n`));
     return 2;
   }
-  out(format === 'json' ? JSON.stringify({ functions: fns, problems: parsed.problems }, null, 2) : renderPathsText(fns));
+  if (format === 'json') outJson({ functions: fns, problems: parsed.problems });
+  else outText(renderPathsText(fns));
   return 0;
 }
 
@@ -158,7 +170,8 @@ function cmdScenario(a: Args): number {
   const format = oneOf(optString(a, 'format', 'text'), ['text', 'json'] as const, '--format');
   if (a.options.has('list')) {
     const list = scenarioList();
-    out(format === 'json' ? JSON.stringify(list, null, 2) : list.map((s) => `${s.name.padEnd(32)} ${s.description}`).join('\n'));
+    if (format === 'json') outJson(list);
+    else outText(list.map((s) => `${s.name.padEnd(32)} ${s.description}`).join('\n'));
     return 0;
   }
   if (a.positional.length !== 1) throw new UsageError('scenario needs a name, or --list');
@@ -174,7 +187,8 @@ function cmdScenario(a: Args): number {
     process.stderr.write(`lockstep: ${r.bounds.problem}\n`);
     return 2;
   }
-  out(format === 'json' ? JSON.stringify(r, null, 2) : renderScenarioText(r));
+  if (format === 'json') outJson(r);
+  else outText(renderScenarioText(r));
   return r.verdict === 'holds' || r.verdict === 'bounded' ? 0 : 1;
 }
 
@@ -202,9 +216,9 @@ main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (e: unknown) => {
     if (e instanceof UsageError) {
-      process.stderr.write(`lockstep: ${e.message}\n\n${USAGE}`);
+      process.stderr.write(safeText(`lockstep: ${e.message}\n\n${USAGE}`));
     } else if (e instanceof InputError) {
-      process.stderr.write(`lockstep: ${e.message}\n`);
+      process.stderr.write(safeText(`lockstep: ${e.message}\n`));
     } else {
       // A bug in lockstep, not bad input: one line, and the details only when asked.
       const err = e as Error;

@@ -9,7 +9,7 @@ import type {
 } from './types';
 import { parseInput } from './mail/index';
 import { initTreeSitter, analyzeFileDiff, analyzeWithTree } from './c/index';
-import { runPath, summarizeAll, type FunctionSummary } from './sim/index';
+import { loadApiTable, runPath, summarizeAll, type ApiTable, type FunctionSummary } from './sim/index';
 import { CHECKS } from './checks/index';
 import type { RawFinding } from './checks/types';
 import { VERSION } from './version';
@@ -86,6 +86,7 @@ export function describePath(path: Path): string {
 export function analyseFunction(
   fn: FunctionAnalysis, message: number, disabled: Set<string>, summaries: Record<string, FunctionSummary> = {},
   stop: () => boolean = () => false,
+  table?: ApiTable,
 ): AnalysedFunction {
   const groups = new Map<string, Grouped>();
   const pathReports: PathReport[] = [];
@@ -96,7 +97,7 @@ export function analyseFunction(
       finished = false;
       break;
     }
-    const runs = runPath(path, fn, { summaries: withoutSelf(summaries, fn.name) });
+    const runs = runPath(path, fn, { summaries: withoutSelf(summaries, fn.name), ...(table ? { table } : {}) });
     let worst: { sev: Severity; msg: string } | null = null;
     let shown: Trace | null = null;
     let skipped: string | null = null;
@@ -224,6 +225,13 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
   const findings: Finding[] = [];
   const opaqueCallees: Record<string, string[]> = {};
   const crossTask: CrossTaskReport[] = [];
+  // The API table: built in, extended by the user's entries (workspace JSON or settings) when given.
+  let table: ApiTable | undefined;
+  if (opts.apiTable !== undefined && opts.apiTable !== null) {
+    const loaded = loadApiTable(opts.apiTable);
+    table = loaded.table;
+    for (const p of loaded.problems) problems.push({ kind: 'api-table', ...p, message: `API table extension: ${p.message}` });
+  }
   const pathOpts = { maxPaths: opts.maxPathsPerFunction, loopUnroll: opts.loopUnroll };
 
   // For "introduced here, fixed later in the series": the key and message index of each finding.
@@ -306,8 +314,8 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
     const summaries = { pre: {} as Record<string, FunctionSummary>, post: {} as Record<string, FunctionSummary> };
     for (const side of ['pre', 'post'] as const) {
       const fns = perFile.flatMap((e) => e[side]);
-      const full = summarizeAll(fns);
-      summaries[side] = { ...partialSummaries(fns, full), ...full };
+      const full = summarizeAll(fns, table ? { table } : {});
+      summaries[side] = { ...partialSummaries(fns, full, table), ...full };
     }
     // Phase 4 (below): the protocol pairs the message defines, run against each other.
     const cross = {
@@ -320,7 +328,7 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
       for (const side of ['pre', 'post'] as const) {
         for (const fn of entry[side]) {
           if (mustStop(`${fn.name} (${side})`)) break;
-          const a = analyseFunction(fn, mi, disabled, summaries[side], () => mustStop(`${fn.name} (${side})`) !== null);
+          const a = analyseFunction(fn, mi, disabled, summaries[side], () => mustStop(`${fn.name} (${side})`) !== null, table);
           sides[side].push(a);
           functions.push(fnReport(a, !!opts.traces));
           if (a.opaque.size) {

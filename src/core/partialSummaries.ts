@@ -7,7 +7,7 @@
  * hand-offs are not inferred from a part of a function.
  */
 import type { FunctionAnalysis, Step } from './types';
-import { builtinApiTable, lookupApi, type FunctionSummary, type SummaryEffect } from './sim/index';
+import { builtinApiTable, lookupApi, type ApiTable, type FunctionSummary, type SummaryEffect } from './sim/index';
 
 const TRACKED = new Set(['wb-lock', 'stable-writes', 'mutex', 'spinlock', 'bit-lock', 'rwsem']);
 
@@ -17,8 +17,9 @@ function tail(steps: Step[]): Step[] {
   return steps.slice(last + 1);
 }
 
-export function partialSummaries(fns: FunctionAnalysis[], have: Record<string, FunctionSummary>): Record<string, FunctionSummary> {
-  const table = builtinApiTable();
+export function partialSummaries(
+  fns: FunctionAnalysis[], have: Record<string, FunctionSummary>, table: ApiTable = builtinApiTable(),
+): Record<string, FunctionSummary> {
   const out: Record<string, FunctionSummary> = {};
   for (const fn of fns) {
     if (fn.complete || fn.notAnalysed || !fn.params || Object.prototype.hasOwnProperty.call(have, fn.name)) continue;

@@ -83,7 +83,8 @@ class SeriesProvider implements vscode.TreeDataProvider<Node> {
       case 'patch': {
         const m = node.m;
         const counter = m.index !== null && m.total !== null ? `[${m.index}/${m.total}] ` : '';
-        const item = new vscode.TreeItem(`${counter}${m.subject || m.rawSubject || '(no subject)'}`, m.files.length ? C.Expanded : C.None);
+        const firstBodyLine = m.body.split('\n').find((l) => l.trim().length > 0)?.trim() ?? '';
+        const item = new vscode.TreeItem(`${counter}${m.subject || m.rawSubject || firstBodyLine || '(no subject)'}`, m.files.length ? C.Expanded : C.None);
         const findings = node.report.findings.filter((f) => f.status !== 'fixed' && node.report.functions.some((fn) => fn.message === node.index && fn.name === f.function && fn.file === f.file));
         item.description = [m.from?.name, findings.length ? `${findings.length} finding${findings.length === 1 ? '' : 's'}` : ''].filter(Boolean).join(' · ');
         item.tooltip = `${m.rawSubject}\n${m.from ? `${m.from.name} <${m.from.email}>` : ''}${m.date ? `\n${m.date}` : ''}`;

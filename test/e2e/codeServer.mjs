@@ -67,16 +67,21 @@ export async function startCodeServer(cs, { extensionsDir, userDataDir, folder, 
     cs.nodeBin,
     [cs.entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
       '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override', folder],
-    { stdio: ['ignore', out, out], env: { ...process.env, PATH: `${join(cs.nodeBin, '..')}:${process.env.PATH}` } },
+    // Its own process group, so that stopping it also stops its helpers (file watcher, extension host).
+    { stdio: ['ignore', out, out], detached: true, env: { ...process.env, PATH: `${join(cs.nodeBin, '..')}:${process.env.PATH}` } },
   );
   const url = `http://127.0.0.1:${port}/`;
   const stop = () => {
-    if (child.exitCode === null && child.pid) {
+    if (!child.pid) return;
+    try {
+      process.kill(-child.pid, 'SIGTERM'); // the group led by code-server's own pid
+    } catch {
       try {
-        process.kill(child.pid, 'SIGTERM');
+        if (child.exitCode === null) process.kill(child.pid, 'SIGTERM');
       } catch {}
     }
   };
+  process.once('exit', stop);
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`code-server exited with ${child.exitCode}; see ${logFile}`);

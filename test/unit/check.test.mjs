@@ -226,3 +226,14 @@ test('seed 001: the stable-writes race of the RFC is introduced, with its interl
   assert.equal(st1.severity, 'info');
   assert.match(st1.message, /kmalloc\(\) returns NULL .*stable-write count .*folio_prepare_writethrough\(\)/);
 });
+
+test('API table extensions: a user entry replaces an opaque callee; a bad entry is a problem, not a crash', async () => {
+  const base = await check(example);
+  assert.ok(base.opaqueCallees.examplefs_writepages.includes('examplefs_write_folio'), JSON.stringify(base.opaqueCallees));
+  const ext = await check(example, { apiTable: { functions: [{ name: 'examplefs_write_folio', ops: [] }] } });
+  assert.ok(!(ext.opaqueCallees.examplefs_writepages ?? []).includes('examplefs_write_folio'));
+  assert.deepEqual(ext.problems, []);
+  const bad = await check(example, { apiTable: { functions: [{ name: 42, ops: 'nope' }], extra: 1 } });
+  assert.ok(bad.problems.filter((p) => p.kind === 'api-table').length >= 2, JSON.stringify(bad.problems));
+  assert.equal(bad.findings.length, base.findings.length, 'the built-in table still applies');
+});

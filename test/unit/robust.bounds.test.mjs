@@ -108,17 +108,18 @@ test('robust bounds: timeBudgetMs stops with a limit problem and a partial resul
   assert.equal(limits(r).length, 1);
   assert.match(limits(r)[0].message, /time budget/);
   assert.ok(r.functions.length < 120, `${r.functions.length} function sides`);
-  assert.ok(r.functions.length >= 2, 'the first file is analysed before the budget is looked at');
 });
 
 test('robust bounds: isCancelled stops with a limit problem and a partial result', async () => {
   let polls = 0;
+  // Polled between files, functions and paths: cancelling after a few polls stops part-way.
   const { r } = await check(mbox, { isCancelled: () => ++polls > 2 });
   assert.equal(limits(r).length, 1);
   assert.match(limits(r)[0].message, /cancel/);
-  assert.equal(r.functions.length, 4, 'two files, both sides');
   const never = (await check(mbox, { isCancelled: () => false })).r;
   assert.equal(limits(never).length, 0);
+  const paths = (x) => x.functions.reduce((n, f) => n + (f.pathReports?.length ?? f.paths), 0);
+  assert.ok(r.functions.length < never.functions.length || paths(r) < paths(never), 'the cancelled result is partial');
 });
 
 test('robust bounds: a 30 000-character added line above a function is handled in linear time (K3)', { todo: STRICT ? undefined : 'K3: src/core/c/lines.ts signatureName regex is quadratic on long identifier runs' }, async () => {

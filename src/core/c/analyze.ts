@@ -133,6 +133,18 @@ export function analyzeFunctionText(ft: FunctionText, file: string, side: Side, 
   if (!node) {
     return emptyAnalysis(ft.name, file, side, `the rebuilt text does not parse as a function (${parsed.tree.errors} parse errors)`, base);
   }
+  // Parse errors outside the function node mean its braces did not hold together (a stray `} {`
+  // ends it early): what the node covers is not the function the patch shows.
+  // The grammar is lenient: a stray block after the function is a top-level compound statement, not
+  // an error. Either way, code after the function's closing brace means the braces did not hold.
+  const outside = parsed.tree.errors - countErrors(node);
+  const trailing = parsed.tree.root.children.some((k) => k.start >= node.end && k.type !== 'comment' && !k.type.startsWith('preproc_'));
+  // (Over the parse-error budget, analyseNode reports the errors themselves.)
+  const overBudget = parsed.tree.errors > (opts.maxParseErrors ?? DEFAULT_MAX_PARSE_ERRORS);
+  if (!overBudget && (outside > 0 || trailing)) {
+    const end = ft.refs[Math.min(node.endRow, ft.refs.length - 1)]?.sourceLine;
+    return emptyAnalysis(ft.name, file, side, `its braces do not balance: the parsed function ends early${end != null ? ` at line ${end}` : ''} and code follows its closing brace`, base);
+  }
   const refOf = (row: number): SrcRef => {
     for (let r = Math.min(row, ft.refs.length - 1); r >= 0; r--) {
       const x = ft.refs[r];

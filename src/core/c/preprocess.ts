@@ -138,5 +138,29 @@ export function preprocess(text: string, notes: { row: number; message: string }
     const e = edits[i];
     out = out.slice(0, e.at) + 'for (;' + ITER_PREFIX + out.slice(e.at, e.close) + ';)' + out.slice(e.close);
   }
-  return out;
+  return stmtMacros(out, notes);
+}
+
+const STMT_MACRO = /^([ \t]+)([A-Z][A-Z0-9_]*\s*\((?:[^()]|\([^()]*\))*\))[ \t]*$/;
+const indentOf = (l: string): number => (/^[ \t]*/.exec(l)?.[0] ?? '').replace(/ {8}/g, '\t').length;
+
+/**
+ * A statement macro written without its semicolon (`TRACE_FLUSH(ictx)` on its own line) makes the
+ * grammar read the next statement as a declaration of that "type", swallowing a call. When the next
+ * code line sits at the same indentation (so it is not the macro's loop body), end the macro there.
+ */
+function stmtMacros(text: string, notes: { row: number; message: string }[]): string {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = STMT_MACRO.exec(lines[i]);
+    if (!m) continue;
+    let j = i + 1;
+    while (j < lines.length && lines[j].trim() === '') j++;
+    if (j >= lines.length) continue;
+    const next = lines[j].trim();
+    if (next.startsWith('{') || next.startsWith('}') || indentOf(lines[j]) !== indentOf(lines[i])) continue;
+    lines[i] = `${m[1]}${m[2]};`;
+    notes.push({ row: i, message: `${m[2].replace(/\s*\(.*$/, '')}(...) has no semicolon; read as a statement of its own` });
+  }
+  return lines.join('\n');
 }
