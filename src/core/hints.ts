@@ -1,7 +1,8 @@
 /*
- * Which built-in scenario a patch (or a discussion) is about, from what it says and touches. Data, so
- * that a reviewer of a series — even one whose diffs we do not have, like a pull-request page — is
- * offered the scenario that replays the race or deadlock the patch is about.
+ * Which built-in scenario a patch (or a discussion) is about, from what it says and touches, and which
+ * ones bear on one changed function. Data, so that a reviewer of a series — even one whose diffs we do
+ * not have, like a pull-request page — is offered the scenario that replays the race or deadlock the
+ * patch is about.
  */
 import type { MailMessage } from './types';
 
@@ -43,4 +44,25 @@ export function scenarioHints(messages: MailMessage[]): ScenarioHint[] {
     }
   });
   return out;
+}
+
+/** Per changed function (its name and the operations on its simulated paths): the code lens's "Simulate with other tasks". */
+export interface FunctionScenarioRule {
+  scenario: string;
+  /** Tested against the function name and each step's operation text. */
+  pattern: RegExp;
+}
+
+export const FUNCTION_SCENARIO_RULES: readonly FunctionScenarioRule[] = [
+  { scenario: 'wb-handoff', pattern: /\bnetfs_wb_(?:begin|end)\b|\bnetfs_write_collection\b|\bnetfs_writepages\b/ },
+  { scenario: 'writeback-iter-break', pattern: /\bwriteback_iter\b/ },
+  { scenario: 'stable-writes-race', pattern: /\bi_wt_count\b|\bAS_STABLE_WRITES\b|stable_writes|\bnetfs_(?:begin|end)_writethrough\b/ },
+  { scenario: 'writeback-under-folio-lock', pattern: /\bfilemap_(?:write_and_wait\w*|fdatawrite\w*)\b|\bwrite_inode_now\b|\bsync_inode\w*\b|\bwriteback_single_inode\b/ },
+  { scenario: 'abandoned-read-double-unlock', pattern: /\bnetfs_write_begin\b|\bNETFS_RREQ_NO_UNLOCK_FOLIO\b|\bnetfs_read_collection\b/ },
+];
+
+/** Scenario names that apply to a function, in table order, restricted to the ones known. */
+export function scenariosForFunction(functionName: string, ops: string[], known: string[]): string[] {
+  const texts = [functionName, ...ops];
+  return FUNCTION_SCENARIO_RULES.filter((r) => known.includes(r.scenario) && texts.some((t) => r.pattern.test(t))).map((r) => r.scenario);
 }

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { FunctionReport, PathReport } from '../core/types';
 import type { Analyzer } from './analyzer';
 import { LANGUAGE_ID } from './analyzer';
-import { scenariosFor } from '../shared/scenarioMatch';
+import { scenariosForFunction } from '../core/hints';
 import { readConfig } from './config';
 import { REPLAY_COMMAND, knownScenarios } from './scenarios';
 
@@ -72,7 +72,7 @@ function lensesFor(doc: vscode.TextDocument, functions: FunctionReport[]): vscod
       lenses.push(new vscode.CodeLens(range, { title: `$(pass) all ${paths.length} path${paths.length === 1 ? '' : 's'} ok`, command: '' }));
     }
     const ops = paths.flatMap((p) => p.trace.steps.map((s) => s.op));
-    const scenarios = scenariosFor(fn.name, ops, knownScenarios());
+    const scenarios = scenariosForFunction(fn.name, ops, knownScenarios());
     if (scenarios.length > 0) {
       lenses.push(
         new vscode.CodeLens(range, {

@@ -24,7 +24,7 @@ function load(entry) {
 }
 
 const { narrate } = load('src/shared/narration.ts');
-const { scenariosFor, SCENARIO_RULES } = load('src/shared/scenarioMatch.ts');
+const { scenariosForFunction: scenariosFor, FUNCTION_SCENARIO_RULES: SCENARIO_RULES } = core;
 const { entryWords, opWords } = load('src/shared/apiWords.ts');
 
 test('narration: one sentence per step, state changes named, the violation explained', () => {
