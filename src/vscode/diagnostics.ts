@@ -40,6 +40,16 @@ export function toDiagnostics(report: CheckReport, uri: vscode.Uri, doc: vscode.
     if (related.length) d.relatedInformation = related;
     out.push(d);
   }
+  // The report's problems (bidi/control characters, limits hit, unparsable parts) are shown too: a
+  // limit or a hidden character must be visible, not only in the log. Without a line: line 1.
+  for (const p of report.problems) {
+    const line = typeof p.line === 'number' && p.line > 0 ? p.line - 1 : 0;
+    const warn = p.kind === 'bidi-control' || p.kind === 'limit';
+    const d = new vscode.Diagnostic(lineRange(doc, line), p.message, warn ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information);
+    d.source = DIAGNOSTIC_SOURCE;
+    if (p.kind) d.code = p.kind;
+    out.push(d);
+  }
   return out;
 }
 

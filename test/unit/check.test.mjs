@@ -237,3 +237,31 @@ test('API table extensions: a user entry replaces an opaque callee; a bad entry 
   assert.ok(bad.problems.filter((p) => p.kind === 'api-table').length >= 2, JSON.stringify(bad.problems));
   assert.equal(bad.findings.length, base.findings.length, 'the built-in table still applies');
 });
+
+test('cli: --format sarif is SARIF 2.1.0 with the finding, its rule and its baseline state', () => {
+  const r = run('check', example, '--format', 'sarif');
+  assert.equal(r.status, 1);
+  const s = JSON.parse(r.stdout);
+  assert.equal(s.version, '2.1.0');
+  const run0 = s.runs[0];
+  assert.equal(run0.tool.driver.name, 'lockstep');
+  assert.ok(run0.tool.driver.rules.some((x) => x.id === 'wb-pairing'));
+  const res = run0.results.find((x) => x.ruleId === 'wb-pairing');
+  assert.equal(res.level, 'error');
+  assert.equal(res.baselineState, 'new');
+  assert.equal(res.locations[0].physicalLocation.region.startLine, lineOf(example, '+\t\treturn -EROFS;'));
+  assert.ok(res.relatedLocations.length >= 1);
+});
+
+test('cli: --format b4 reads one message on stdin and answers pass or fail', () => {
+  const fail = spawnSync(process.execPath, [cli, 'check', '--format', 'b4'], { input: readFileSync(example), encoding: 'utf8' });
+  assert.equal(fail.status, 1, fail.stderr);
+  const [f] = JSON.parse(fail.stdout);
+  assert.deepEqual(Object.keys(f).sort(), ['details', 'status', 'summary', 'tool', 'url']);
+  assert.equal(f.tool, 'lockstep');
+  assert.equal(f.status, 'fail');
+  assert.match(f.details, /examplefs_writepages/);
+  const pass = spawnSync(process.execPath, [cli, 'check', '--format', 'b4'], { input: readFileSync(fixedExample), encoding: 'utf8' });
+  assert.equal(pass.status, 0);
+  assert.equal(JSON.parse(pass.stdout)[0].status, 'pass');
+});
