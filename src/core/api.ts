@@ -319,8 +319,8 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
     }
     // Phase 4 (below): the protocol pairs the message defines, run against each other.
     const cross = {
-      pre: disabled.has('stable-writes') ? [] : crossTaskChecks(perFile.flatMap((e) => e.pre), 'pre'),
-      post: disabled.has('stable-writes') ? [] : crossTaskChecks(perFile.flatMap((e) => e.post), 'post'),
+      pre: crossTaskChecks(perFile.flatMap((e) => e.pre), 'pre').filter((c) => !disabled.has(c.check)),
+      post: crossTaskChecks(perFile.flatMap((e) => e.post), 'post').filter((c) => !disabled.has(c.check)),
     };
     // Phase 3: simulate every path, run the checks, label the findings.
     for (const entry of perFile) {
@@ -373,8 +373,8 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
           check: c.check, severity: status === 'fixed' ? 'info' : c.severity, status,
           file: c.anchor.fn.file, function: c.anchor.fn.name, line: c.anchor.ref.sourceLine,
           input: { file: parsed.file, line: c.anchor.ref.inputLine },
-          message: `${status === 'fixed' ? 'fixed by this patch: ' : ''}race between ${c.functions.join(' and ')}: ${c.message ?? c.verdict}; ` +
-            `interleaving: ${c.trace.steps.filter((s) => !s.op.startsWith('branch:')).map((s) => `${s.task.split(':')[0]} ${s.op.replace(/\(.*$/, '()')}`).join(', ')} ` +
+          message: `${status === 'fixed' ? 'fixed by this patch: ' : ''}${c.title}: ${c.message ?? c.verdict}; ` +
+            `interleaving: ${c.interleaving.join(', ')} ` +
             `(explorer: ${c.states} states)`,
           side, path: null, rule: c.rule,
           related: c.related.map((r) => ({ message: r.message, line: r.ref.sourceLine, input: { file: parsed.file, line: r.ref.inputLine } })),

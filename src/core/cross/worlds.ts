@@ -38,7 +38,7 @@ export function stableWritesWorld(calls: CallInfo[], init: { count: number; stab
         const i = lockSlot.get(norm(call.args[0]))!;
         return {
           footprint: lockBit(i),
-          apply: (s, t) => {
+          apply: (s: number[], t: number) => {
             if (lk === 'acquire') {
               if (s[i] !== 0) return { blocked: `${call.name}(${call.args[0]})`, owner: s[i] - 1 };
               s[i] = t + 1;

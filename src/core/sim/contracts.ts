@@ -109,6 +109,19 @@ export function contractFor(fn: FunctionAnalysis): FunctionContract {
         })),
       });
   }
+  // A filesystem's own write collector (`*_write_collection`): its requests come from its own issuers,
+  // which handed it the wb lock; there is no origin to tell apart.
+  if (/_write_collection$/.test(fn.name)) {
+    return base({
+      role: 'write-collector',
+      task: 'collector',
+      variants: [{
+        name: 'handed', env: {},
+        entryHeld: [{ resource: 'wb-lock', object: '*', owner: 'request' as const, variety: 'bit' as const }],
+        description: 'the issuer handed the wb lock to the request',
+      }],
+    });
+  }
   if (isWritepagesLike(fn)) return base({ role: 'writepages', variants: SYNC_VARIANTS, handoffWithoutRequest: true });
   // ->page_mkwrite: returning VM_FAULT_LOCKED hands the locked folio to the fault core (§7.4).
   if (/_page_mkwrite$|_mkwrite$/.test(fn.name)) return base({ role: 'page-mkwrite' });

@@ -1,0 +1,209 @@
+// Issue 8 in the real VS Code: hostile mail (nothing from it executes, everything shows as text), a
+// ~50 MB mbox opened while the user types in another editor, and the extension working in Restricted
+// Mode. Called by run.mjs: prepareRobust() while it builds the workspace, robustTests() at the end.
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeMbox } from '../fixtures/robust/gen.mjs';
+
+export const HOSTILE = 'hostile.patch';
+export const BIG = 'big-50mb.mbox';
+export const SCRATCH = 'scratch-notes.txt';
+/** Just under VS Code's 50 MiB limit for syncing a document to the extension host. */
+const BIG_BYTES = 50_000_000;
+/** A keystroke that takes longer than this to show means a frozen editor. */
+const MAX_KEY_MS = 2000;
+// C0/C1 controls (but tab/newline), zero-width and bidi characters, as the core's bidi check sees them.
+const HIDDEN = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/;
+
+/** Copies the hostile mail, writes the big mbox (never in the repo: into the temp workspace) and a scratch file. */
+export function prepareRobust(workspace, repo) {
+  copyFileSync(join(repo, 'test', 'fixtures', 'robust', HOSTILE), join(workspace, HOSTILE));
+  const messages = writeMbox(join(workspace, BIG), BIG_BYTES);
+  writeFileSync(join(workspace, SCRATCH), 'Notes while the big mbox loads:\n');
+  const lines = readFileSync(join(repo, 'test', 'fixtures', 'robust', HOSTILE), 'utf8').split('\n');
+  const firstDiff = lines.findIndex((l) => l.startsWith('diff --git '));
+  return {
+    messages,
+    findingLine: lines.findIndex((l) => l === '+\t\treturn ret;') + 1,
+    // Diff body lines (added, removed, context) that carry a hidden character: each must be a bidi-control problem.
+    bidiLines: lines.map((l, i) => (i > firstDiff && /^[-+ ]/.test(l) && !/^(---|\+\+\+) /.test(l) && HIDDEN.test(l) ? i + 1 : 0)).filter(Boolean),
+  };
+}
+
+/** Number of terminals the workbench shows (xterm instances), to prove no `command:` link opened one. */
+function terminalCount(page) {
+  return page.evaluate(() => document.querySelectorAll('.terminal-wrapper, .xterm').length);
+}
+
+export async function robustTests({ page, wb, test, assert, say, figures, sleep, prepared }) {
+  const dialogs = [];
+  const onDialog = (d) => {
+    dialogs.push(`${d.type()}: ${d.message()}`);
+    void d.dismiss().catch(() => {});
+  };
+  page.on('dialog', onDialog);
+  const popups = [];
+  const onPopup = (p) => popups.push(p.url());
+  page.on('popup', onPopup);
+  const terminalsBefore = await terminalCount(page);
+  const SENTINEL = '<img src=x onerror=alert(1)>';
+
+  await test(`${HOSTILE}: its finding and every bidi/control line are in the Problems panel, as text`, async () => {
+    assert(prepared.findingLine > 0, 'fixture has no "+\\t\\treturn ret;" line');
+    assert(prepared.bidiLines.length >= 3, `fixture has too few hidden-character lines: ${prepared.bidiLines}`);
+    await wb.openFile(HOSTILE);
+    await page.waitForFunction(() => /Patch mail/.test(document.querySelector('#status\\.editor\\.mode')?.textContent ?? ''), null, { timeout: 20_000 });
+    await wb.problemsFor(HOSTILE);
+    const rows = page.locator('.markers-panel .monaco-list-row');
+    const finding = rows.filter({ hasText: 'wb lock' }).filter({ hasText: `Ln ${prepared.findingLine},` }).first();
+    await finding.waitFor({ timeout: 60_000 }).catch(async () => {
+      throw new Error(`no wb-lock finding at Ln ${prepared.findingLine}: ${JSON.stringify(await rows.allTextContents())}`);
+    });
+    const ft = (await finding.textContent()) ?? '';
+    assert(ft.includes(SENTINEL), `the finding row does not quote the hostile condition as text: ${ft}`);
+    for (const line of prepared.bidiLines) {
+      const row = rows.filter({ hasText: 'bidi or control characters' }).filter({ hasText: `Ln ${line},` }).first();
+      await row.waitFor({ timeout: 10_000 }).catch(async () => {
+        throw new Error(`no bidi-control problem at Ln ${line}: ${JSON.stringify(await rows.allTextContents())}`);
+      });
+    }
+    const markup = await page.locator('.markers-panel script, .markers-panel img, .markers-panel a[href^="javascript:"], .markers-panel a[href^="command:"]').count();
+    assert(markup === 0, `${markup} element(s) from the mail became markup in the Problems panel`);
+    say(`  finding at Ln ${prepared.findingLine}; bidi-control problems at Ln ${prepared.bidiLines.join(', ')}`);
+    await wb.screenshot('20-hostile-problems');
+  });
+
+  await test(`${HOSTILE}: the finding's hover shows the hostile text as text, with no live command: or javascript: link`, async () => {
+    await page.locator('.markers-panel .monaco-list-row', { hasText: 'wb lock' }).first().dblclick();
+    await sleep(500);
+    const squiggle = page.locator('.editor-group-container.active .monaco-editor .squiggly-error').first();
+    await squiggle.waitFor({ state: 'attached', timeout: 10_000 });
+    await squiggle.hover({ force: true });
+    const hover = page.locator('.monaco-hover-content', { hasText: 'wb lock' }).first();
+    await hover.waitFor({ state: 'visible', timeout: 10_000 });
+    const t = (await hover.textContent()) ?? '';
+    assert(t.includes(SENTINEL), `hover does not show ${SENTINEL} as text: ${t}`);
+    const bad = await hover.evaluate((el) =>
+      [...el.querySelectorAll('script, img, iframe, a')]
+        .filter((e) => e.tagName !== 'A' || /^(javascript|command):|terminal/i.test(`${e.getAttribute('href') ?? ''} ${e.getAttribute('data-href') ?? ''}`))
+        .map((e) => e.outerHTML.slice(0, 120)),
+    );
+    assert(bad.length === 0, `live markup in the hover: ${bad.join(' | ')}`);
+    await wb.screenshot('21-hostile-hover');
+    await page.keyboard.press('Escape');
+  });
+
+  await test(`${HOSTILE}: the lens is plain text and opens the timeline, where the mail's strings are text and nothing ran`, async () => {
+    await page.keyboard.press('Control+1');
+    await page.keyboard.press('Control+Home');
+    const lens = page.locator('.editor-group-container.active .contentWidgets .codelens-decoration a', { hasText: 'fails' }).first();
+    await lens.waitFor({ state: 'visible', timeout: 20_000 });
+    await lens.hover();
+    await sleep(400);
+    const lensHtml = await page.locator('.editor-group-container.active .contentWidgets .codelens-decoration').first().evaluate((e) => e.innerHTML);
+    assert(!/<(script|img|iframe)\b|href="(javascript|command):/i.test(lensHtml), `lens markup: ${lensHtml.slice(0, 300)}`);
+    await wb.screenshot('22-hostile-lens');
+    await lens.click();
+    const f = await wb.webviewFrame();
+    await f.waitForSelector('button.event.violation.selected', { timeout: 20_000 });
+    const text = await f.evaluate(() => document.body.textContent ?? '');
+    assert(text.includes('<script>alert(1)</script>') || text.includes(SENTINEL), `the timeline does not show the mail's strings as text: ${text.slice(0, 400)}`);
+    const elements = await f.evaluate(() => [...document.querySelectorAll('#app script, #app img, #app iframe, #app a[href], #app [onerror]')].map((e) => e.outerHTML.slice(0, 120)));
+    assert(elements.length === 0, `elements from the mail in the timeline: ${elements.join(' | ')}`);
+    const sentinel = await f.evaluate(() => window.__lockstep_pwned);
+    assert(sentinel === undefined, 'a script from the mail ran in the webview');
+    await wb.screenshot('23-hostile-timeline');
+  });
+
+  await test(`${HOSTILE}: nothing from the mail executed: no dialog, no popup, no new terminal`, async () => {
+    await sleep(500);
+    assert(dialogs.length === 0, `dialogs opened: ${dialogs.join(' | ')}`);
+    assert(popups.length === 0, `windows opened: ${popups.join(' | ')}`);
+    const after = await terminalCount(page);
+    assert(after === terminalsBefore, `terminals before ${terminalsBefore}, after ${after}`);
+    assert((await page.evaluate(() => window.__lockstep_pwned)) === undefined, 'a script from the mail ran in the workbench');
+  });
+
+  await test('the extension runs in Restricted Mode: the status bar says so and Lockstep findings are shown', async () => {
+    await wb.openFile(HOSTILE);
+    const restricted = page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first();
+    await restricted.waitFor({ state: 'visible', timeout: 10_000 });
+    const status = page.locator('.statusbar-item', { hasText: 'Lockstep' }).first();
+    await status.waitFor({ state: 'visible', timeout: 20_000 });
+    const label = (await status.getAttribute('aria-label')) ?? (await status.textContent()) ?? '';
+    assert(/Lockstep: [1-9]\d* errors?/.test(label), `Lockstep status item: ${label}`);
+    await wb.screenshot('24-restricted-mode');
+  });
+
+  await test(`a ${Math.round(BIG_BYTES / 1e6)} MB mbox opens while the user types in another editor: every keystroke shows promptly`, async () => {
+    // Scratch file on the right, the mbox opened on the left, then type on the right while it loads.
+    await wb.runCommand('View: Close All Editors');
+    await wb.openFile(SCRATCH);
+    await wb.runCommand('View: Split Editor Right');
+    await page.locator('.editor-group-container').nth(1).waitFor({ timeout: 10_000 });
+    const problemsBefore = await problemsCount(page);
+    await wb.openFile(BIG); // into group 1
+    const tOpen = Date.now();
+    await page.keyboard.press('Control+2');
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Enter');
+    const right = page.locator('.editor-group-container.active .view-lines').first();
+    const lat = [];
+    let typed = '';
+    const phrase = 'typing while the mbox loads ';
+    let analysedAt = null;
+    for (let i = 0; ; i++) {
+      const ch = phrase[i % phrase.length];
+      const want = (typed + ch).slice(-16).replace(/ /g, '\u00a0');
+      const t0 = Date.now();
+      await page.keyboard.type(ch);
+      await right.evaluate((el, w) => new Promise((res) => {
+        const ok = () => (el.textContent ?? '').includes(w);
+        if (ok()) return res();
+        const mo = new MutationObserver(() => { if (ok()) { mo.disconnect(); res(); } });
+        mo.observe(el, { childList: true, subtree: true, characterData: true });
+      }), want);
+      lat.push(Date.now() - t0);
+      typed += ch;
+      if (analysedAt === null && (await problemsCount(page)) > problemsBefore) analysedAt = Date.now() - tOpen;
+      if (i >= 30 && analysedAt !== null) break;
+      if (Date.now() - tOpen > 120_000) break;
+      if (i % 10 === 9) await wb.screenshot('25-typing-during-load');
+      await sleep(150);
+    }
+    const max = Math.max(...lat);
+    const sorted = [...lat].sort((a, b) => a - b);
+    figures['vscode.robust.typingLatency.ms'] = { value: max, unit: 'ms' };
+    figures['vscode.robust.bigMboxDiagnostics.ms'] = { value: analysedAt ?? -1, unit: 'ms' };
+    say(`  ${lat.length} keystrokes: median ${sorted[lat.length >> 1]} ms, max ${max} ms; the mbox's diagnostics after ${analysedAt ?? 'never'} ms`);
+    assert(max <= MAX_KEY_MS, `a keystroke took ${max} ms to show (limit ${MAX_KEY_MS} ms): ${lat.join(',')}`);
+    assert(analysedAt !== null, 'the big mbox gave no diagnostics within 120 s');
+  });
+
+  await test(`the ${Math.round(BIG_BYTES / 1e6)} MB mbox shows a partial result: findings, the Lockstep status and the limit that was hit`, async () => {
+    await page.keyboard.press('Control+1');
+    await page.locator('.tabs-container .tab.active', { hasText: BIG }).first().waitFor({ timeout: 10_000 });
+    const status = page.locator('.statusbar-item', { hasText: 'Lockstep' }).first();
+    await status.waitFor({ state: 'visible', timeout: 30_000 });
+    const label = (await status.getAttribute('aria-label')) ?? '';
+    assert(/Lockstep: [1-9]\d* errors?/.test(label), `status for the mbox: ${label}`);
+    await wb.problemsFor('limit');
+    const row = page.locator('.markers-panel .monaco-list-row', { hasText: BIG }).first();
+    const limit = page.locator('.markers-panel .monaco-list-row', { hasText: /limit \(\d+\) was reached|time budget/ }).first();
+    await limit.waitFor({ timeout: 30_000 }).catch(async () => {
+      throw new Error(`no limit problem: ${JSON.stringify(await page.locator('.markers-panel .monaco-list-row').allTextContents())}`);
+    });
+    await row.waitFor({ timeout: 5000 });
+    say(`  ${label}; ${((await limit.textContent()) ?? '').slice(0, 160)}`);
+    await wb.screenshot('26-big-mbox-limit');
+  });
+
+  page.off('dialog', onDialog);
+  page.off('popup', onPopup);
+}
+
+/** Errors + warnings + infos in the status bar's problems item (all files). */
+async function problemsCount(page) {
+  const label = (await page.locator('#status\\.problems').first().getAttribute('aria-label').catch(() => '')) ?? '';
+  return (label.match(/\d+/g) ?? []).reduce((a, n) => a + Number(n), 0);
+}
