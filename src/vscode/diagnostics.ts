@@ -29,13 +29,13 @@ export function toDiagnostics(report: CheckReport, uri: vscode.Uri, doc: vscode.
     const fixed = f.status === 'fixed';
     const where = f.input.line === null ? ' (the patch does not show the exact line)' : '';
     const prefix = fixed ? 'Fixed by this patch: ' : f.status === 'persists' ? 'Still present after this patch: ' : '';
-    const d = new vscode.Diagnostic(range, `${prefix}${f.message}${where}`, fixed ? vscode.DiagnosticSeverity.Hint : severity(f.severity));
+    const d = new vscode.Diagnostic(range, visible(`${prefix}${f.message}${where}`), fixed ? vscode.DiagnosticSeverity.Hint : severity(f.severity));
     d.source = DIAGNOSTIC_SOURCE;
     d.code = { value: f.check, target: checkDocUri(extensionUri, f.check) };
     const related: vscode.DiagnosticRelatedInformation[] = [];
     for (const r of f.related) {
       if (r.input.line === null) continue;
-      related.push(new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, lineRange(doc, r.input.line - 1)), r.message));
+      related.push(new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, lineRange(doc, r.input.line - 1)), visible(r.message)));
     }
     if (related.length) d.relatedInformation = related;
     out.push(d);
@@ -45,12 +45,21 @@ export function toDiagnostics(report: CheckReport, uri: vscode.Uri, doc: vscode.
   for (const p of report.problems) {
     const line = typeof p.line === 'number' && p.line > 0 ? p.line - 1 : 0;
     const warn = p.kind === 'bidi-control' || p.kind === 'limit';
-    const d = new vscode.Diagnostic(lineRange(doc, line), p.message, warn ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information);
+    const d = new vscode.Diagnostic(lineRange(doc, line), visible(p.message), warn ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information);
     d.source = DIAGNOSTIC_SOURCE;
     if (p.kind) d.code = p.kind;
     out.push(d);
   }
   return out;
+}
+
+/**
+ * Messages quote mail text: a bidi override (U+202E) in it would reverse the rest of a hover or a
+ * Problems row, an ESC would show as a box. Such characters become visible "[U+202E]" marks, as the
+ * editor itself shows them.
+ */
+export function visible(message: string): string {
+  return message.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, (c) => `[U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}]`);
 }
 
 /** 0-based line for a finding: its proven input line, else the function's first shown line, else 0. */

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { CheckReport } from '../core/types';
 import type { Analysis, Analyzer } from './analyzer';
-import { DIAGNOSTIC_SOURCE, checkDocUri } from './diagnostics';
+import { DIAGNOSTIC_SOURCE, checkDocUri, visible } from './diagnostics';
 import { SIMULATE_COMMAND } from './codeLens';
 import { readConfig } from './config';
 import { log } from './log';
@@ -64,10 +64,10 @@ export function registerKernelTree(ctx: vscode.ExtensionContext, analyzer: Analy
       const diags: vscode.Diagnostic[] = [];
       for (const f of report.findings) {
         if (f.file !== file || f.side !== 'post' || f.line === null || f.status === 'fixed') continue;
-        const d = new vscode.Diagnostic(new vscode.Range(f.line - 1, 0, f.line - 1, 1000), f.message, f.severity === 'error' ? vscode.DiagnosticSeverity.Error : f.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information);
+        const d = new vscode.Diagnostic(new vscode.Range(f.line - 1, 0, f.line - 1, 1000), visible(f.message), f.severity === 'error' ? vscode.DiagnosticSeverity.Error : f.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information);
         d.source = DIAGNOSTIC_SOURCE;
         d.code = { value: f.check, target: checkDocUri(ctx.extensionUri, f.check) };
-        const related = f.related.filter((r) => r.line !== null).map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, new vscode.Range(r.line! - 1, 0, r.line! - 1, 1000)), r.message));
+        const related = f.related.filter((r) => r.line !== null).map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, new vscode.Range(r.line! - 1, 0, r.line! - 1, 1000)), visible(r.message)));
         if (f.input.line !== null) related.push(new vscode.DiagnosticRelatedInformation(new vscode.Location(a.uri, new vscode.Range(f.input.line - 1, 0, f.input.line - 1, 1000)), 'in the patch'));
         d.relatedInformation = related;
         diags.push(d);
