@@ -278,7 +278,10 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
       const treePath = file.oldPath ?? file.newPath;
       let treeText: string | null = null;
       try {
-        treeText = opts.treeFile && treePath ? opts.treeFile(treePath) : null;
+        const files = opts.treeFiles;
+        treeText = !treePath ? null
+          : opts.treeFile ? opts.treeFile(treePath)
+          : files && Object.prototype.hasOwnProperty.call(files, treePath) ? files[treePath] : null;
       } catch (e) {
         problems.push({ input: parsed.file, line: file.inputLine, kind: 'tree-read', message: `${treePath}: the kernel tree could not be read (${(e as Error)?.message ?? e}); the hunks alone were used` });
       }

@@ -364,6 +364,8 @@ export interface CheckOptions {
    * "fs/netfs/write_issue.c") or null when the tree does not have it. The caller does the I/O.
    */
   treeFile?: (path: string) => string | null;
+  /** The same as plain data (path → text), for callers that cannot pass a function (a worker thread). */
+  treeFiles?: Record<string, string>;
   /** Polled between files: true stops the analysis with a partial, labelled result. */
   isCancelled?: () => boolean;
   /**

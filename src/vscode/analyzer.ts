@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { CheckOptions, CheckReport, Finding } from '../core/types';
+import { readTreeFiles } from './treeFiles';
 import { looksLikePatchMail } from '../shared/mailSniff';
 import { readConfig } from './config';
 import { log } from './log';
@@ -77,6 +78,9 @@ export class Analyzer implements vscode.Disposable {
     };
     const version = doc.version;
     const text = doc.getText();
+    // Kernel tree mode: the files the patch touches, when a workspace folder holds them.
+    const treeFiles = cfg.useKernelTree ? await readTreeFiles(text) : {};
+    if (Object.keys(treeFiles).length > 0) opts.treeFiles = treeFiles;
     const name = doc.uri.scheme === 'file' ? doc.uri.fsPath : doc.uri.path;
     const t0 = Date.now();
     try {

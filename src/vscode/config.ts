@@ -13,6 +13,8 @@ export interface LockstepConfig {
   workerThresholdBytes: number;
   /** User API table extension ({ functions: [...] }), or undefined. */
   apiTable: unknown;
+  /** Take whole functions from the kernel tree when a workspace folder holds the patched files. */
+  useKernelTree: boolean;
 }
 
 export function readConfig(scope?: vscode.ConfigurationScope): LockstepConfig {
@@ -32,6 +34,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): LockstepConfig {
     severityOverrides,
     debounceMs: clamp(c.get<number>('analysis.debounceMs', 400) ?? 400, 0, 10000),
     detectTextFiles: c.get<boolean>('detectTextFiles', true) ?? true,
+    useKernelTree: c.get<boolean>('kernelTree.enabled', true) ?? true,
     // A restricted setting: in Restricted Mode VS Code returns only the user's own value.
     apiTable: plainJson(c.get('apiTable')),
     workerThresholdBytes: clamp(c.get<number>('analysis.workerThresholdBytes', 200000) ?? 200000, 0, 1e9),

@@ -295,3 +295,10 @@ test('cross-task: partial functions are not explored, and say why', async (t) =>
   assert.ok(x.length >= 1);
   for (const c of x) assert.match(c.notExplored, /not show/);
 });
+
+test('tree mode from plain data: treeFiles (path → text) works like treeFile', async () => {
+  const patch = join(root, 'test', 'fixtures', 'checks', 'netfs-wb-forgotten-end.short.patch');
+  const text = readFileSync(join(root, 'test', 'fixtures', 'tree', 'fs', 'examplefs', 'writeback.c'), 'utf8');
+  const r = await check(patch, { treeFiles: { 'fs/examplefs/writeback.c': text } });
+  assert.ok(r.findings.some((x) => x.check === 'wb-pairing' && x.status === 'introduced' && x.line === 28));
+});
