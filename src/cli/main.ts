@@ -1,6 +1,6 @@
 /*
  * The lockstep command line.
- *   lockstep check <file…|-> [--format text|json|sarif|b4] [--tree <dir>] [--traces] [--max-paths N] [--loop-unroll N] [--disable id,id]
+ *   lockstep check <file…|-> [--format text|json|sarif|b4] [--tree <dir>] [--api-table <file.json>] [--traces] [--max-paths N] [--loop-unroll N] [--disable id,id]
  *   lockstep parse <file> [--format json]
  *   lockstep paths <file> --function <name> [--side pre|post] [--format text|json]
  *   lockstep scenario --list | <name> [--tasks N] [--fixed] [--format text|json]
@@ -28,7 +28,7 @@ const wasmDir = __dirname;
 const USAGE = `lockstep ${VERSION} — simulate the locking of kernel patch mail
 
 usage:
-  lockstep check <file…|-> [--format text|json|sarif|b4] [--tree <dir>] [--traces] [--max-paths N] [--loop-unroll N] [--disable check,…]
+  lockstep check <file…|-> [--format text|json|sarif|b4] [--tree <dir>] [--api-table <file.json>] [--traces] [--max-paths N] [--loop-unroll N] [--disable check,…]
   lockstep parse <file> [--format json]
   lockstep paths <file> --function <name> [--side pre|post] [--format text|json]
   lockstep scenario --list
@@ -92,6 +92,18 @@ export function treeReader(dir: string): (path: string) => string | null {
   };
 }
 
+/** --api-table <file.json>: user entries that extend the built-in API table (validated by the core). */
+function readApiTable(a: Args): unknown {
+  const f = a.options.get('api-table');
+  if (typeof f !== 'string') return undefined;
+  const text = readInput(f);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${f}: not JSON (${(e as Error).message})`);
+  }
+}
+
 function out(s: string): void {
   process.stdout.write(s.endsWith('\n') ? s : s + '\n');
 }
@@ -114,11 +126,12 @@ async function cmdCheck(a: Args): Promise<number> {
   const disabled = optString(a, 'disable', '').split(',').map((s) => s.trim()).filter(Boolean);
   const tree = a.options.get('tree');
   const treeFile = typeof tree === 'string' ? treeReader(tree) : undefined;
+  const apiTable = readApiTable(a);
   const reports: CheckReport[] = [];
   for (const file of a.positional) {
     const parsed = parseInput(readInput(file), file);
     reports.push(checkParsed(parsed, {
-      wasmDir, traces: a.options.has('traces'), disabledChecks: disabled, treeFile,
+      wasmDir, traces: a.options.has('traces'), disabledChecks: disabled, treeFile, apiTable,
       maxPathsPerFunction: optInt(a, 'max-paths'), loopUnroll: optInt(a, 'loop-unroll'),
     }));
   }

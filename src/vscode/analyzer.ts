@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { CheckOptions, CheckReport, Finding } from '../core/types';
 import { readTreeFiles } from './treeFiles';
+import { workspaceApiTable } from './apiTableFile';
 import { looksLikePatchMail } from '../shared/mailSniff';
 import { readConfig } from './config';
 import { log } from './log';
@@ -74,8 +75,9 @@ export class Analyzer implements vscode.Disposable {
       maxPathsPerFunction: cfg.maxPathsPerFunction,
       loopUnroll: cfg.loopUnroll,
       disabledChecks: cfg.disabledChecks,
-      ...(cfg.apiTable && typeof cfg.apiTable === 'object' ? { apiTable: cfg.apiTable } : {}),
     };
+    const apiTable = await workspaceApiTable(cfg.apiTable);
+    if (apiTable) opts.apiTable = apiTable;
     const version = doc.version;
     const text = doc.getText();
     // Kernel tree mode: the files the patch touches, when a workspace folder holds them.

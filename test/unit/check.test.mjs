@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -301,4 +302,22 @@ test('tree mode from plain data: treeFiles (path → text) works like treeFile',
   const text = readFileSync(join(root, 'test', 'fixtures', 'tree', 'fs', 'examplefs', 'writeback.c'), 'utf8');
   const r = await check(patch, { treeFiles: { 'fs/examplefs/writeback.c': text } });
   assert.ok(r.findings.some((x) => x.check === 'wb-pairing' && x.status === 'introduced' && x.line === 28));
+});
+
+test('cli: --api-table extends the table from a JSON file; a file that is not JSON exits 2', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lockstep-api-'));
+  try {
+    const good = join(dir, 'api.json');
+    writeFileSync(good, JSON.stringify({ functions: [{ name: 'examplefs_write_folio', ops: [] }] }));
+    const r = run('check', example, '--api-table', good, '--format', 'json');
+    const j = JSON.parse(r.stdout);
+    assert.ok(!j.opaqueCallees.examplefs_writepages.includes('examplefs_write_folio'));
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{ not json');
+    const b = run('check', example, '--api-table', bad);
+    assert.equal(b.status, 2);
+    assert.match(b.stderr, /bad\.json: not JSON/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
