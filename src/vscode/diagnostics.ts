@@ -3,6 +3,7 @@
  * check's documentation, related locations for where the lock was taken, where the path returns, ...
  */
 import * as vscode from 'vscode';
+import { visible } from '../shared/visible';
 import type { CheckReport, Finding } from '../core/types';
 import type { Analyzer } from './analyzer';
 
@@ -53,14 +54,10 @@ export function toDiagnostics(report: CheckReport, uri: vscode.Uri, doc: vscode.
   return out;
 }
 
-/**
- * Messages quote mail text: a bidi override (U+202E) in it would reverse the rest of a hover or a
- * Problems row, an ESC would show as a box. Such characters become visible "[U+202E]" marks, as the
- * editor itself shows them.
- */
-export function visible(message: string): string {
-  return message.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, (c) => `[U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}]`);
-}
+// Messages quote mail text: a bidi override (U+202E) in it would reverse the rest of a hover or a
+// Problems row, an ESC would show as a box. Such characters become visible "[U+202E]" marks, as the
+// editor itself shows them (src/shared/visible.ts, shared with the webview and the CLI).
+export { visible };
 
 /** 0-based line for a finding: its proven input line, else the function's first shown line, else 0. */
 function findingLine(report: CheckReport, f: Finding): number {

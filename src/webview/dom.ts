@@ -1,4 +1,6 @@
 // Tiny DOM helpers. Every string from a mail goes in as text (textContent), never as HTML.
+import { visible } from '../shared/visible';
+
 export function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   attrs: Record<string, string> = {},
@@ -16,14 +18,9 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   return e;
 }
 
-/**
- * Mail text may carry bidi overrides (U+202E would reverse the rest of a box), escapes and zero-width
- * characters: they are drawn as visible "[U+202E]" marks, as the editor shows them (same set as
- * src/vscode/diagnostics.ts visible()).
- */
-export function visible(s: string): string {
-  return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, (c) => `[U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}]`);
-}
+// Mail text may carry bidi overrides (U+202E would reverse the rest of a box), escapes and zero-width
+// characters: they are drawn as visible "[U+202E]" marks (src/shared/visible.ts, shared with the host).
+export { visible };
 
 export function clear(e: Element): void {
   while (e.firstChild) e.removeChild(e.firstChild);
