@@ -16,7 +16,7 @@ import { VERSION } from './version';
 import { scenarioHints } from './hints';
 import { crossTaskChecks } from './cross/index';
 import { partialSummaries } from './partialSummaries';
-import { resultWords } from './checks/words';
+import { resultWords, stepsToLines } from './checks/words';
 
 const SEV_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
@@ -161,11 +161,7 @@ function markViolation(trace: Trace, raw: RawFinding, path: Path): Trace {
 
 /** Users read source lines, not step numbers: rewrite "at step N" in the trace's texts. */
 function linesInTrace(trace: Trace, path: Path): Trace {
-  const fix = (m: string) => m.replace(/\bat step (\d+)\b|\bstep (\d+)\b/g, (all, a: string, b: string) => {
-    const line = path.steps[Number(a ?? b)]?.ref.sourceLine;
-    const at = all.startsWith('at ') ? 'at ' : '';
-    return line != null ? `${at}line ${line}` : all;
-  });
+  const fix = (m: string) => stepsToLines(m, path.steps, 'keep');
   return {
     ...trace,
     summary: fix(trace.summary),
@@ -181,7 +177,7 @@ function toFinding(g: Grouped, status: Finding['status'], inputFile: string): Fi
   const path = g.fn.paths.find((p) => p.id === g.pathId);
   const step = path?.steps[g.raw.step];
   const related: Related[] = g.raw.related.map((r) => {
-    const s = g.fn.paths.find((p) => p.id === g.pathId)?.steps[r.step];
+    const s = path?.steps[r.step];
     return {
       message: r.message,
       line: s?.ref.sourceLine ?? null,

@@ -8,7 +8,7 @@
  */
 import type { SimEvent, Severity, Step } from '../types';
 import type { CheckContext, RawFinding } from './types';
-import { ALLOCATOR, heldWord, resourceNoun, resultWords } from './words';
+import { ALLOCATOR, heldWord, resourceNoun, resultWords, stepsToLines } from './words';
 
 const SOFTER: Record<Severity, Severity> = { error: 'warning', warning: 'info', info: 'info' };
 
@@ -44,16 +44,6 @@ function gapLines(ctx: CheckContext, from: number, to: number): number | null {
   return unknown ? null : total;
 }
 
-/** "acquired at step 4" → "acquired at line 30": users read lines, not step numbers. */
-export function stepsToLines(message: string, ctx: CheckContext): string {
-  return message.replace(/\bat step (\d+)\b|\bstep (\d+)\b/g, (m, a: string, b: string) => {
-    const idx = Number(a ?? b);
-    const line = ctx.path.steps[idx]?.ref.sourceLine;
-    const at = m.startsWith('at ') ? 'at ' : '';
-    return line != null ? `${at}line ${line}` : `${at}an earlier step`;
-  });
-}
-
 /**
  * Resources whose ownership a callee may take over when it is handed the object: a folio passed to a
  * function we have no model of may come back unlocked (the ->writepage convention), its writeback may
@@ -62,10 +52,9 @@ export function stepsToLines(message: string, ctx: CheckContext): string {
  */
 const ESCAPES_TO_CALLEE = new Set(['folio-lock', 'writeback-bit', 'refcount', 'request', 'folio-dirty', 'folio-cleared', 'wb-iter']);
 
-function escapedToOpaque(ctx: CheckContext, e: SimEvent): string | null {
+function escapedToOpaque(ctx: CheckContext, e: SimEvent, opaqueSteps: Set<number>): string | null {
   if (!ESCAPES_TO_CALLEE.has(e.resource)) return null;
   const from = Math.min(...(e.related ?? []).filter((i) => i >= 0), e.step);
-  const opaqueSteps = new Set(ctx.events.filter((x) => x.kind === 'opaque-call').map((x) => x.step));
   const word = new RegExp(`(^|[^\\w])${e.object.replace(/^&/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^\\w]|$)`);
   for (let i = from; i < e.step; i++) {
     const s = ctx.path.steps[i];
@@ -88,16 +77,17 @@ function isQuery(ctx: CheckContext, i: number): boolean {
 
 export function findingsFromEvents(ctx: CheckContext, select: (e: SimEvent) => boolean): RawFinding[] {
   const out: RawFinding[] = [];
+  const opaqueSteps = new Set(ctx.events.filter((x) => x.kind === 'opaque-call').map((x) => x.step));
   for (const e of ctx.events) {
     if (!select(e)) continue;
     // Never guess: once the object went to a callee we cannot see into, its state is unknown.
-    if (escapedToOpaque(ctx, e)) continue;
+    if (escapedToOpaque(ctx, e, opaqueSteps)) continue;
     // Code the patch does not show is an opaque callee too: for these resources it decides everything.
     if (e.acrossGap && ESCAPES_TO_CALLEE.has(e.resource)) continue;
     const sev0 = baseSeverity(e);
     if (!sev0) continue;
     let severity = sev0;
-    let message = stepsToLines(e.message, ctx);
+    let message = stepsToLines(e.message, ctx.path.steps);
     const related = (e.related ?? [])
       .filter((i) => i >= 0 && i < ctx.path.steps.length && i !== e.step)
       .map((i) => ({ step: i, message: relatedMessage(ctx.path.steps[i]) }));

@@ -1,4 +1,5 @@
-// How findings name things: resources, call results. One place, so every check speaks alike.
+// How findings name things: resources, call results, places. One place, so every check speaks alike.
+import type { Step } from '../types';
 
 const RESOURCE_NOUN: Record<string, string> = {
   'wb-lock': 'wb lock',
@@ -39,4 +40,17 @@ export function resultWords(callee: string, relation: string, value?: string): s
   if (relation === 'ne') return `does not return ${value}`;
   if (ALLOCATOR.test(callee) && (relation === 'zero' || relation === 'nonzero')) return relation === 'zero' ? 'returns NULL' : 'returns non-NULL';
   return RELATION_WORDS[relation] ?? relation;
+}
+
+/**
+ * The simulator names places by path step ("acquired at step 4"); users read source lines: "acquired
+ * at line 30". A step with no source line becomes `unknown` ("an earlier step"), or stays as it was.
+ */
+export function stepsToLines(message: string, steps: Step[], unknown: 'an earlier step' | 'keep' = 'an earlier step'): string {
+  return message.replace(/\bat step (\d+)\b|\bstep (\d+)\b/g, (m, a: string, b: string) => {
+    const line = steps[Number(a ?? b)]?.ref.sourceLine;
+    const at = m.startsWith('at ') ? 'at ' : '';
+    if (line != null) return `${at}line ${line}`;
+    return unknown === 'keep' ? m : `${at}an earlier step`;
+  });
 }

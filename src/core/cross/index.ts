@@ -71,10 +71,8 @@ function stableWritesRace(fns: FunctionAnalysis[], side: Side): CrossTaskResult[
     const title = `race between ${end.name} (finishing a writethrough) and ${begin.name} (starting one)`;
     const pe = compileProgram(end);
     const pb = compileProgram(begin);
-    const base = {
-      check: 'stable-writes', rule: 'ST2', severity: 'error' as Severity, side, title, functions: [end.name, begin.name],
-      anchor: null, related: [], states: 0, transitions: 0, ms: 0, message: null,
-    };
+    const head = { check: 'stable-writes', rule: 'ST2', severity: 'error' as Severity, side, title, functions: [end.name, begin.name] };
+    const base = { ...head, anchor: null, related: [], states: 0, transitions: 0, ms: 0, message: null };
     const why = pe.unsupported ? `${end.name}: ${pe.unsupported}` : pb.unsupported ? `${begin.name}: ${pb.unsupported}` : null;
     if (why) {
       out.push({ ...base, verdict: 'bounded', trace: { title, tasks: [], steps: [], verdict: 'unknown', summary: why }, notExplored: why, interleaving: [] });
@@ -84,41 +82,7 @@ function stableWritesRace(fns: FunctionAnalysis[], side: Side): CrossTaskResult[
     const tasks = [{ label: `end: ${end.name}`, program: pe }, { label: `begin: ${begin.name}`, program: pb }];
     const r = explore(buildModel(title, tasks, world), { maxStates: 200_000, timeMs: 5_000 });
     const byLabel = new Map(tasks.map((t) => [t.label, t.program]));
-    const steps: TraceStep[] = r.trace.map((st) => {
-      const prog = byLabel.get(st.task);
-      const s = prog ? stepAt(prog, st.op, st.location) : null;
-      return {
-        task: st.task, op: st.op,
-        location: s ? { ...s.ref, file: prog!.fn.file } : null,
-        state: st.state, ...(st.violation ? { violation: st.violation } : {}),
-      };
-    });
-    const last = r.trace.length ? r.trace[r.trace.length - 1] : null;
-    const lastProg = last ? byLabel.get(last.task) : undefined;
-    const lastStep = last && lastProg ? stepAt(lastProg, last.op, last.location) : null;
-    const related: CrossTaskResult['related'] = [];
-    if (r.verdict !== 'holds') {
-      r.trace.forEach((st, i) => {
-        if (i === r.trace.length - 1) return;
-        const prog = byLabel.get(st.task);
-        const s = prog ? stepAt(prog, st.op, st.location) : null;
-        if (s && s.kind === 'call' && world.op(s.call)) related.push({ fn: prog!.fn, ref: s.ref, message: `step ${i + 1} of the interleaving: ${st.task} runs ${s.call.name}()` });
-      });
-    }
-    out.push({
-      ...base, verdict: r.verdict, message: r.message, states: r.states, transitions: r.transitions, ms: r.ms,
-      anchor: lastStep && lastProg ? { fn: lastProg.fn, ref: lastStep.ref, text: lastStep.text } : null,
-      related,
-      trace: {
-        title, tasks: tasks.map((t) => t.label), steps,
-        verdict: r.verdict === 'holds' ? 'ok' : r.verdict === 'bounded' ? 'bounded' : r.verdict,
-        summary: r.verdict === 'holds'
-          ? `holds: every interleaving explored (${r.states} states)`
-          : `${r.message ?? r.verdict} (${r.states} states explored)`,
-      },
-      notExplored: null,
-      interleaving: r.verdict === 'holds' ? [] : shortInterleaving(r, byLabel, (c) => world.op(c) !== null),
-    });
+    out.push(fromExploration(head, r, byLabel, tasks.map((t) => t.label), (c) => world.op(c) !== null, r.states));
   }
   return out;
 }
@@ -174,7 +138,10 @@ function wbHandoff(fns: FunctionAnalysis[], side: Side): CrossTaskResult[] {
   for (const issuer of issuers.slice(0, 2)) for (const coll of collectors.slice(0, 1)) {
     const title = `two writebacks through ${issuer.name} and the collector ${coll.name}`;
     const base = { check: 'wb-pairing', rule: 'WB1', severity: 'error' as Severity, side, title, functions: [issuer.name, coll.name] };
-    const unsupported = [issuer, coll].map((f) => compileProgram(f).unsupported ? `${f.name}: ${compileProgram(f).unsupported}` : null).find(Boolean) ?? null;
+    const unsupported = [issuer, coll].map((f) => {
+      const why = compileProgram(f).unsupported;
+      return why ? `${f.name}: ${why}` : null;
+    }).find(Boolean) ?? null;
     const ends = (f: FunctionAnalysis) => f.paths.filter((p) => (p.end === 'return' || p.end === 'fallthrough') && !p.crossesGap);
     if (unsupported) {
       out.push({ ...base, verdict: 'bounded', message: null, states: 0, transitions: 0, ms: 0, anchor: null, related: [],
