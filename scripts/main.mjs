@@ -1,5 +1,6 @@
-// The main job (`npm run main`): run the CLI on the bundled example patch, package the extension and
-// install it into the VS Code at hand.
+// The main job (`npm run main`): build and package the extension (the package script is the one place
+// that knows vsce's flags), run the CLI on the bundled example patch, and install the extension into the
+// VS Code at hand.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -8,16 +9,16 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const sh = (cmd, args, opts = {}) => spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
 
-console.log('== lockstep check examples/netfs-wb-forgotten-end.patch');
+console.log('== building and packaging lockstep.vsix (npm run package)');
+const pkg = sh('npm', ['run', '--silent', 'package']);
+if (pkg.status !== 0) process.exit(pkg.status ?? 1);
+
+console.log('\n== lockstep check examples/netfs-wb-forgotten-end.patch');
 const chk = sh(process.execPath, ['bin/lockstep.js', 'check', 'examples/netfs-wb-forgotten-end.patch']);
 if (chk.status === 2) process.exit(2);
 console.log(chk.status === 1
   ? '(exit 1: the example introduces an error finding, as it should)'
   : `(exit ${chk.status}: the example was expected to show an introduced error)`);
-
-console.log('\n== packaging lockstep.vsix');
-const pkg = sh('npx', ['vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', 'lockstep.vsix']);
-if (pkg.status !== 0) process.exit(pkg.status ?? 1);
 
 console.log('\n== installing lockstep.vsix');
 const code = spawnSync('code', ['--version'], { encoding: 'utf8' });
