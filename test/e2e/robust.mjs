@@ -55,9 +55,6 @@ export async function robustTests({ page, wb, test, assert, say, figures, sleep,
   const popups = [];
   const onPopup = (p) => popups.push(p.url());
   page.on('popup', onPopup);
-  // Start from a clean layout: the walkthrough test can leave its page focused in a side group, where
-  // Quick Open keystrokes would not reach the workbench.
-  await wb.runCommand('View: Close All Editor Groups');
   const terminalsBefore = await terminalCount(page);
   const SENTINEL = '<img src=x onerror=alert(1)>';
 
