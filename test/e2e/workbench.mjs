@@ -50,13 +50,10 @@ export class Workbench {
     await this.focusWorkbench();
     await this.page.keyboard.press('Control+1');
     await this.quickInput('Control+P', name);
-    // Wait for the filtered list, then take the row that is the file (the focused row can still be a
-    // stale recent entry while the file index of a fresh workspace is being built).
-    const focused = this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).first();
-    const any = this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
-    await any.waitFor({ state: 'visible', timeout: 15_000 });
-    if (await focused.isVisible()) await this.page.keyboard.press('Enter');
-    else await any.click();
+    // Wait for the filtered list: the focused (first) row must be the file, not a stale recent entry.
+    const row = this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).first();
+    await row.waitFor({ state: 'visible', timeout: 15_000 });
+    await this.page.keyboard.press('Enter');
     await this.page.locator('.tabs-container .tab.active', { hasText: name }).first().waitFor({ timeout: 15_000 });
     await this.page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: 15_000 });
   }
