@@ -9,7 +9,8 @@ import type {
 } from './types';
 import { parseInput } from './mail/index';
 import { initTreeSitter, analyzeFileDiff, analyzeWithTree } from './c/index';
-import { loadApiTable, runPath, summarizeAll, type ApiTable, type FunctionSummary } from './sim/index';
+import { builtinApiTable, loadApiTable, lookupApi, runPath, summarizeAll, type ApiTable, type FunctionSummary } from './sim/index';
+import { looksLikeSignatureStart, signatureName } from './c/lines';
 import { CHECKS } from './checks/index';
 import type { RawFinding } from './checks/types';
 import { VERSION } from './version';
@@ -57,6 +58,17 @@ function withoutSelf(summaries: Record<string, FunctionSummary>, name: string): 
   if (!Object.prototype.hasOwnProperty.call(summaries, name)) return summaries;
   const { [name]: _self, ...rest } = summaries;
   return rest;
+}
+
+/** Functions a message defines or shows the definition of (signature lines and hunk headings). */
+function definedNames(msg: ParsedInput['messages'][number]): Set<string> {
+  const out = new Set<string>();
+  for (const f of msg.files) for (const h of f.hunks) {
+    const hn = signatureName(h.section);
+    if (hn) out.add(hn);
+    for (const l of h.lines) if (looksLikeSignatureStart(l.text)) { const n = signatureName(l.text); if (n) out.add(n); }
+  }
+  return out;
 }
 
 function isSourceFile(p: string | null): boolean {
@@ -206,7 +218,7 @@ function fnReport(a: AnalysedFunction, withTraces: boolean): FunctionReport {
   const f = a.fn;
   const r: FunctionReport = {
     name: f.name, file: f.file, side: f.side, complete: f.complete, paths: f.paths.length,
-    truncated: f.truncated, inputLine: f.inputLine ?? null, startLine: f.startLine,
+    states: f.states ?? 0, truncated: f.truncated, inputLine: f.inputLine ?? null, startLine: f.startLine,
     notAnalysed: f.notAnalysed, partialReasons: f.partialReasons, message: a.message,
   };
   if (withTraces) r.pathReports = a.pathReports;
@@ -228,7 +240,12 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
     table = loaded.table;
     for (const p of loaded.problems) problems.push({ kind: 'api-table', ...p, message: `API table extension: ${p.message}` });
   }
-  const pathOpts = { maxPaths: opts.maxPathsPerFunction, loopUnroll: opts.loopUnroll };
+  // The path search splits states only on what the simulator models: calls in the API table and the
+  // functions the message itself defines (they get summaries); everything else merges.
+  const apiTab = table ?? builtinApiTable();
+  let defined = new Set<string>();
+  const relevantCall = (name: string, args: string[]): boolean => defined.has(name) || lookupApi(apiTab, name, args) !== null;
+  const pathOpts = { maxPaths: opts.maxPathsPerFunction, loopUnroll: opts.loopUnroll, relevantCall };
 
   // For "introduced here, fixed later in the series": the key and message index of each finding.
   const keyed: { f: Finding; key: string; message: number }[] = [];
@@ -260,6 +277,7 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
     // An older version of a patch also present in its newer form, or a reply's copy of a patch the
     // input carries itself: the newest wins, so the same code is not reported twice.
     if (msg.superseded) return;
+    defined = definedNames(msg);
     // Phase 1: rebuild every changed function of the message, both sides (from the tree when given).
     const perFile: { pre: FunctionAnalysis[]; post: FunctionAnalysis[] }[] = [];
     for (const file of msg.files) {

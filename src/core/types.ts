@@ -183,8 +183,10 @@ export interface FunctionAnalysis {
   /** Input line of the first line of the function shown in the patch. */
   inputLine: number;
   paths: Path[];
-  /** True when the path cap or loop bound cut paths. */
+  /** True when a bound (states, witness paths, loop cap) cut the search. */
   truncated: boolean;
+  /** Distinct (join node, state) pairs the path search visited. */
+  states?: number;
   /** Set when the function was not analysed (too many parse errors, ...). Paths are then empty. */
   notAnalysed: string | null;
   /** Names of the functions this one calls (for inter-procedural summaries, opaque-callee listing). */
@@ -247,6 +249,8 @@ export interface SimEvent {
   message: string;
   /** Step indices of related events (where it was acquired, handed off, ...). */
   related?: number[];
+  /** Evidence that is only a hint (a label's name, code not shown): reported as info at most, and says so. */
+  hint?: boolean;
   /**
    * True when a gap step (code the patch does not show) lies between the related step and this one,
    * so the unseen code might have changed the outcome. Checks soften or drop such findings.
@@ -317,8 +321,11 @@ export interface FunctionReport {
   file: string;
   side: Side;
   complete: boolean;
-  /** Number of paths enumerated. */
+  /** Number of distinct witness paths the state search found (each one is simulated and can be shown). */
   paths: number;
+  /** Distinct (join node, state) pairs the search visited. */
+  states?: number;
+  /** True only when a real bound (states, witness paths, loop cap, work) stopped the search. */
   truncated: boolean;
   /** Input line of the first line of the function the patch shows (where the code lens goes). */
   inputLine: number | null;

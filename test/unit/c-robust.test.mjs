@@ -45,30 +45,48 @@ test('robust: attributes and sparse annotations do not hide the function', () =>
 
 test('robust: iterator macros are loops', () => {
   const f = named(robust(), 'demo_iter');
-  assert.equal(f.paths.length, 7);
-  assert.ok(f.paths.every((p) => p.steps.at(-1).kind === 'call' && p.steps.at(-1).call.name === 'demo_done'));
+  // The loop runs to its fixpoint: each iteration kind (busy → continue, or poke) is walked, twice in a
+  // row where that repeats the state; those repeats are kept as witnesses ending 'cut'.
+  assert.equal(f.truncated, false);
+  assert.ok(f.paths.filter((p) => p.end !== 'cut').every((p) => p.steps.at(-1).kind === 'call' && p.steps.at(-1).call.name === 'demo_done'));
   assert.ok(f.paths.some((p) => p.assumptions.includes('list_for_each_entry(it, &d->items, link) is false') && p.steps.length === 2));
+  for (const kind of ['demo_busy', 'demo_poke']) assert.ok(f.paths.some((p) => p.end === 'fallthrough' && p.steps.some((s) => s.kind === 'call' && s.call.name === kind)), kind);
 });
 
-test('robust: the path cap truncates and says so; maxPaths is an option', () => {
+test('robust: the witness cap truncates and says so; maxPaths is an option', () => {
+  // Ten independent branches each calling demo_x(d): with every call relevant, 1024 distinct witnesses.
   const f = named(robust(), 'demo_many');
-  assert.equal(f.paths.length, 256);
-  assert.equal(f.truncated, true);
-  assert.ok(f.problems.some((p) => p.kind === 'path-cap'));
+  assert.equal(f.paths.length, 1024);
+  assert.equal(f.truncated, false);
   const g = named(core.analyzeSource(fx('robust.c'), 'robust.c', 'post', { maxPaths: 10 }), 'demo_many');
   assert.equal(g.paths.length, 10);
+  assert.equal(g.truncated, true);
+  assert.ok(g.problems.some((p) => p.kind === 'path-cap'));
   assert.deepEqual(g.paths.map((p) => p.id), ['p0', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'p8', 'p9']);
 });
 
-test('robust: loopUnroll bounds loops; a backward goto is cut and reported', () => {
-  const wp = (n) => named(core.analyzeSource(fx('idioms.c'), 'idioms.c', 'post', { loopUnroll: n }), 'demo_writepages').paths.length;
-  assert.equal(wp(1), 2);
-  assert.equal(wp(2), 3);
-  assert.equal(wp(4), 5);
+test('robust: calls the simulator does not model do not split states (2^10 paths, 2 witnesses)', () => {
+  const g = named(core.analyzeSource(fx('robust.c'), 'robust.c', 'post', { relevantCall: (n) => n !== 'demo_x' }), 'demo_many');
+  assert.equal(g.truncated, false);
+  assert.equal(g.paths.length, 2);
+  assert.ok(g.states <= 12, `states ${g.states}`);
+});
+
+test('robust: loops run to a fixpoint; loopUnroll is a hard cap per loop and path, reported when hit', () => {
+  const wp = (n) => named(core.analyzeSource(fx('idioms.c'), 'idioms.c', 'post', n === undefined ? {} : { loopUnroll: n }), 'demo_writepages');
+  for (const n of [undefined, 2, 4]) {
+    assert.equal(wp(n).paths.length, 3);
+    assert.equal(wp(n).truncated, false);
+  }
+  // A backward goto loop is a loop like any other: it reaches its fixpoint, nothing is cut.
   const r = named(robust(), 'demo_retry');
-  assert.equal(r.truncated, true);
-  assert.ok(r.paths.some((p) => p.end === 'cut'));
-  assert.ok(r.problems.some((p) => p.kind === 'loop-bound'));
+  assert.equal(r.truncated, false);
+  assert.ok(!r.problems.some((p) => p.kind === 'loop-bound'));
+  assert.ok(r.paths.some((p) => p.end === 'return' && p.steps.filter((s) => s.kind === 'call' && s.call.name === 'demo_try').length === 2));
+  // Two iteration kinds need two iterations to reach the fixpoint: a cap of one cuts and says so.
+  const it = named(core.analyzeSource(fx('robust.c'), 'robust.c', 'post', { loopUnroll: 1 }), 'demo_iter');
+  assert.equal(it.truncated, true);
+  assert.ok(it.problems.some((p) => p.kind === 'loop-bound'));
 });
 
 test('robust: ?: with calls splits paths; GNU ?: returns the tested value', () => {

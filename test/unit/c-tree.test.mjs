@@ -33,7 +33,10 @@ test('tree: a tree at the patch base gives whole functions on both sides', () =>
   const w = post.functions[0];
   assert.equal(w.startLine, 19);
   assert.equal(w.endLine, 64);
-  assert.equal(w.paths.length, 7);
+  // Witnesses of the state search: exits after zero, one and two loop iterations, the break, the error
+  // paths, and the repeated iteration kept as a witness ending "cut".
+  assert.equal(w.paths.length, 8);
+  assert.equal(w.truncated, false);
   // the step on an added line refers to that input line; lines the patch does not show have no input line
   const p0 = w.paths[0];
   const begin = p0.steps.find((s) => s.kind === 'call' && s.call.name === 'demo_begin');

@@ -80,6 +80,7 @@ function lowerAndEnumerate(
   const res = enumeratePaths(cfg, opts);
   fa.paths = res.paths;
   fa.truncated = res.truncated;
+  fa.states = res.states;
   fa.callees = cfg.callees;
   for (const p of res.problems) problems.push({ ...p, message: `${fa.name}: ${p.message}` });
 }

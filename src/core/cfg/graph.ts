@@ -71,6 +71,8 @@ export interface Cfg {
   callees: string[];
   returnsVoid: boolean;
   varKinds: Record<string, 'pointer' | 'bool' | 'int'>;
+  /** Parameter names (tracked by the path search: the caller's objects). */
+  params?: string[];
 }
 
 /** Calls that are not steps: their arguments are evaluated, the wrapper is transparent. */
@@ -165,7 +167,7 @@ export class CfgBuilder {
     this.labelRows.sort((a, b) => a.row - b.row);
     const entry = this.seq(this.fn.body, END, { brk: null, cont: null, cleanups: [], brkBase: 0, contBase: 0 });
     const returnsVoid = /^(static\s+|inline\s+|extern\s+)*void$/.test(this.fn.returnType.trim());
-    return { nodes: this.nodes, entry, loops: this.loops, callees: this.callees, returnsVoid, varKinds: this.fn.varKinds };
+    return { nodes: this.nodes, entry, loops: this.loops, callees: this.callees, returnsVoid, varKinds: this.fn.varKinds, params: this.fn.params };
   }
 
   private collectLabels(body: Stmt[]): void {
@@ -378,10 +380,14 @@ export class CfgBuilder {
         }
         return this.evalExpr(s.e, r);
       }
+      // A break or continue whose loop (or switch) the patch does not show jumps into unseen code,
+      // never into the lines that follow it.
       case 'break':
-        return this.release(ctx.cleanups.slice(ctx.brkBase), ctx.brk ?? next, s.row);
+        if (ctx.brk === null) return this.add({ k: 'unseen', step: { kind: 'gap', lines: null, text: 'break: the enclosing loop or switch is not shown', ref: this.refOf(s.row) } });
+        return this.release(ctx.cleanups.slice(ctx.brkBase), ctx.brk, s.row);
       case 'continue':
-        return this.release(ctx.cleanups.slice(ctx.contBase), ctx.cont ?? next, s.row);
+        if (ctx.cont === null) return this.add({ k: 'unseen', step: { kind: 'gap', lines: null, text: 'continue: the loop head is not shown', ref: this.refOf(s.row) } });
+        return this.release(ctx.cleanups.slice(ctx.contBase), ctx.cont, s.row);
       case 'goto': {
         const l = this.labels.get(s.label);
         const leaving = ctx.cleanups.filter((c) => !c.labels?.has(s.label));

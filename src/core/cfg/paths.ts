@@ -1,7 +1,25 @@
 /*
- * Bounded, deterministic path enumeration over a Cfg: depth-first, then-branch first; loops run at
- * most `loopUnroll` times; at most `maxPaths` paths. Branch facts are tied to the call step whose
- * result they test; a path whose facts about one call result contradict each other is pruned.
+ * Witness paths over a Cfg, found by a state-merging search (in the manner of Engler et al.'s
+ * state-machine checkers and Smatch): depth-first, then-branch first, but a path that reaches a join
+ * node (a label, a loop head, the end of an if) in a state already seen there is not walked again.
+ *
+ * The state is what the simulator and the checks can tell apart: the *relevant history* (the
+ * resource calls, their tested results, the assignments and branches that touch tracked objects, the
+ * gaps), the call results bound to variables with what the path knows of them, and the constants of
+ * locals. Statements that touch none of that (a ladder of `if (x) y = …;` or error checks on
+ * untracked values) do not split the state: 2^12 paths through twelve such ifs are one state.
+ *
+ * Loops run to a fixpoint instead of a fixed unroll: at each loop head (and each label, which a
+ * backward goto makes a loop head) the history since the previous visit is the iteration's
+ * signature; the history of the loop is kept as the set of signatures seen plus the last one. When an
+ * iteration adds nothing new, the state at the head repeats and the path is merged; a path whose
+ * iteration repeated the one before it is kept as a witness up to that point, so cross-iteration
+ * effects (released in one iteration, released again in the next) are still seen. A hard cap per loop and per path
+ * (`loopUnroll`, default 8) and a state budget back this up; hitting either is reported and sets
+ * `truncated`.
+ *
+ * Each path that reaches an exit is one witness: a concrete path the runner simulates and the timeline
+ * shows. `paths.length` is the number of distinct witnesses, `states` the (node, state) pairs visited.
  */
 import type { CallFact, Path, PathEnd, Problem, Step } from '../types';
 import type { Cfg, Node, NodeId } from './graph';
@@ -10,19 +28,42 @@ import { addFact, describeRelation, freshValue, type ValueState } from './facts'
 
 export interface PathOptions {
   maxPaths?: number;
+  /** Hard cap on iterations of one loop on one path (the fixpoint usually stops much earlier). */
   loopUnroll?: number;
   parseTimeMs?: number;
   maxParseErrors?: number;
+  /** Which calls the simulator models (API table, summaries): their steps split states. Default: every call. */
+  relevantCall?: (name: string, args: string[]) => boolean;
+  /** Budget of distinct (node, state) pairs. */
+  maxStates?: number;
 }
 
 export interface PathResult {
   paths: Path[];
   truncated: boolean;
   problems: Problem[];
+  /** Distinct (join node, state) pairs visited. */
+  states: number;
+  /** Paths not walked again because their state at a join node had been seen. */
+  merged: number;
+}
+
+interface LoopFrame {
+  head: NodeId;
+  /** Length of `hist` when the loop was entered (the prefix before it). */
+  start: number;
+  /** Length of `hist` after the loop's summary token (the current iteration's tokens follow). */
+  mark: number;
+  /** Iteration signatures seen, sorted. */
+  seen: string[];
+  last: string;
+  iterations: number;
 }
 
 interface State {
   steps: Step[];
+  /** CFG node of each step (parallel to steps). */
+  nodes: NodeId[];
   assumptions: string[];
   /** variable text → index of the call step whose result it holds */
   env: Map<string, number>;
@@ -30,26 +71,33 @@ interface State {
   values: Map<number, ValueState>;
   /** call node → index of its latest step */
   lastCall: Map<NodeId, number>;
-  visits: Map<NodeId, number>;
   gap: boolean;
   /** Id of the gap whose step was pushed last (to merge consecutive markers of one gap). */
   lastGap: number | null;
+  /** Relevant history (tokens), with loops folded into summary tokens. */
+  hist: string;
+  frames: LoopFrame[];
 }
 
 const MAX_STEPS_PER_PATH = 4000;
-const WORK_BUDGET = 400000;
+const WORK_BUDGET = 2_000_000;
+const DEFAULT_MAX_STATES = 100_000;
+const DEFAULT_MAX_PATHS = 2048;
+const DEFAULT_LOOP_CAP = 8;
 
 function clone(s: State): State {
   return {
     steps: s.steps.slice(),
+    nodes: s.nodes.slice(),
     assumptions: s.assumptions.slice(),
     env: new Map(s.env),
     consts: new Map(s.consts),
     values: new Map(s.values),
     lastCall: new Map(s.lastCall),
-    visits: new Map(s.visits),
     gap: s.gap,
     lastGap: s.lastGap,
+    hist: s.hist,
+    frames: s.frames.map((f) => ({ ...f })),
   };
 }
 
@@ -64,15 +112,91 @@ function constTruth(v: string): boolean | null {
   return null;
 }
 
+/** The identifier an expression is about: `&folio->lock` → folio, `fbatch.folios[i]` → fbatch. */
+function rootOf(text: string): string | null {
+  const m = /^[\s&*(!]*(?:\([^()]*\)\s*)?([A-Za-z_]\w*)/.exec(text);
+  return m ? m[1] : null;
+}
+
+const ENV_WORDS = /\b(sync_mode|origin|WB_SYNC_\w+|NETFS_\w+)\b/;
+
+/**
+ * Which nodes are relevant (their steps split states), from the calls the simulator models outwards:
+ * the objects those calls touch are tracked, and so is anything assigned from a tracked object or
+ * from a relevant call; calls that are handed a tracked object and branches that test one are relevant.
+ */
+function relevance(cfg: Cfg, relevantCall: ((name: string, args: string[]) => boolean) | undefined): { node: Set<NodeId>; tracked: Set<string> } {
+  const node = new Set<NodeId>();
+  const tracked = new Set<string>();
+  const words = (t: string): string[] => t.match(/[A-Za-z_]\w*/g) ?? [];
+  const mentions = (t: string): boolean => words(t).some((w) => tracked.has(w));
+  for (let changed = true; changed;) {
+    changed = false;
+    const track = (name: string | null): void => {
+      if (name && !tracked.has(name)) { tracked.add(name); changed = true; }
+    };
+    cfg.nodes.forEach((n, id) => {
+      if (n.k === 'call') {
+        const c = n.step.call;
+        const rel = node.has(id) || !relevantCall || relevantCall(c.name, c.args) || c.args.some((a) => mentions(a));
+        if (!rel) return;
+        if (!node.has(id)) { node.add(id); changed = true; }
+        for (const a of c.args) track(rootOf(a));
+        if (n.step.assignTo) track(rootOf(n.step.assignTo));
+      } else if (n.k === 'assign') {
+        const lhs = rootOf(n.step.lhs);
+        const rhsRoot = rootOf(n.step.rhs);
+        if ((lhs && tracked.has(lhs)) || (rhsRoot && tracked.has(rhsRoot))) {
+          if (!node.has(id)) { node.add(id); changed = true; }
+          track(lhs);
+        }
+      }
+    });
+  }
+  cfg.nodes.forEach((n, id) => {
+    if (n.k !== 'branch') return;
+    const sub = n.facts?.subject;
+    // A branch splits states when the runner can read it: the entry variants' words, or a fact about a
+    // relevant call's result (directly or through the variable holding it). Constants are in the key.
+    if (ENV_WORDS.test(n.cond) || (sub && (sub.kind === 'call' ? node.has(sub.node) : tracked.has(sub.name)))) node.add(id);
+  });
+  return { node, tracked };
+}
+
+function valueText(v: ValueState | undefined): string {
+  if (!v) return '*';
+  return `${v.mask}${v.eq !== null ? '=' + v.eq : ''}${v.ne.length ? '!' + v.ne.slice().sort().join(',') : ''}`;
+}
+
 export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
-  const maxPaths = opts.maxPaths ?? 256;
-  const unroll = Math.max(0, opts.loopUnroll ?? 2);
+  const maxPaths = opts.maxPaths ?? DEFAULT_MAX_PATHS;
+  const loopCap = Math.max(1, opts.loopUnroll ?? DEFAULT_LOOP_CAP);
+  const maxStates = opts.maxStates ?? DEFAULT_MAX_STATES;
   const paths: Path[] = [];
   const problems: Problem[] = [];
   let truncated = false;
   let capHit = false;
   let loopCut = false;
+  let statesCut = false;
   let work = 0;
+  let merged = 0;
+  const { node: relevant } = relevance(cfg, opts.relevantCall);
+
+  // Join nodes: more than one way in (labels, loop heads, the ends of ifs). Only there can states meet.
+  const indeg = new Map<NodeId, number>();
+  const inc = (n: NodeId | null) => { if (n !== null && n !== END) indeg.set(n, (indeg.get(n) ?? 0) + 1); };
+  inc(cfg.entry);
+  for (const n of cfg.nodes) {
+    switch (n.k) {
+      case 'branch': inc(n.t); inc(n.f); break;
+      case 'gap': inc(n.next); for (const g of n.gotos) inc(g.node); break;
+      case 'return': case 'bug': case 'unseen': break;
+      default: inc(n.next);
+    }
+  }
+  const heads = new Set<NodeId>();
+  cfg.nodes.forEach((n, id) => { if (n.k === 'nop' && (n.loopHead !== null || n.label !== null)) heads.add(id); });
+  const visited = new Set<string>();
 
   const emit = (s: State, end: PathEnd, returnExpr: string | null): void => {
     if (paths.length >= maxPaths) {
@@ -83,35 +207,100 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
     paths.push({ id: `p${paths.length}`, steps: s.steps, end, returnExpr, assumptions: s.assumptions, crossesGap: s.gap });
   };
 
-  const loopHeadOf = (lid: number): NodeId => cfg.loops[lid].head;
+  const push = (s: State, step: Step, node: NodeId, token: string | null): void => {
+    s.steps.push(step);
+    s.nodes.push(node);
+    if (token !== null && relevant.has(node)) s.hist += token;
+  };
+
+  /** The state key at a join node: relevant history, loop frames, bound results, constants. */
+  const keyOf = (node: NodeId, s: State): string => {
+    let k = `${node}|${s.gap ? 1 : 0}|${s.lastGap ?? ''}|${s.hist}|`;
+    for (const f of s.frames) k += `${f.head}@${f.start}:${f.iterations > 0 ? 1 : 0};`;
+    k += '|';
+    const env = [...s.env.entries()].map(([v, i]) => `${v}=${relevant.has(s.nodes[i]) ? s.nodes[i] : ''}:${valueText(s.values.get(i))}`).sort();
+    k += env.join(',');
+    k += '|';
+    k += [...s.consts.entries()].map(([a, b]) => `${a}=${b}`).sort().join(',');
+    return k;
+  };
+
+  /**
+   * At a loop head or label: fold the iteration just finished into the loop's summary (the set of
+   * iteration signatures seen, and the last one). Returns the iteration count and whether this
+   * iteration repeated the one before it.
+   */
+  const atHead = (node: NodeId, s: State): { iterations: number; repeat: boolean } => {
+    let fi = -1;
+    for (let j = s.frames.length - 1; j >= 0; j--) if (s.frames[j].head === node) { fi = j; break; }
+    if (fi < 0) {
+      s.frames.push({ head: node, start: s.hist.length, mark: s.hist.length, seen: [], last: '', iterations: 0 });
+      return { iterations: 0, repeat: false };
+    }
+    const f = s.frames[fi];
+    // Inner loops entered during this iteration are part of its signature, by their head only: what
+    // they did inside is their own summary's business, and folding it in would make every inner
+    // pattern a new outer iteration.
+    s.frames.length = fi + 1;
+    const sig = s.hist.slice(f.mark).replace(/L(\d+)\{[^{}]*\}/g, 'L$1;');
+    f.iterations++;
+    const repeat = f.iterations > 1 && sig === f.last;
+    if (!f.seen.includes(sig)) {
+      f.seen.push(sig);
+      f.seen.sort();
+    }
+    f.last = sig;
+    s.hist = s.hist.slice(0, f.start) + `L${node}{${f.seen.join('/')}|${sig}}`;
+    f.mark = s.hist.length;
+    return { iterations: f.iterations, repeat };
+  };
 
   const walk = (node: NodeId, s: State): void => {
     for (;;) {
       if (capHit) return;
       if (++work > WORK_BUDGET || s.steps.length > MAX_STEPS_PER_PATH) {
         truncated = true;
-        if (!problems.some((p) => p.kind === 'path-work')) problems.push({ kind: 'path-work', message: `path enumeration stopped after ${WORK_BUDGET} steps of work` });
+        if (!problems.some((p) => p.kind === 'path-work')) problems.push({ kind: 'path-work', message: `the path search stopped after ${WORK_BUDGET} steps of work` });
         emit(s, 'cut', null);
         return;
       }
       if (node === END) {
-        emit(s, cfg.returnsVoid ? 'fallthrough' : 'fallthrough', null);
+        emit(s, 'fallthrough', null);
         return;
       }
       const n: Node = cfg.nodes[node];
+      const h = heads.has(node) ? atHead(node, s) : null;
+      if ((indeg.get(node) ?? 0) > 1 || h) {
+        const key = keyOf(node, s);
+        if (visited.has(key)) {
+          merged++;
+          // The loop's fixpoint: this iteration did what the one before it did. What follows was
+          // walked from the first visit; the path so far is kept as a witness of the repeated
+          // iteration (its end is not an exit, so only what happened on the way is checked).
+          if (h?.repeat) emit(s, 'cut', null);
+          return;
+        }
+        if (h && h.iterations > loopCap) {
+          truncated = true;
+          loopCut = true;
+          emit(s, 'cut', null);
+          return;
+        }
+        if (visited.size >= maxStates) {
+          truncated = true;
+          statesCut = true;
+          emit(s, 'cut', null);
+          return;
+        }
+        visited.add(key);
+      }
       switch (n.k) {
         case 'nop': {
-          if (n.loopEnter !== null) s.visits.set(loopHeadOf(n.loopEnter), 0);
-          if (n.loopHead !== null || n.label !== null) {
-            const v = (s.visits.get(node) ?? 0) + 1;
-            s.visits.set(node, v);
-            const limit = n.loopHead !== null ? (cfg.loops[n.loopHead].condless ? unroll : unroll + 1) : unroll + 2;
-            if (v > limit) {
-              truncated = true;
-              loopCut = true;
-              emit(s, 'cut', null);
-              return;
-            }
+          if (n.loopEnter !== null) {
+            // A fresh entry into the loop (an inner loop on the next outer iteration): a new frame.
+            const h = cfg.loops[n.loopEnter].head;
+            const fi = s.frames.findIndex((f) => f.head === h);
+            if (fi >= 0) s.frames.length = fi;
           }
           node = n.next;
           continue;
@@ -122,7 +311,7 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
           continue;
         case 'call': {
           const idx = s.steps.length;
-          s.steps.push(n.step);
+          push(s, n.step, node, `c${node};`);
           s.lastCall.set(node, idx);
           for (const k of n.kills) kill(s, k);
           if (n.step.assignTo) {
@@ -133,21 +322,21 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
           continue;
         }
         case 'assign':
-          s.steps.push(n.step);
+          push(s, n.step, node, `a${node};`);
           kill(s, n.step.lhs);
           if (n.constVal !== null) s.consts.set(n.step.lhs, n.constVal);
           node = n.next;
           continue;
         case 'return':
-          s.steps.push(n.step);
+          push(s, n.step, node, null);
           emit(s, 'return', n.step.expr);
           return;
         case 'bug':
-          s.steps.push(n.step);
+          push(s, n.step, node, null);
           emit(s, 'bug', null);
           return;
         case 'unseen':
-          s.steps.push(n.step);
+          push(s, n.step, node, null);
           s.gap = true;
           s.assumptions.push(n.step.text);
           emit(s, 'unknown-exit', null);
@@ -163,12 +352,13 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
           }
           s.lastGap = n.gap.id;
           s.steps.push(n.step);
+          s.nodes.push(node);
+          s.hist += `g${node};`;
           s.gap = true;
           s.env.clear();
           s.consts.clear();
           const where = n.gap.ref.sourceLine !== null ? ` at line ${n.gap.ref.sourceLine}` : '';
           if (n.next !== null && n.noExit && n.gotos.length === 0) {
-            s.env.clear();
             node = n.next;
             continue;
           }
@@ -190,9 +380,7 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
           return;
         }
         case 'branch': {
-          const exhausted = n.loop !== null && n.bodyEdge !== null && loopExhausted(n.loop, s);
           for (const value of [true, false]) {
-            if (exhausted && ((value && n.bodyEdge === 't') || (!value && n.bodyEdge === 'f'))) continue;
             // constants of locals
             if (n.constTest) {
               const cv = s.consts.get(n.constTest.name);
@@ -227,9 +415,9 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
               }
             }
             if (!feasible) continue;
-            const c = clone(s);
+            const c = value ? clone(s) : s;
             c.values = values;
-            c.steps.push({ kind: 'assume', cond: n.cond, value, facts, text: n.text, ref: n.ref });
+            push(c, { kind: 'assume', cond: n.cond, value, facts, text: n.text, ref: n.ref }, node, `b${node}${value ? 1 : 0};`);
             const tied = facts.length ? ` [${facts.map((f) => `${(s.steps[f.callStep] as { call?: { name: string } }).call?.name ?? '?'}() ${describeRelation(f.relation, f.value)}`).join(', ')}]` : '';
             c.assumptions.push(`${n.cond} is ${value}${tied}`);
             walk(value ? n.t : n.f, c);
@@ -240,13 +428,9 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
     }
   };
 
-  const loopExhausted = (lid: number, s: State): boolean => {
-    const v = s.visits.get(cfg.loops[lid].head) ?? 0;
-    return cfg.loops[lid].kind === 'do' ? v >= unroll : v > unroll;
-  };
-
-  walk(cfg.entry, { steps: [], assumptions: [], env: new Map(), consts: new Map(), values: new Map(), lastCall: new Map(), visits: new Map(), gap: false, lastGap: null });
-  if (capHit) problems.push({ kind: 'path-cap', message: `more than ${maxPaths} paths: enumeration stopped at the cap` });
-  if (loopCut) problems.push({ kind: 'loop-bound', message: `a loop without a visible exit condition was cut after ${unroll} iterations` });
-  return { paths, truncated, problems };
+  walk(cfg.entry, { steps: [], nodes: [], assumptions: [], env: new Map(), consts: new Map(), values: new Map(), lastCall: new Map(), gap: false, lastGap: null, hist: '', frames: [] });
+  if (capHit) problems.push({ kind: 'path-cap', message: `more than ${maxPaths} witness paths: the search stopped at the cap` });
+  if (statesCut) problems.push({ kind: 'state-cap', message: `more than ${maxStates} distinct states: the search stopped at the budget` });
+  if (loopCut) problems.push({ kind: 'loop-bound', message: `a loop did not reach a fixpoint within ${loopCap} iterations on one path; longer runs were cut` });
+  return { paths, truncated, problems, states: visited.size, merged };
 }

@@ -82,12 +82,25 @@ export function findingsFromEvents(ctx: CheckContext, select: (e: SimEvent) => b
     if (!select(e)) continue;
     // Never guess: once the object went to a callee we cannot see into, its state is unknown.
     if (escapedToOpaque(ctx, e, opaqueSteps)) continue;
-    // Code the patch does not show is an opaque callee too: for these resources it decides everything.
-    if (e.acrossGap && ESCAPES_TO_CALLEE.has(e.resource)) continue;
     const sev0 = baseSeverity(e);
     if (!sev0) continue;
     let severity = sev0;
     let message = stepsToLines(e.message, ctx.path.steps);
+    // Code the patch does not show is an opaque callee too: for these resources it decides everything,
+    // so the finding is kept only as a note that says what it depends on (never silently dropped).
+    if ((e.acrossGap && ESCAPES_TO_CALLEE.has(e.resource)) || e.hint) {
+      const from = Math.min(e.step, ...(e.related ?? [e.step]).filter((x) => x >= 0));
+      const span = unseenSpan(ctx, from, e.step);
+      out.push({
+        severity: 'info',
+        rule: e.rule,
+        message: `${message} (depends on ${span} that the patch does not show; run with --tree to be certain)`,
+        step: e.step,
+        related: (e.related ?? []).filter((i) => i >= 0 && i < ctx.path.steps.length && i !== e.step).map((i) => ({ step: i, message: relatedMessage(ctx.path.steps[i]) })),
+        kind: `${e.kind}|${e.rule ?? ''}|${e.resource}|${e.object}|${anchorText(ctx.path.steps[e.step])}|unseen`,
+      });
+      continue;
+    }
     const related = (e.related ?? [])
       .filter((i) => i >= 0 && i < ctx.path.steps.length && i !== e.step)
       .map((i) => ({ step: i, message: relatedMessage(ctx.path.steps[i]) }));
@@ -109,6 +122,23 @@ export function findingsFromEvents(ctx: CheckContext, select: (e: SimEvent) => b
   }
   out.push(...unseenErrorExits(ctx, select));
   return out;
+}
+
+/** The unseen code between two steps, in words: "lines 120–180", "the loop head", "the code at out_unlock". */
+function unseenSpan(ctx: CheckContext, from: number, to: number): string {
+  const parts: string[] = [];
+  for (let i = Math.max(0, from); i <= to && i < ctx.path.steps.length; i++) {
+    const s = ctx.path.steps[i];
+    if (s.kind !== 'gap') continue;
+    const g = /^goto (\w+):/.exec(s.text);
+    if (/^continue:/.test(s.text)) parts.push('the loop head');
+    else if (/^break:/.test(s.text)) parts.push('the enclosing loop');
+    else if (g) parts.push(`the code at ${g[1]}`);
+    else if (s.ref.sourceLine != null && s.lines != null && s.lines > 0) parts.push(s.lines === 1 ? `line ${s.ref.sourceLine}` : `lines ${s.ref.sourceLine}\u2013${s.ref.sourceLine + s.lines - 1}`);
+    else parts.push(s.ref.sourceLine != null ? `the code near line ${s.ref.sourceLine}` : 'code');
+  }
+  const uniq = parts.filter((p, i) => parts.indexOf(p) === i);
+  return uniq.length ? uniq.join(', ') : 'code';
 }
 
 const ERROR_FACTS = new Set(['null', 'is-err', 'negative']);

@@ -51,6 +51,8 @@ export interface Held {
   uncertain: boolean;
   endStep: number;
   wildcard: boolean;
+  /** Bound from an entry wildcard ("every folio of the request is locked on entry"). */
+  fromWildcard?: boolean;
   /** Page-cache lookups: the mapping and the index expression, for the ascending-order rule. */
   index?: { mapping: string; base: string; offset: number };
 }

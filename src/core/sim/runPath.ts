@@ -139,8 +139,36 @@ function runVariant(
   };
   const bindWildcard = (resource: string, key: string, object: string): Held | undefined => {
     const w = held.find((h) => h.resource === resource && h.wildcard && (h.status === 'held' || h.status === 'handed'));
-    if (w) { w.wildcard = false; w.key = key; w.object = object; }
+    if (w) { w.wildcard = false; w.fromWildcard = true; w.key = key; w.object = object; }
     return w;
+  };
+
+  /**
+   * `v` is assigned a new value at step i: from here on it names another object (in a loop, the next
+   * iteration's folio). What the old object still holds is checked now — a lock still held when the
+   * only name for it is overwritten is leaked on this iteration — and its state is kept under a name
+   * of its own, so the next object's release is not mistaken for a second release of the old one.
+   */
+  const reassign = (v: string, i: number): void => {
+    const name = v.trim();
+    if (!/^[A-Za-z_]\w*$/.test(name)) return;
+    const word = new RegExp(`(^|[^\\w])${name}([^\\w]|$)`);
+    for (const h of held.slice()) {
+      if (h.wildcard || h.key !== objectKey(h.resource, name)) continue;
+      if (h.status === 'held' && h.owner === 'task' && !h.uncertain && h.acqStep >= 0 && LEAK_RULE[h.resource] && !LEAK_ON_FAILURE_ONLY.has(h.resource)) {
+        // Stored elsewhere first (`ctx->folio = folio`, `*foliop = folio`): another name still holds it.
+        const aliased = steps.slice(h.acqStep + 1, i).some((x) => x.kind === 'assign' && word.test(x.rhs));
+        if (!aliased) {
+          h.status = 'lost';
+          h.endStep = i;
+          emit({ step: i, kind: 'leak', resource: h.resource, object: h.object, rule: LEAK_RULE[h.resource], message: `\`${name}\` is overwritten while the ${label(h.resource)} of ${h.object} (acquired at step ${h.acqStep}) is still held: nothing can release it any more (in a loop, this iteration leaks it)`, related: [h.acqStep], acrossGap: acrossGap(h.acqStep, i) });
+        }
+      }
+      if (h.fromWildcard && h.acqStep < 0)
+        held.push({ ...h, key: h.key, object: h.object, status: 'held', endStep: -1, wildcard: true, fromWildcard: false });
+      h.key = `${h.key}#${i}`;
+      h.object = `${h.object} (before step ${i})`;
+    }
   };
 
   const objText = (op: { obj: number | 'result' | 'held' }, s: Extract<Step, { kind: 'call' }>): string => {
@@ -171,6 +199,8 @@ function runVariant(
 
   for (let i = 0; i < steps.length && !infeasible; i++) {
     const s = steps[i];
+    if (s.kind === 'assign') reassign(s.lhs, i);
+    else if (s.kind === 'call' && s.assignTo && !s.call.args.some((a) => objectKey('folio-lock', a) === objectKey('folio-lock', s.assignTo!))) reassign(s.assignTo, i);
     if (s.kind === 'assign') {
       if (/^(NULL|-?\d+|true|false)$/.test(s.rhs.trim())) consts.set(s.lhs.trim(), s.rhs.trim());
       else consts.delete(s.lhs.trim());
@@ -331,6 +361,7 @@ function runVariant(
   }
 
   settleDrops();
+  if (!infeasible && path.end === 'unknown-exit') unseenJump(steps.length - 1);
   // Deferred events carry earlier steps: keep the list in step order (stable).
   events.sort((a, b) => a.step - b.step);
   for (const e of events) {
@@ -499,6 +530,42 @@ function runVariant(
           emit({ step: i, kind: 'note', resource, object: text, message: `${call} marks the inode dirty` });
         }
         return;
+      }
+    }
+  }
+
+  /**
+   * The path leaves the visible code by a jump whose target the patch does not show. A `continue` to
+   * an unseen loop head with an object of this iteration still held leaks it if the head moves on to
+   * the next object (as loop heads do): kept, softened, and said to depend on the unseen head. A goto
+   * to an unseen label whose name says it releases (`out_unlock`, `put_failed`) after the path released
+   * that resource already is a hint of a double release, labelled as such.
+   */
+  function unseenJump(i: number): void {
+    const s = steps[i];
+    if (!s || s.kind !== 'gap') return;
+    if (/^continue:/.test(s.text)) {
+      for (const h of held) {
+        if (h.status !== 'held' || h.owner !== 'task' || h.uncertain || h.acqStep < 0 || !LEAK_RULE[h.resource] || LEAK_ON_FAILURE_ONLY.has(h.resource)) continue;
+        if (h.resource === 'wb-lock' || h.resource === 'wb-iter' || h.resource === 'mutex' || h.resource === 'spinlock') continue;
+        emit({ step: i, kind: 'leak', resource: h.resource, object: h.object, rule: LEAK_RULE[h.resource], message: `continue with the ${label(h.resource)} of ${h.object} still held (acquired at step ${h.acqStep}): if the loop head, which the patch does not show, moves on to the next object, this one is never released`, related: [h.acqStep], acrossGap: true, hint: true });
+      }
+      return;
+    }
+    const g = /^goto (\w+):/.exec(s.text);
+    if (!g) return;
+    const lab = g[1];
+    const says: [RegExp, string[]][] = [
+      [/unlock/, ['folio-lock', 'mutex', 'spinlock']],
+      [/put|release/, ['refcount']],
+      [/end_?wb|end_writeback/, ['writeback-bit']],
+    ];
+    for (const [re, resources] of says) {
+      if (!re.test(lab)) continue;
+      for (const h of held) {
+        if (!resources.includes(h.resource) || h.status !== 'released' || h.endStep < 0 || h.acqStep < 0) continue;
+        if (held.some((x) => x !== h && x.key === h.key && x.resource === h.resource && x.status === 'held')) continue;
+        emit({ step: i, kind: 'violation', resource: h.resource, object: h.object, rule: LEAK_RULE[h.resource] === 'R1' ? 'R2' : LEAK_RULE[h.resource], message: `goto ${lab} after the ${label(h.resource)} of ${h.object} was already released at step ${h.endStep}: a hint from the label's name only — if the code at ${lab} (not shown) releases it again, that is a double release`, related: [h.endStep], acrossGap: true, hint: true });
       }
     }
   }
