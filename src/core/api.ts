@@ -8,7 +8,7 @@ import type {
   Problem, Related, Severity, Side, Trace,
 } from './types';
 import { parseInput } from './mail/index';
-import { initTreeSitter, analyzeFileDiff, analyzeWithTree } from './c/index';
+import { initTreeSitter, analyzeFileDiffReport, analyzeWithTree } from './c/index';
 import { builtinApiTable, loadApiTable, lookupApi, runPath, summarizeAll, type ApiTable, type FunctionSummary } from './sim/index';
 import { looksLikeSignatureStart, signatureName } from './c/lines';
 import { CHECKS } from './checks/index';
@@ -309,7 +309,11 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
             problems.push({ input: parsed.file, line: file.inputLine, kind: 'tree-state', message: `${treePath}: the kernel tree ${TREE_WORDS[t.treeState]}` });
           }
         } else {
-          fns = analyzeFileDiff(file, side, pathOpts);
+          // File-level problems (a hunk whose enclosing function the patch does not name) are
+          // reported even when no function of the file could be rebuilt.
+          const d = analyzeFileDiffReport(file, side, pathOpts);
+          fns = d.functions;
+          for (const p of d.problems) if (!problems.some((q) => q.message === p.message && q.line === p.line)) problems.push({ input: parsed.file, ...p });
         }
         if (fnCount + fns.length > maxFunctions) {
           const keep = Math.max(0, maxFunctions - fnCount);

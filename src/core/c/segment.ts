@@ -161,8 +161,17 @@ export function segmentFunctions(file: FileDiff, side: Side, problems: Problem[]
         curFrom = 0;
       } else {
         skipping = true;
-        if (!/^\s*(struct|union|enum|typedef|#)/.test(h.section) && !/;\s*$/.test(h.section) && L.slice(0, 40).some((x) => h.lines[x.idx].kind !== 'context')) {
-          problems.push({ line: h.inputLine, kind: 'unknown-function', message: `${inputName ?? ''}: hunk at input line ${h.inputLine} starts inside code whose function is not named by the section heading ('${h.section.trim()}'); not analysed` });
+        // Changed lines before the first function the hunk itself opens belong to a function the
+        // heading does not name (a label, a macro, a struct, or nothing): say so, naming the hunk.
+        const firstSig = L.findIndex((x) => looksLikeSignatureStart(x.line.text));
+        const upTo = firstSig < 0 ? L.length : firstSig;
+        if (L.slice(0, upTo).some((x) => h.lines[x.idx].kind !== 'context') && !/^\s*(struct|union|enum|typedef)\b[^(]*$/.test(h.section)) {
+          const head = h.section.trim();
+          const what = head === '' ? 'has no section heading'
+            : /^[A-Za-z_]\w*:\s*$/.test(head) ? `is headed by a label ('${head}'), not a function`
+              : /^#/.test(head) ? `is headed by a preprocessor line ('${head}'), not a function`
+                : `is headed '${head}', which is not a function signature`;
+          problems.push({ line: h.inputLine, kind: 'unknown-function', message: `${inputName ?? ''}: hunk @@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@ at input line ${h.inputLine} ${what}: its enclosing function is not in the patch, so its changed lines were not analysed (run with --tree, or send the patch with git format-patch -W)` });
         }
       }
     } else if (start.kind === 'opens' && headName) {

@@ -138,10 +138,12 @@ function relevance(cfg: Cfg, relevantCall: ((name: string, args: string[]) => bo
     cfg.nodes.forEach((n, id) => {
       if (n.k === 'call') {
         const c = n.step.call;
-        const rel = node.has(id) || !relevantCall || relevantCall(c.name, c.args) || c.args.some((a) => mentions(a));
-        if (!rel) return;
+        const modelled = !relevantCall || relevantCall(c.name, c.args);
+        if (!modelled && !c.args.some((a) => mentions(a))) return;
         if (!node.has(id)) { node.add(id); changed = true; }
-        for (const a of c.args) track(rootOf(a));
+        // A modelled call's objects are tracked; a call that is only handed a tracked object (it may
+        // take it over) matters for that object, and its result is tracked, but not its other arguments.
+        if (modelled) for (const a of c.args) track(rootOf(a));
         if (n.step.assignTo) track(rootOf(n.step.assignTo));
       } else if (n.k === 'assign') {
         const lhs = rootOf(n.step.lhs);
