@@ -244,7 +244,13 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
   // functions the message itself defines (they get summaries); everything else merges.
   const apiTab = table ?? builtinApiTable();
   let defined = new Set<string>();
-  const relevantCall = (name: string, args: string[]): boolean => defined.has(name) || lookupApi(apiTab, name, args) !== null;
+  // A neutral entry (a query such as folio_size(), a trace point) is known but changes nothing: it
+  // does not split states either.
+  const relevantCall = (name: string, args: string[]): boolean => {
+    if (defined.has(name)) return true;
+    const e = lookupApi(apiTab, name, args);
+    return e !== null && (e.ops.length > 0 || !!e.takesFolioLock || !!e.reachesWriteback || !!e.waitsForWbLock || !!e.maySleep || e.indexArg !== undefined || e.cannotFailWhenArgFalse !== undefined);
+  };
   const pathOpts = { maxPaths: opts.maxPathsPerFunction, loopUnroll: opts.loopUnroll, relevantCall };
 
   // For "introduced here, fixed later in the series": the key and message index of each finding.

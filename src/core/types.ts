@@ -249,6 +249,8 @@ export interface SimEvent {
   message: string;
   /** Step indices of related events (where it was acquired, handed off, ...). */
   related?: number[];
+  /** opaque-call: the arguments whose fate is unknown after the call (all of them when absent). */
+  escaping?: string[];
   /** Evidence that is only a hint (a label's name, code not shown): reported as info at most, and says so. */
   hint?: boolean;
   /**

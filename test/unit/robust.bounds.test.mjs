@@ -40,8 +40,21 @@ test('robust bounds: the unbounded run of the 8-patch mbox analyses all 8 and fi
   assert.equal(r.findings.filter((f) => f.status === 'introduced' && f.check === 'wb-pairing').length, 4);
 });
 
-test('robust bounds: a function with 40 independent ifs answers quickly, truncated, naming the cap', async () => {
-  const { r, ms } = await check(fx('forty-ifs.patch'));
+test('robust bounds: 40 independent ifs around calls the simulator does not model merge to a few states', async () => {
+  const { r } = await check(fx('forty-ifs.patch'));
+  const f = r.functions.find((x) => x.name === 'examplefs_apply_steps' && x.side === 'post');
+  assert.ok(f, JSON.stringify(r.functions));
+  assert.equal(f.truncated, false);
+  assert.equal(f.notAnalysed, null);
+  assert.ok(f.paths > 0 && f.paths <= 4, `paths ${f.paths}`);
+  assert.ok(f.states <= 100, `states ${f.states}`);
+});
+
+/** The same 40 ifs, each taking a folio reference (a modelled call): 2^40 distinct histories. */
+const fortyRefs = () => fx('forty-ifs.patch').replace(/examplefs_step_(\d+)\(o\)/g, 'folio_get(o->folio_$1)');
+
+test('robust bounds: 40 independent ifs around modelled calls answer quickly, truncated, naming the cap', async () => {
+  const { r, ms } = await check(fortyRefs());
   assert.ok(ms < 8000, `took ${ms.toFixed(0)} ms`);
   const f = r.functions.find((x) => x.name === 'examplefs_apply_steps' && x.side === 'post');
   assert.ok(f, JSON.stringify(r.functions));
@@ -52,7 +65,7 @@ test('robust bounds: a function with 40 independent ifs answers quickly, truncat
   assert.ok(cap, JSON.stringify(r.problems));
   assert.match(cap.message, new RegExp(`examplefs_apply_steps.*${f.paths}`));
   // A smaller cap is honoured and named.
-  const small = (await check(fx('forty-ifs.patch'), { maxPathsPerFunction: 10 })).r;
+  const small = (await check(fortyRefs(), { maxPathsPerFunction: 10 })).r;
   assert.equal(small.functions.find((x) => x.side === 'post').paths, 10);
   assert.ok(small.problems.some((p) => p.kind === 'path-cap' && /\b10\b/.test(p.message)));
 });
@@ -140,7 +153,7 @@ test('robust bounds: maxFunctions, timeBudgetMs and isCancelled also bound one f
 });
 
 test('robust bounds: the time budget also cuts the simulation of one function with thousands of paths (K8)', async () => {
-  const { r, ms } = await check(fx('forty-ifs.patch'), { maxPathsPerFunction: 4000, timeBudgetMs: 300 });
+  const { r, ms } = await check(fortyRefs(), { maxPathsPerFunction: 4000, timeBudgetMs: 300 });
   assert.equal(limits(r).length, 1, `no limit problem after ${ms.toFixed(0)} ms`);
   assert.ok(ms < 3000, `took ${ms.toFixed(0)} ms with a 300 ms budget`);
 });

@@ -14,8 +14,10 @@
  * signature; the history of the loop is kept as the set of signatures seen plus the last one. When an
  * iteration adds nothing new, the state at the head repeats and the path is merged; a path whose
  * iteration repeated the one before it is kept as a witness up to that point, so cross-iteration
- * effects (released in one iteration, released again in the next) are still seen. A hard cap per loop and per path
- * (`loopUnroll`, default 8) and a state budget back this up; hitting either is reported and sets
+ * effects (released in one iteration, released again in the next) are still seen. A head that has
+ * seen more than four different sets of iteration kinds is widened: its summary keeps only the
+ * last kind, and every path merged there is kept as a witness up to the head. A hard cap per loop and per path
+ * (`loopUnroll`, default 64) and a state budget back this up; hitting either is reported and sets
  * `truncated`.
  *
  * Each path that reaches an exit is one witness: a concrete path the runner simulates and the timeline
@@ -79,11 +81,14 @@ interface State {
   frames: LoopFrame[];
 }
 
-const MAX_STEPS_PER_PATH = 4000;
+const MAX_STEPS_PER_PATH = 3000;
 const WORK_BUDGET = 2_000_000;
+/** Steps in all witnesses together (what the runner, the checks and the JSON carry). */
+const WITNESS_STEP_BUDGET = 400_000;
 const DEFAULT_MAX_STATES = 100_000;
 const DEFAULT_MAX_PATHS = 2048;
-const DEFAULT_LOOP_CAP = 8;
+const DEFAULT_LOOP_CAP = 64;
+const WIDEN_AFTER = 4;
 
 function clone(s: State): State {
   return {
@@ -121,48 +126,67 @@ function rootOf(text: string): string | null {
 const ENV_WORDS = /\b(sync_mode|origin|WB_SYNC_\w+|NETFS_\w+)\b/;
 
 /**
- * Which nodes are relevant (their steps split states), from the calls the simulator models outwards:
- * the objects those calls touch are tracked, and so is anything assigned from a tracked object or
- * from a relevant call; calls that are handed a tracked object and branches that test one are relevant.
+ * Which nodes are relevant (their steps split states): the calls the simulator models (API table,
+ * summaries), the assignments to or from the objects those calls touch, and the branches the runner
+ * can read (the entry variants' words, a fact about a modelled call's result). A call the simulator
+ * does not model splits nothing even when it is handed a tracked object: the paths through it still
+ * carry it (the checks see the hand-over), but two paths that differ only there are one state.
  */
-function relevance(cfg: Cfg, relevantCall: ((name: string, args: string[]) => boolean) | undefined): { node: Set<NodeId>; tracked: Set<string> } {
+function relevance(cfg: Cfg, relevantCall: ((name: string, args: string[]) => boolean) | undefined): { node: Set<NodeId>; tracked: Set<string>; tested: Set<string>; constNames: Set<string> } {
   const node = new Set<NodeId>();
   const tracked = new Set<string>();
-  const words = (t: string): string[] => t.match(/[A-Za-z_]\w*/g) ?? [];
-  const mentions = (t: string): boolean => words(t).some((w) => tracked.has(w));
+  /** Variables holding a modelled call's result (a branch on them is a fact the runner reads). */
+  const results = new Set<string>();
+  /** Variables some branch tests by their bound call result, and names whose constants matter. */
+  const tested = new Set<string>();
+  const constNames = new Set<string>();
+  // An int or bool result (folio_size(), a trylock's answer) is a value, not an object: it is not
+  // followed through assignments.
+  const isValue = (name: string) => cfg.varKinds[name] === 'int' || cfg.varKinds[name] === 'bool';
+  const track = (name: string | null): boolean => {
+    if (!name || tracked.has(name)) return false;
+    tracked.add(name);
+    return true;
+  };
+  cfg.nodes.forEach((n, id) => {
+    if (n.k !== 'call' || (relevantCall && !relevantCall(n.step.call.name, n.step.call.args))) return;
+    node.add(id);
+    for (const a of n.step.call.args) {
+      track(rootOf(a));
+      const r = rootOf(a);
+      if (r) constNames.add(r);
+    }
+    const res = n.step.assignTo ? rootOf(n.step.assignTo) : null;
+    if (res) {
+      results.add(res);
+      if (!isValue(res)) track(res);
+    }
+  });
   for (let changed = true; changed;) {
     changed = false;
-    const track = (name: string | null): void => {
-      if (name && !tracked.has(name)) { tracked.add(name); changed = true; }
-    };
     cfg.nodes.forEach((n, id) => {
-      if (n.k === 'call') {
-        const c = n.step.call;
-        const modelled = !relevantCall || relevantCall(c.name, c.args);
-        if (!modelled && !c.args.some((a) => mentions(a))) return;
-        if (!node.has(id)) { node.add(id); changed = true; }
-        // A modelled call's objects are tracked; a call that is only handed a tracked object (it may
-        // take it over) matters for that object, and its result is tracked, but not its other arguments.
-        if (modelled) for (const a of c.args) track(rootOf(a));
-        if (n.step.assignTo) track(rootOf(n.step.assignTo));
-      } else if (n.k === 'assign') {
-        const lhs = rootOf(n.step.lhs);
-        const rhsRoot = rootOf(n.step.rhs);
-        if ((lhs && tracked.has(lhs)) || (rhsRoot && tracked.has(rhsRoot))) {
-          if (!node.has(id)) { node.add(id); changed = true; }
-          track(lhs);
-        }
+      if (n.k !== 'assign' || node.has(id)) return;
+      // Only a whole variable matters (it may name another object now, or alias a tracked one); a
+      // field write (`map->m_la = pos`) changes nothing the runner reads, and constants are in the key.
+      const lhs = n.step.lhs.trim();
+      if (!/^[A-Za-z_]\w*$/.test(lhs)) return;
+      const rhsRoot = rootOf(n.step.rhs);
+      if (tracked.has(lhs) || (rhsRoot && tracked.has(rhsRoot) && !isValue(lhs))) {
+        node.add(id);
+        track(lhs);
+        changed = true;
       }
     });
   }
   cfg.nodes.forEach((n, id) => {
     if (n.k !== 'branch') return;
     const sub = n.facts?.subject;
-    // A branch splits states when the runner can read it: the entry variants' words, or a fact about a
-    // relevant call's result (directly or through the variable holding it). Constants are in the key.
-    if (ENV_WORDS.test(n.cond) || (sub && (sub.kind === 'call' ? node.has(sub.node) : tracked.has(sub.name)))) node.add(id);
+    if (sub?.kind === 'var') tested.add(sub.name);
+    if (n.constTest) constNames.add(n.constTest.name);
+    // Constants of locals are in the state key; a branch on anything else the runner cannot read.
+    if (ENV_WORDS.test(n.cond) || (sub && (sub.kind === 'call' ? node.has(sub.node) : tracked.has(sub.name) || results.has(sub.name)))) node.add(id);
   });
-  return { node, tracked };
+  return { node, tracked, tested, constNames };
 }
 
 function valueText(v: ValueState | undefined): string {
@@ -182,7 +206,7 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
   let statesCut = false;
   let work = 0;
   let merged = 0;
-  const { node: relevant } = relevance(cfg, opts.relevantCall);
+  const { node: relevant, tested, constNames } = relevance(cfg, opts.relevantCall);
 
   // Join nodes: more than one way in (labels, loop heads, the ends of ifs). Only there can states meet.
   const indeg = new Map<NodeId, number>();
@@ -199,11 +223,22 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
   const heads = new Set<NodeId>();
   cfg.nodes.forEach((n, id) => { if (n.k === 'nop' && (n.loopHead !== null || n.label !== null)) heads.add(id); });
   const visited = new Set<string>();
+  const sigIds = new Map<string, string>();
+  /** Per loop head: the different sets of iteration kinds seen there (for widening). */
+  const summariesAt = new Map<NodeId, Set<string>>();
 
+  let witnessSteps = 0;
   const emit = (s: State, end: PathEnd, returnExpr: string | null): void => {
     if (paths.length >= maxPaths) {
       truncated = true;
       capHit = true;
+      return;
+    }
+    witnessSteps += s.steps.length;
+    if (witnessSteps > WITNESS_STEP_BUDGET) {
+      truncated = true;
+      capHit = true;
+      if (!problems.some((p) => p.kind === 'path-work')) problems.push({ kind: 'path-work', message: `the witnesses reached ${WITNESS_STEP_BUDGET} steps in all: the search stopped there` });
       return;
     }
     paths.push({ id: `p${paths.length}`, steps: s.steps, end, returnExpr, assumptions: s.assumptions, crossesGap: s.gap });
@@ -220,10 +255,15 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
     let k = `${node}|${s.gap ? 1 : 0}|${s.lastGap ?? ''}|${s.hist}|`;
     for (const f of s.frames) k += `${f.head}@${f.start}:${f.iterations > 0 ? 1 : 0};`;
     k += '|';
-    const env = [...s.env.entries()].map(([v, i]) => `${v}=${relevant.has(s.nodes[i]) ? s.nodes[i] : ''}:${valueText(s.values.get(i))}`).sort();
-    k += env.join(',');
+    // Only what a later branch can read: results bound to variables that some branch tests, and
+    // constants of names a branch folds or a modelled call reads.
+    const env: string[] = [];
+    for (const [v, i] of s.env) if (tested.has(v)) env.push(`${v}=${relevant.has(s.nodes[i]) ? s.nodes[i] : ''}:${valueText(s.values.get(i))}`);
+    k += env.sort().join(',');
     k += '|';
-    k += [...s.consts.entries()].map(([a, b]) => `${a}=${b}`).sort().join(',');
+    const consts: string[] = [];
+    for (const [a, b] of s.consts) if (constNames.has(a) || constNames.has(rootOf(a) ?? '')) consts.push(`${a}=${b}`);
+    k += consts.sort().join(',');
     return k;
   };
 
@@ -244,7 +284,10 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
     // they did inside is their own summary's business, and folding it in would make every inner
     // pattern a new outer iteration.
     s.frames.length = fi + 1;
-    const sig = s.hist.slice(f.mark).replace(/L(\d+)\{[^{}]*\}/g, 'L$1;');
+    // Signatures are interned to short ids, so summaries stay short however the loops nest.
+    const sigText = s.hist.slice(f.mark).replace(/L(\d+)\{[^{}]*\}/g, 'L$1;');
+    let sig = sigIds.get(sigText);
+    if (sig === undefined) sigIds.set(sigText, (sig = `s${sigIds.size}`));
     f.iterations++;
     const repeat = f.iterations > 1 && sig === f.last;
     if (!f.seen.includes(sig)) {
@@ -252,9 +295,17 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
       f.seen.sort();
     }
     f.last = sig;
-    s.hist = s.hist.slice(0, f.start) + `L${node}{${f.seen.join('/')}|${sig}}`;
+    // Widening: once a head has seen more than WIDEN_AFTER different sets of iteration kinds, its
+    // summary keeps only the last iteration's kind, so the states at the head stay few; every path
+    // merged there is then kept as a witness up to the head (nothing it did on the way is lost).
+    let sets = summariesAt.get(node);
+    if (!sets) summariesAt.set(node, (sets = new Set()));
+    const full = f.seen.join(',');
+    const widened = !sets.has(full) && sets.size >= WIDEN_AFTER;
+    if (!widened) sets.add(full);
+    s.hist = s.hist.slice(0, f.start) + (widened ? `L${node}{*|${sig}}` : `L${node}{${full}|${sig}}`);
     f.mark = s.hist.length;
-    return { iterations: f.iterations, repeat };
+    return { iterations: f.iterations, repeat: repeat || widened };
   };
 
   const walk = (node: NodeId, s: State): void => {
@@ -431,7 +482,7 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
   };
 
   walk(cfg.entry, { steps: [], nodes: [], assumptions: [], env: new Map(), consts: new Map(), values: new Map(), lastCall: new Map(), gap: false, lastGap: null, hist: '', frames: [] });
-  if (capHit) problems.push({ kind: 'path-cap', message: `more than ${maxPaths} witness paths: the search stopped at the cap` });
+  if (capHit && paths.length >= maxPaths) problems.push({ kind: 'path-cap', message: `more than ${maxPaths} witness paths: the search stopped at the cap` });
   if (statesCut) problems.push({ kind: 'state-cap', message: `more than ${maxStates} distinct states: the search stopped at the budget` });
   if (loopCut) problems.push({ kind: 'loop-bound', message: `a loop did not reach a fixpoint within ${loopCap} iterations on one path; longer runs were cut` });
   return { paths, truncated, problems, states: visited.size, merged };

@@ -52,13 +52,15 @@ function gapLines(ctx: CheckContext, from: number, to: number): number | null {
  */
 const ESCAPES_TO_CALLEE = new Set(['folio-lock', 'writeback-bit', 'refcount', 'request', 'folio-dirty', 'folio-cleared', 'wb-iter']);
 
-function escapedToOpaque(ctx: CheckContext, e: SimEvent, opaqueSteps: Set<number>): string | null {
+function escapedToOpaque(ctx: CheckContext, e: SimEvent, opaqueSteps: Map<number, string[] | null>): string | null {
   if (!ESCAPES_TO_CALLEE.has(e.resource)) return null;
   const from = Math.min(...(e.related ?? []).filter((i) => i >= 0), e.step);
   const word = new RegExp(`(^|[^\\w])${e.object.replace(/^&/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^\\w]|$)`);
   for (let i = from; i < e.step; i++) {
     const s = ctx.path.steps[i];
-    if (s?.kind === 'call' && opaqueSteps.has(i) && s.call.args.some((a) => word.test(a)) && !isQuery(ctx, i)) return s.call.name;
+    if (s?.kind !== 'call' || !opaqueSteps.has(i)) continue;
+    const args = opaqueSteps.get(i) ?? s.call.args;
+    if (args.some((a) => word.test(a)) && !isQuery(ctx, i)) return s.call.name;
   }
   return null;
 }
@@ -77,7 +79,8 @@ function isQuery(ctx: CheckContext, i: number): boolean {
 
 export function findingsFromEvents(ctx: CheckContext, select: (e: SimEvent) => boolean): RawFinding[] {
   const out: RawFinding[] = [];
-  const opaqueSteps = new Set(ctx.events.filter((x) => x.kind === 'opaque-call').map((x) => x.step));
+  const opaqueSteps = new Map<number, string[] | null>();
+  for (const x of ctx.events) if (x.kind === 'opaque-call') opaqueSteps.set(x.step, x.escaping ?? null);
   for (const e of ctx.events) {
     if (!select(e)) continue;
     // Never guess: once the object went to a callee we cannot see into, its state is unknown.

@@ -19,6 +19,12 @@ export interface FunctionSummary {
   name: string;
   byClass: Partial<Record<ReturnClass, SummaryEffect[]>>;
   takesFolioLock?: boolean;
+  /**
+   * Parameters the function hands, on some path, to a callee Lockstep has no model of (directly or
+   * through another summarised function): what happens to them there is unknown, so at a call site
+   * they escape as they would to an opaque callee.
+   */
+  escapes?: number[];
 }
 
 export interface RunPathOptions {

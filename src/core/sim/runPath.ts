@@ -227,6 +227,10 @@ function runVariant(
       const tableEntry = lookupApi(table, name, args);
       const entry: ApiEntry | null = summary && !tableEntry?.primitive ? summaryEntry(summary, facts) : tableEntry;
       opText = `${name}(${args.join(', ')})${describeFacts(facts)}`;
+      if (entry && summary?.escapes?.length && entry.name === summary.name) {
+        const handed = summary.escapes.map((x) => args[x]).filter((a) => a !== undefined);
+        if (handed.length) emit({ step: i, kind: 'opaque-call', resource: 'call', object: name, escaping: handed, message: `${name}() hands ${handed.join(', ')} on to callees with no model: what happens to ${handed.length === 1 ? 'it' : 'them'} there is unknown` });
+      }
       if (!entry) {
         emit({ step: i, kind: 'opaque-call', resource: 'call', object: name, message: `${name}() has no model and no summary: its effects are unknown` });
         // (A folio handed to an unknown callee may come back unlocked: the checks see the opaque-call

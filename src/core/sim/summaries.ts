@@ -19,10 +19,21 @@ export function summarizeFunction(fn: FunctionAnalysis, opts: RunPathOptions = {
   const params = fn.params;
   const byClass: Partial<Record<ReturnClass, Map<string, SummaryEffect> | null>> = {};
   let takesFolioLock = false;
+  const escapes = new Set<number>();
+  const rootOf = (t: string) => /^[\s&*(]*([A-Za-z_]\w*)/.exec(t)?.[1] ?? null;
   for (const p of fn.paths) {
-    if (p.end !== 'return' && p.end !== 'fallthrough') continue;
     for (const { run, final } of runPathDetailed(p, fn, opts)) {
       if (!run.feasible) continue;
+      for (const e of run.events) {
+        if (e.kind !== 'opaque-call') continue;
+        const st = p.steps[e.step];
+        if (st?.kind !== 'call') continue;
+        for (const a of st.call.args) {
+          const i = params.indexOf(rootOf(a) ?? '');
+          if (i >= 0) escapes.add(i);
+        }
+      }
+      if (p.end !== 'return' && p.end !== 'fallthrough') continue;
       if (run.events.some((e) => e.kind === 'acquire' && e.resource === 'folio-lock')) takesFolioLock = true;
       const effects = new Map<string, SummaryEffect>();
       for (const h of final) {
@@ -52,6 +63,10 @@ export function summarizeFunction(fn: FunctionAnalysis, opts: RunPathOptions = {
     if (m) out.byClass[c] = [...m.keys()].sort().map((k) => m.get(k)!);
   }
   if (takesFolioLock) out.takesFolioLock = true;
+  // A parameter whose fate the summary states (released, handed, acquired) is known, whatever the
+  // function also passes it to; only the others escape.
+  for (const effs of Object.values(out.byClass)) for (const e of effs ?? []) if (typeof e.obj === 'number') escapes.delete(e.obj);
+  if (escapes.size) out.escapes = [...escapes].sort((a, b) => a - b);
   return out;
 }
 
