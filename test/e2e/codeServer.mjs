@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ensureCodeServer } from './install.mjs';
+import { childEnv, ensureCodeServer } from './install.mjs';
 
 /** Quiet, deterministic user settings for a test profile. Workspace trust stays on (Restricted Mode). */
 export function writeUserSettings(userDataDir, extra = {}) {
@@ -42,7 +42,7 @@ export function writeUserSettings(userDataDir, extra = {}) {
 export function installVsix(cs, vsix, extensionsDir, userDataDir) {
   const r = spawnSync(cs.nodeBin, [cs.entry, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', vsix, '--force'], {
     encoding: 'utf8',
-    env: { ...process.env, PATH: `${join(cs.nodeBin, '..')}:${process.env.PATH}` },
+    env: childEnv({ PATH: `${join(cs.nodeBin, '..')}:${childEnv().PATH}` }),
   });
   return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
 }
@@ -68,7 +68,7 @@ export async function startCodeServer(cs, { extensionsDir, userDataDir, folder, 
     [cs.entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
       '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override', folder],
     // Its own process group, so that stopping it also stops its helpers (file watcher, extension host).
-    { stdio: ['ignore', out, out], detached: true, env: { ...process.env, PATH: `${join(cs.nodeBin, '..')}:${process.env.PATH}` } },
+    { stdio: ['ignore', out, out], detached: true, env: childEnv({ PATH: `${join(cs.nodeBin, '..')}:${childEnv().PATH}` }) },
   );
   const url = `http://127.0.0.1:${port}/`;
   const stop = () => {

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { installVsix, startCodeServer, writeUserSettings } from './codeServer.mjs';
-import { ensureCodeServer } from './install.mjs';
+import { childEnv, ensureCodeServer } from './install.mjs';
 import { openStandalone, show } from './webviewStandalone.mjs';
 import { prepareRobust, robustTests } from './robust.mjs';
 import { Workbench, sleep } from './workbench.mjs';
@@ -73,7 +73,7 @@ if (!cs.ok) missing(cs.reason);
 let vsix = process.env.LOCKSTEP_VSIX ? resolve(process.env.LOCKSTEP_VSIX) : join(repo, 'lockstep.vsix');
 if (!process.env.LOCKSTEP_VSIX) {
   say('packaging: npm run package');
-  const r = spawnSync('npm', ['run', 'package'], { cwd: repo, encoding: 'utf8' });
+  const r = spawnSync('npm', ['run', 'package'], { cwd: repo, encoding: 'utf8', env: childEnv() });
   if (r.status !== 0 || !existsSync(vsix)) {
     results.push({ name: 'npm run package makes lockstep.vsix', ok: false, error: `${r.stdout}\n${r.stderr}`.slice(-2000) });
     say(`✖ npm run package failed:\n${`${r.stdout}\n${r.stderr}`.slice(-2000)}`);
