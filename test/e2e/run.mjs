@@ -232,22 +232,29 @@ try {
   });
 
   if (BENCH) {
-    await test('bench: open seed 000 → its diagnostics in the Problems panel (median of 3)', async () => {
+    // From the Enter that opens seed 000 in Quick Open to its first lockstep row in the Problems panel.
+    // The first open includes the extension's activation (it activates on the patch-mail language) and
+    // its first analysis: that is vscode.firstDiagnostics.ms. Two reopens after closing it give the warm figure.
+    await test('bench: open seed 000 → its first diagnostic in the Problems panel', async () => {
       const file = haveSeeds ? SEED0 : EXAMPLE;
       const times = [];
       for (let i = 0; i < 3; i++) {
         await wb.problemsFor(file);
+        await wb.focusWorkbench();
+        await page.keyboard.press('Control+1');
+        await wb.quickInput('Control+P', file);
+        await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: file }).first().waitFor({ state: 'visible', timeout: 15_000 });
         const t0 = Date.now();
-        await wb.openFile(file);
+        await page.keyboard.press('Enter');
         await page.locator('.markers-panel .monaco-list-row', { hasText: 'lockstep' }).first().waitFor({ timeout: 60_000 });
         times.push(Date.now() - t0);
         await wb.focusWorkbench();
         await wb.runCommand('View: Close All Editors');
         await page.locator('.markers-panel .monaco-list-row', { hasText: 'lockstep' }).first().waitFor({ state: 'detached', timeout: 20_000 });
       }
-      times.sort((a, b) => a - b);
-      say(`  open → diagnostics: ${times.join(', ')} ms`);
-      figures['vscode.firstDiagnostics.ms'] = { value: times[1], unit: 'ms' };
+      say(`  ${file}: open → first diagnostic: ${times.join(', ')} ms (first open, then two reopens)`);
+      figures['vscode.firstDiagnostics.ms'] = { value: times[0], unit: 'ms' };
+      figures['vscode.reopenDiagnostics.ms'] = { value: Math.round((times[1] + times[2]) / 2), unit: 'ms' };
     });
   } else {
     const lensFile = haveSeeds ? SEED0 : EXAMPLE;
