@@ -444,6 +444,28 @@ try {
       await wb.screenshot('08-failing-path');
     });
 
+    // The README's picture: the finding on its line, in the Problems panel, and the timeline of its path.
+    // LOCKSTEP_E2E_UPDATE_SCREENSHOT=1 copies it to media/screenshot.png.
+    await test('README screenshot: the example finding with the timeline of its path', async () => {
+      await wb.runCommand('View: Close Primary Side Bar');
+      await wb.problemsFor(EXAMPLE);
+      await page.locator('.markers-panel .monaco-list-row', { hasText: 'wb lock' }).filter({ hasText: 'wb-pairing' }).first().waitFor({ timeout: 20_000 });
+      const f = await wb.webviewFrame();
+      await f.click('button.event.violation.selected');
+      const line = exampleText.findIndex((l) => /^\+\s*return -EROFS;/.test(l)) + 1;
+      await page.waitForFunction((l) => new RegExp(`Ln ${l},`).test(document.querySelector('#status\\.editor\\.selection')?.textContent ?? ''), line, { timeout: 10_000 });
+      // The caret to the start of the line, so that the selection does not hide the squiggle.
+      await page.keyboard.press('Control+1');
+      await page.keyboard.press('Home');
+      await sleep(800);
+      const shot = await wb.screenshot('00-readme');
+      if (process.env.LOCKSTEP_E2E_UPDATE_SCREENSHOT === '1') {
+        copyFileSync(shot, join(repo, 'media', 'screenshot.png'));
+        say('  media/screenshot.png updated');
+      }
+      await wb.runCommand('View: Toggle Primary Side Bar Visibility');
+    });
+
     await test('hovering netfs_wb_begin in the patch explains what the simulator does with it', async () => {
       await wb.openFile(EXAMPLE);
       const line = exampleText.findIndex((l) => /netfs_wb_begin\(/.test(l)) + 1;
