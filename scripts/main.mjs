@@ -60,11 +60,16 @@ if (code.status === 0) {
 } else {
   console.log('(no `code` command on the PATH: installing into the project\'s code-server profile; the first time installs code-server from the npm registry, about 3 minutes)');
   const { installIntoProfile } = await import('../test/e2e/codeServer.mjs');
-  const r = installIntoProfile(vsix);
+  let r;
+  try {
+    r = installIntoProfile(vsix);
+  } catch (e) {
+    r = { ok: false, reason: `code-server could not be set up: ${e?.message ?? e}` };
+  }
   if (!r.ok) fail(`${r.reason}; install lockstep.vsix from VS Code instead: Extensions → … → Install from VSIX.`);
   ran.push('code-server --install-extension lockstep.vsix (test/e2e/codeServer.mjs)');
   installedInto = `code-server (VS Code for the browser), profile ${r.profile}`;
-  openWith = [`node scripts/code-server.mjs ${EXAMPLE}`, '    then browse to http://127.0.0.1:8080/ (it prints the full URL) and open the .patch from the Explorer'];
+  openWith = [`node scripts/code-server.mjs ${EXAMPLE}`, '            then browse to the URL it prints (http://127.0.0.1:8080/…) and open the .patch in its Explorer'];
 }
 
 const kb = Math.round(statSync(vsix).size / 1024);
