@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ensureCodeServer } from './install.mjs';
+import { childEnv, ensureCodeServer } from './install.mjs';
 
 /** Quiet, deterministic user settings for a test profile. Workspace trust stays on (Restricted Mode). */
 export function writeUserSettings(userDataDir, extra = {}) {
@@ -42,7 +42,7 @@ export function writeUserSettings(userDataDir, extra = {}) {
 export function installVsix(cs, vsix, extensionsDir, userDataDir) {
   const r = spawnSync(cs.nodeBin, [cs.entry, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', vsix, '--force'], {
     encoding: 'utf8',
-    env: { ...process.env, PATH: `${join(cs.nodeBin, '..')}:${process.env.PATH}` },
+    env: childEnv({ PATH: `${join(cs.nodeBin, '..')}:${childEnv().PATH}` }),
   });
   return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
 }
@@ -68,7 +68,7 @@ export async function startCodeServer(cs, { extensionsDir, userDataDir, folder, 
     [cs.entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
       '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override', folder],
     // Its own process group, so that stopping it also stops its helpers (file watcher, extension host).
-    { stdio: ['ignore', out, out], detached: true, env: { ...process.env, PATH: `${join(cs.nodeBin, '..')}:${process.env.PATH}` } },
+    { stdio: ['ignore', out, out], detached: true, env: childEnv({ PATH: `${join(cs.nodeBin, '..')}:${childEnv().PATH}` }) },
   );
   const url = `http://127.0.0.1:${port}/`;
   const stop = () => {
@@ -95,21 +95,23 @@ export async function startCodeServer(cs, { extensionsDir, userDataDir, folder, 
   throw new Error(`code-server did not answer on ${url} within 60 s; see ${logFile}`);
 }
 
-/** For `npm run main`: install the .vsix into a persistent profile and say how to open it. */
-export async function installIntoProfile(vsix) {
-  const cs = ensureCodeServer();
-  if (!cs.ok) return `code-server is not available (${cs.reason}); install ${vsix} from VS Code: Extensions → … → Install from VSIX.`;
+/** The persistent code-server profile that `npm run main` installs into and scripts/code-server.mjs opens. */
+export function profileDirs() {
   const profile = join(process.env.LOCKSTEP_CACHE || join(homedir(), '.cache', 'lockstep'), 'profile');
-  const extensionsDir = join(profile, 'extensions');
-  const userDataDir = join(profile, 'user-data');
+  return { profile, extensionsDir: join(profile, 'extensions'), userDataDir: join(profile, 'user-data') };
+}
+
+/**
+ * For `npm run main`: install the .vsix into the persistent code-server profile (installing code-server
+ * first when it is not cached). Returns { ok: true, profile } or { ok: false, reason }.
+ */
+export function installIntoProfile(vsix) {
+  const cs = ensureCodeServer();
+  if (!cs.ok) return { ok: false, reason: `code-server is not available: ${cs.reason}` };
+  const { profile, extensionsDir, userDataDir } = profileDirs();
   mkdirSync(extensionsDir, { recursive: true });
   writeUserSettings(userDataDir);
   const r = installVsix(cs, vsix, extensionsDir, userDataDir);
-  if (!r.ok) return `installing into code-server failed:\n${r.output}`;
-  return [
-    `Installed ${vsix} into the code-server profile ${profile}.`,
-    'Open it with:',
-    `  ${cs.nodeBin} ${cs.entry} --auth none --bind-addr 127.0.0.1:8080 --extensions-dir ${extensionsDir} --user-data-dir ${userDataDir} <folder>`,
-    'then browse to http://127.0.0.1:8080/ and open a .patch file (or a saved patch mail).',
-  ].join('\n');
+  if (!r.ok) return { ok: false, reason: `code-server could not install ${vsix}: ${r.output.trim().split('\n').pop()}` };
+  return { ok: true, profile };
 }

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { installVsix, startCodeServer, writeUserSettings } from './codeServer.mjs';
-import { ensureCodeServer } from './install.mjs';
+import { childEnv, ensureCodeServer } from './install.mjs';
 import { openStandalone, show } from './webviewStandalone.mjs';
 import { prepareRobust, robustTests } from './robust.mjs';
 import { Workbench, sleep } from './workbench.mjs';
@@ -73,7 +73,7 @@ if (!cs.ok) missing(cs.reason);
 let vsix = process.env.LOCKSTEP_VSIX ? resolve(process.env.LOCKSTEP_VSIX) : join(repo, 'lockstep.vsix');
 if (!process.env.LOCKSTEP_VSIX) {
   say('packaging: npm run package');
-  const r = spawnSync('npm', ['run', 'package'], { cwd: repo, encoding: 'utf8' });
+  const r = spawnSync('npm', ['run', 'package'], { cwd: repo, encoding: 'utf8', env: childEnv() });
   if (r.status !== 0 || !existsSync(vsix)) {
     results.push({ name: 'npm run package makes lockstep.vsix', ok: false, error: `${r.stdout}\n${r.stderr}`.slice(-2000) });
     say(`✖ npm run package failed:\n${`${r.stdout}\n${r.stderr}`.slice(-2000)}`);
@@ -89,7 +89,8 @@ const workspace = join(tmp, 'workspace');
 mkdirSync(extensionsDir, { recursive: true });
 mkdirSync(workspace, { recursive: true });
 // Inputs from 8 kB go to the worker thread: the seeds take that path, the small example the in-process one.
-writeUserSettings(userDataDir, { 'lockstep.analysis.workerThresholdBytes': 8000 });
+// The bench measures with the extension's default settings, as a reviewer has them.
+writeUserSettings(userDataDir, BENCH ? {} : { 'lockstep.analysis.workerThresholdBytes': 8000 });
 const haveSeeds = existsSync(join(seedsDir, SEED0));
 const SEEDS = haveSeeds ? readdirSync(seedsDir).filter((f) => /^\d{3}_.*\.txt$/.test(f)).sort() : [];
 for (const f of SEEDS) copyFileSync(join(seedsDir, f), join(workspace, f));
@@ -232,22 +233,29 @@ try {
   });
 
   if (BENCH) {
-    await test('bench: open seed 000 → its diagnostics in the Problems panel (median of 3)', async () => {
+    // From the Enter that opens seed 000 in Quick Open to its first lockstep row in the Problems panel.
+    // The first open includes the extension's activation (it activates on the patch-mail language) and
+    // its first analysis: that is vscode.firstDiagnostics.ms. Two reopens after closing it give the warm figure.
+    await test('bench: open seed 000 → its first diagnostic in the Problems panel', async () => {
       const file = haveSeeds ? SEED0 : EXAMPLE;
       const times = [];
       for (let i = 0; i < 3; i++) {
         await wb.problemsFor(file);
+        await wb.focusWorkbench();
+        await page.keyboard.press('Control+1');
+        await wb.quickInput('Control+P', file);
+        await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: file }).first().waitFor({ state: 'visible', timeout: 15_000 });
         const t0 = Date.now();
-        await wb.openFile(file);
+        await page.keyboard.press('Enter');
         await page.locator('.markers-panel .monaco-list-row', { hasText: 'lockstep' }).first().waitFor({ timeout: 60_000 });
         times.push(Date.now() - t0);
         await wb.focusWorkbench();
         await wb.runCommand('View: Close All Editors');
         await page.locator('.markers-panel .monaco-list-row', { hasText: 'lockstep' }).first().waitFor({ state: 'detached', timeout: 20_000 });
       }
-      times.sort((a, b) => a - b);
-      say(`  open → diagnostics: ${times.join(', ')} ms`);
-      figures['vscode.firstDiagnostics.ms'] = { value: times[1], unit: 'ms' };
+      say(`  ${file}: open → first diagnostic: ${times.join(', ')} ms (first open, then two reopens)`);
+      figures['vscode.firstDiagnostics.ms'] = { value: times[0], unit: 'ms' };
+      figures['vscode.reopenDiagnostics.ms'] = { value: Math.round((times[1] + times[2]) / 2), unit: 'ms' };
     });
   } else {
     const lensFile = haveSeeds ? SEED0 : EXAMPLE;
@@ -435,6 +443,28 @@ try {
       await wb.runCommand('View: Hide Panel');
       await sleep(500);
       await wb.screenshot('08-failing-path');
+    });
+
+    // The README's picture: the finding on its line, in the Problems panel, and the timeline of its path.
+    // LOCKSTEP_E2E_UPDATE_SCREENSHOT=1 copies it to media/screenshot.png.
+    await test('README screenshot: the example finding with the timeline of its path', async () => {
+      await wb.runCommand('View: Close Primary Side Bar');
+      await wb.problemsFor(EXAMPLE);
+      await page.locator('.markers-panel .monaco-list-row', { hasText: 'wb lock' }).filter({ hasText: 'wb-pairing' }).first().waitFor({ timeout: 20_000 });
+      const f = await wb.webviewFrame();
+      await f.click('button.event.violation.selected');
+      const line = exampleText.findIndex((l) => /^\+\s*return -EROFS;/.test(l)) + 1;
+      await page.waitForFunction((l) => new RegExp(`Ln ${l},`).test(document.querySelector('#status\\.editor\\.selection')?.textContent ?? ''), line, { timeout: 10_000 });
+      // The caret to the start of the line, so that the selection does not hide the squiggle.
+      await page.keyboard.press('Control+1');
+      await page.keyboard.press('Home');
+      await sleep(800);
+      const shot = await wb.screenshot('00-readme');
+      if (process.env.LOCKSTEP_E2E_UPDATE_SCREENSHOT === '1') {
+        copyFileSync(shot, join(repo, 'media', 'screenshot.png'));
+        say('  media/screenshot.png updated');
+      }
+      await wb.runCommand('View: Toggle Primary Side Bar Visibility');
     });
 
     await test('hovering netfs_wb_begin in the patch explains what the simulator does with it', async () => {

@@ -111,10 +111,16 @@ export class Workbench {
   async problemsFor(fileName) {
     await this.focusWorkbench();
     await this.page.keyboard.press('Control+Shift+M');
-    const filter = this.page.getByPlaceholder(/^Filter \(e\.g\./).first();
+    const filter = this.page.getByPlaceholder(/^Filter \(e\.g\./).filter({ visible: true }).first();
     await filter.waitFor({ timeout: 10_000 });
-    await filter.fill(fileName);
-    await sleep(300);
+    // The panel can re-render its filter box while it opens (restoring the previous filter text), so the
+    // text is typed again until the visible box still holds it.
+    for (let i = 0; i < 5; i++) {
+      await filter.fill(fileName);
+      await sleep(300);
+      if ((await filter.inputValue().catch(() => '')) === fileName) return;
+    }
+    throw new Error(`the Problems filter does not keep "${fileName}"`);
   }
 
   /** Opens the Problems panel and returns the rows' texts. */
