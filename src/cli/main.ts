@@ -1,6 +1,6 @@
 /*
  * The lockstep command line.
- *   lockstep check <file…|-> [--format text|json|sarif|b4] [--tree <dir>] [--api-table <file.json>] [--traces] [--max-paths N] [--loop-unroll N] [--disable id,id]
+ *   lockstep check <file…|-> [--format text|json|sarif|b4] [--tree <dir|git repo>] [--base <rev>] [--git <range>] [--api-table <file.json>] [--traces] [--max-paths N] [--loop-unroll N] [--disable id,id]
  *   lockstep parse <file> [--format json]
  *   lockstep paths <file> --function <name> [--side pre|post] [--format text|json]
  *   lockstep scenario --list | <name> [--tasks N] [--fixed] [--format text|json]
@@ -20,7 +20,8 @@ import { initTreeSitter, analyzeFileDiff, analyzeWithTree } from '../core/c/inde
 import { renderPathsText } from '../core/cfg/index';
 import { scenarioList, runScenario, renderScenarioText } from '../core/sim/index';
 import { VERSION } from '../core/version';
-import type { CheckReport, FunctionAnalysis } from '../core/types';
+import type { CheckReport, FunctionAnalysis, PreImage } from '../core/types';
+import { openRepo, resolvePreImages, rangeSeries, type GitRepo } from '../node/git';
 
 const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 const wasmDir = __dirname;
@@ -28,7 +29,7 @@ const wasmDir = __dirname;
 const USAGE = `lockstep ${VERSION} — simulate the locking of kernel patch mail
 
 usage:
-  lockstep check <file…|-> [--format text|json|sarif|b4] [--tree <dir>] [--api-table <file.json>] [--traces] [--max-paths N] [--loop-unroll N] [--disable check,…]
+  lockstep check <file…|-> [--format text|json|sarif|b4] [--tree <dir|git repo>] [--base <rev>] [--git <range>] [--api-table <file.json>] [--traces] [--max-paths N] [--loop-unroll N] [--disable check,…]
   lockstep parse <file> [--format json]
   lockstep paths <file> --function <name> [--side pre|post] [--format text|json]
   lockstep scenario --list
@@ -120,20 +121,45 @@ function outText(s: string): void {
 
 async function cmdCheck(a: Args): Promise<number> {
   const format = oneOf(optString(a, 'format', 'text'), ['text', 'json', 'sarif', 'b4'] as const, '--format');
-  if (a.positional.length === 0 && format === 'b4') a.positional.push('-');
-  if (a.positional.length === 0) throw new UsageError('check needs at least one file (or - for stdin)');
+  const range = a.options.get('git');
+  if (a.positional.length === 0 && format === 'b4' && typeof range !== 'string') a.positional.push('-');
+  if (a.positional.length === 0 && typeof range !== 'string') throw new UsageError('check needs at least one file (or - for stdin), or --git <range>');
   await initTreeSitter(wasmDir);
   const disabled = optString(a, 'disable', '').split(',').map((s) => s.trim()).filter(Boolean);
   const tree = a.options.get('tree');
-  const treeFile = typeof tree === 'string' ? treeReader(tree) : undefined;
+  const base = a.options.get('base');
+  // --tree: a git repository (exact pre-images from the index blobs) or a plain directory.
+  let repo: GitRepo | null = null;
+  if (typeof range === 'string') {
+    const dir = typeof tree === 'string' ? tree : '.';
+    repo = openRepo(dir);
+    if (!repo) throw new InputError(`--git needs a git repository: ${dir} is not one (use --tree <repo>)`);
+  } else if (typeof tree === 'string') repo = openRepo(tree);
+  if (typeof base === 'string' && !repo) throw new InputError('--base needs --tree <git repository>');
+  const treeFile = typeof tree === 'string' && !repo ? treeReader(tree) : undefined;
   const apiTable = readApiTable(a);
   const reports: CheckReport[] = [];
-  for (const file of a.positional) {
-    const parsed = parseInput(readInput(file), file);
-    reports.push(checkParsed(parsed, {
-      wasmDir, traces: a.options.has('traces'), disabledChecks: disabled, treeFile, apiTable,
+  const inputs: { name: string; text: string; extra?: { range: string; commits: { commit: string; subject: string }[]; problems: CheckReport['problems'] } }[] = [];
+  if (typeof range === 'string' && repo) {
+    const r = rangeSeries(repo, range);
+    if ('error' in r) throw new InputError(r.error);
+    inputs.push({ name: `git:${range}`, text: r.text, extra: { range, commits: r.commits, problems: r.problems } });
+  }
+  for (const file of a.positional) inputs.push({ name: file, text: readInput(file) });
+  for (const inp of inputs) {
+    const parsed = parseInput(inp.text, inp.name);
+    let preImages: (PreImage | null)[][] | undefined;
+    const g = repo ? resolvePreImages(repo, parsed, inp.text, { base: typeof base === 'string' ? base : undefined, path: typeof tree === 'string' ? tree : '.' }) : null;
+    if (g) preImages = g.preImages;
+    const r = checkParsed(parsed, {
+      wasmDir, traces: a.options.has('traces'), disabledChecks: disabled, treeFile, preImages, apiTable,
       maxPathsPerFunction: optInt(a, 'max-paths'), loopUnroll: optInt(a, 'loop-unroll'),
-    }));
+    });
+    if (g) {
+      r.problems.unshift(...(inp.extra?.problems ?? []), ...g.problems);
+      r.inputs[0].tree = { ...g.tree, ...(inp.extra ? { range: inp.extra.range, commits: inp.extra.commits } : {}) };
+    }
+    reports.push(r);
   }
   const report = reports.length === 1 ? reports[0] : mergeReports(reports);
   if (format === 'json') outJson(report);

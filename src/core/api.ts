@@ -5,7 +5,7 @@
  */
 import type {
   CheckOptions, CheckReport, CrossTaskReport, Finding, FunctionAnalysis, FunctionReport, ParsedInput, Path, PathReport,
-  Problem, Related, Severity, Side, Trace,
+  PreImageSource, Problem, Related, Severity, Side, Trace,
 } from './types';
 import { parseInput } from './mail/index';
 import { initTreeSitter, analyzeFileDiffReport, analyzeWithTree } from './c/index';
@@ -233,6 +233,8 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
   const findings: Finding[] = [];
   const opaqueCallees: Record<string, string[]> = {};
   const crossTask: CrossTaskReport[] = [];
+  /** Tree mode: where each function's text came from (functions[].source). */
+  const sourceOf = new Map<FunctionAnalysis, PreImageSource>();
   // The API table: built in, extended by the user's entries (workspace JSON or settings) when given.
   let table: ApiTable | undefined;
   if (opts.apiTable !== undefined && opts.apiTable !== null) {
@@ -286,7 +288,7 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
     defined = definedNames(msg);
     // Phase 1: rebuild every changed function of the message, both sides (from the tree when given).
     const perFile: { pre: FunctionAnalysis[]; post: FunctionAnalysis[] }[] = [];
-    for (const file of msg.files) {
+    for (const [fi, file] of msg.files.entries()) {
       if (stopped) break;
       if (!isSourceFile(file.newPath) && !isSourceFile(file.oldPath)) continue;
       if (mustStop(`${file.newPath ?? file.oldPath} in message ${mi + 1}`)) break;
@@ -297,7 +299,9 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
       const entry = { pre: [] as FunctionAnalysis[], post: [] as FunctionAnalysis[] };
       const treePath = file.oldPath ?? file.newPath;
       let treeText: string | null = null;
-      try {
+      const given = opts.preImages?.[mi]?.[fi];
+      if (given) treeText = given.text;
+      else try {
         const files = opts.treeFiles;
         treeText = !treePath ? null
           : opts.treeFile ? opts.treeFile(treePath)
@@ -311,7 +315,9 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
           const t = analyzeWithTree(file, treeText, side, pathOpts);
           fns = t.functions;
           for (const p of t.problems) problems.push({ input: parsed.file, ...p });
-          if (side === 'post') {
+          const src: PreImageSource = t.treeState === 'conflict' ? 'hunks' : given ? given.source : 'worktree';
+          for (const fn of fns) sourceOf.set(fn, src);
+          if (side === 'post' && !given) {
             problems.push({ input: parsed.file, line: file.inputLine, kind: 'tree-state', message: `${treePath}: the kernel tree ${TREE_WORDS[t.treeState]}` });
           }
         } else {
@@ -320,6 +326,7 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
           const d = analyzeFileDiffReport(file, side, pathOpts);
           fns = d.functions;
           for (const p of d.problems) if (!problems.some((q) => q.message === p.message && q.line === p.line)) problems.push({ input: parsed.file, ...p });
+          if (given || opts.treeFile || opts.treeFiles) for (const fn of fns) sourceOf.set(fn, 'hunks');
         }
         if (fnCount + fns.length > maxFunctions) {
           const keep = Math.max(0, maxFunctions - fnCount);
@@ -357,7 +364,9 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
           if (mustStop(`${fn.name} (${side})`)) break;
           const a = analyseFunction(fn, mi, disabled, summaries[side], () => mustStop(`${fn.name} (${side})`) !== null, table);
           sides[side].push(a);
-          functions.push(fnReport(a, !!opts.traces));
+          const report = fnReport(a, !!opts.traces);
+          const src = sourceOf.get(fn);
+          functions.push(src ? { ...report, source: src } : report);
           if (a.opaque.size) {
             opaqueCallees[fn.name] = [...new Set([...(opaqueCallees[fn.name] ?? []), ...a.opaque])].sort();
           }

@@ -338,12 +338,14 @@ export interface FunctionReport {
   message: number;
   /** Per-path outcomes. Omitted from CLI JSON unless asked for (--traces). */
   pathReports?: PathReport[];
+  /** Tree mode only: where the function's text came from. */
+  source?: PreImageSource;
 }
 
 export interface CheckReport {
   tool: 'lockstep';
   version: string;
-  inputs: { file: string; format: string; patches: number }[];
+  inputs: { file: string; format: string; patches: number; tree?: TreeInfo }[];
   functions: FunctionReport[];
   findings: Finding[];
   problems: Problem[];
@@ -353,6 +355,26 @@ export interface CheckReport {
   crossTask: CrossTaskReport[];
   /** Built-in scenarios that replay what a message is about (series view, "Simulate with other tasks"). */
   scenarios: { input: string; message: number; scenario: string; reason: string }[];
+}
+
+/** Where a function's pre-image came from: the patch's index blob, a named base, the work tree, or the hunks alone. */
+export type PreImageSource = 'blob' | 'base' | 'worktree' | 'hunks';
+
+export interface PreImage {
+  text: string | null;
+  source: PreImageSource;
+}
+
+/** The kernel tree an input was analysed against (git tree mode and --git). */
+export interface TreeInfo {
+  path: string;
+  kind: 'git' | 'directory';
+  /** Files whose pre-image was the exact blob the patch names, of the files looked up. */
+  blobsMatched: number;
+  files: number;
+  base?: string;
+  range?: string;
+  commits?: { commit: string; subject: string }[];
 }
 
 export interface CheckOptions {
@@ -375,6 +397,11 @@ export interface CheckOptions {
   treeFile?: (path: string) => string | null;
   /** The same as plain data (path → text), for callers that cannot pass a function (a worker thread). */
   treeFiles?: Record<string, string>;
+  /**
+   * Git tree mode: the exact pre-image of each file, indexed [message][file], found by the caller
+   * (src/node/git.ts). `text: null` means none was found (the hunks alone are used). Wins over treeFile(s).
+   */
+  preImages?: (PreImage | null | undefined)[][];
   /** Polled between files: true stops the analysis with a partial, labelled result. */
   isCancelled?: () => boolean;
   /**
