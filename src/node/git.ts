@@ -13,6 +13,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { FileDiff, ParsedInput, PreImage, Problem, TreeInfo } from '../core/types';
+import { carriesImage } from '../core/c/index';
 
 const HEX = /^[0-9a-f]{4,64}$/;
 const MAX_BLOB = 8 * 1024 * 1024;
@@ -54,15 +55,24 @@ export function openRepo(dir: string): GitRepo | null {
   return { dir: top, bare: bare === 'true', shallow: shallow === 'true' };
 }
 
+const resolved = new WeakMap<GitRepo, Map<string, string | null>>();
+
 /** Resolves a user-named revision to a commit id, or null. Options are refused. */
 export function resolveCommit(repo: GitRepo, rev: string): string | null {
   if (!rev || rev.startsWith('-') || /[\s\0]/.test(rev)) return null;
+  // Each input of a run names the same --base or base-commit: ask git once per repository and name.
+  let known = resolved.get(repo);
+  if (!known) resolved.set(repo, (known = new Map()));
+  if (known.has(rev)) return known.get(rev)!;
+  let id: string | null = null;
   try {
     const out = git(repo, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]).toString('utf8').trim();
-    return /^[0-9a-f]{40,64}$/.test(out) ? out : null;
+    id = /^[0-9a-f]{40,64}$/.test(out) ? out : null;
   } catch {
-    return null;
+    id = null;
   }
+  known.set(rev, id);
+  return id;
 }
 
 type Got = { kind: 'ok'; id: string; text: string } | { kind: 'missing' | 'ambiguous' | 'not-blob' | 'too-big' | 'binary' };
@@ -107,23 +117,6 @@ export function indexLine(lines: string[], file: FileDiff): { old: string; new: 
     if (m && HEX.test(m[1]) && HEX.test(m[2])) return { old: m[1], new: m[2] };
   }
   return null;
-}
-
-/** Every hunk's pre-image lines (context and deleted), each found as a block in the text. */
-export function carriesPreImage(text: string, file: FileDiff): boolean {
-  const lines = text.split('\n');
-  for (const h of file.hunks) {
-    const img = h.lines.filter((l) => l.kind !== 'add').map((l) => l.text);
-    if (img.length === 0) continue;
-    let found = false;
-    for (let i = 0; i + img.length <= lines.length && !found; i++) {
-      let k = 0;
-      while (k < img.length && lines[i + k] === img[k]) k++;
-      found = k === img.length;
-    }
-    if (!found) return false;
-  }
-  return true;
 }
 
 const safePath = (p: string): boolean => !!p && !p.startsWith('/') && !/[\n\0]/.test(p) && !p.split('/').includes('..');
@@ -211,9 +204,10 @@ export function resolvePreImages(repo: GitRepo, parsed: ParsedInput, text: strin
     if (!got && w.path && !repo.bare) {
       const full = join(repo.dir, w.path);
       try {
-        if (full.startsWith(repo.dir + sep) && statSync(full).isFile() && statSync(full).size <= MAX_BLOB) {
+        const st = full.startsWith(repo.dir + sep) ? statSync(full) : null;
+        if (st && st.isFile() && st.size <= MAX_BLOB) {
           const t = readFileSync(full, 'utf8');
-          if (carriesPreImage(t, w.file)) got = { text: t, source: 'worktree' };
+          if (carriesImage(t, w.file, 'pre')) got = { text: t, source: 'worktree' };
         }
       } catch {
         // no such file in the work tree

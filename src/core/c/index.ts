@@ -4,7 +4,7 @@ export { analyzeFileDiff, analyzeFileDiffReport, analyzeSource, analyzeFunctionT
 export type { SourceOptions } from './analyze';
 export { reconstructFunctions } from './reconstruct';
 export type { FunctionText, GapInfo } from './reconstruct';
-export { analyzeWithTree } from './tree';
+export { analyzeWithTree, carriesImage } from './tree';
 export type { TreeAnalysis, TreeState } from './tree';
 export { splitFunctions } from './reconstruct';
 export { bareParseMs } from './treesitter';

@@ -52,6 +52,15 @@ function search(lines: string[], img: string[], expected: number, ws: boolean): 
   return -1;
 }
 
+/** True when every hunk's image (pre or post) occurs verbatim somewhere in `text` (no fuzz, any order). */
+export function carriesImage(text: string, file: FileDiff, side: Side): boolean {
+  const lines = text.split('\n');
+  return file.hunks.every((h) => {
+    const img = imageOf(h, side).map((l) => l.text);
+    return img.length === 0 || search(lines, img, 0, false) >= 0;
+  });
+}
+
 /** Locate every hunk's image (pre or post) in the tree; null when some hunk cannot be placed. */
 function locateAll(lines: string[], hunks: Hunk[], side: Side): Located[] | null {
   const out: Located[] = [];
