@@ -21,7 +21,7 @@ import { renderPathsText } from '../core/cfg/index';
 import { scenarioList, runScenario, renderScenarioText } from '../core/sim/index';
 import { VERSION } from '../core/version';
 import type { CheckReport, FunctionAnalysis, PreImage } from '../core/types';
-import { openRepo, resolvePreImages, rangeSeries, type GitRepo } from '../node/git';
+import { openRepo, resolveAllPreImages, rangeSeries, type GitRepo } from '../node/git';
 
 const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 const wasmDir = __dirname;
@@ -146,11 +146,15 @@ async function cmdCheck(a: Args): Promise<number> {
     inputs.push({ name: `git:${range}`, text: r.text, extra: { range, commits: r.commits, problems: r.problems } });
   }
   for (const file of a.positional) inputs.push({ name: file, text: readInput(file) });
-  for (const inp of inputs) {
-    const parsed = parseInput(inp.text, inp.name);
-    let preImages: (PreImage | null)[][] | undefined;
-    const g = repo ? resolvePreImages(repo, parsed, inp.text, { base: typeof base === 'string' ? base : undefined, path: typeof tree === 'string' ? tree : '.' }) : null;
-    if (g) preImages = g.preImages;
+  const parsedAll = inputs.map((inp) => parseInput(inp.text, inp.name));
+  // One git lookup for every input of the run (blobs and base paths of all of them at once).
+  const resolvedAll = repo
+    ? resolveAllPreImages(repo, inputs.map((inp, i) => ({ parsed: parsedAll[i], text: inp.text })), { base: typeof base === 'string' ? base : undefined, path: typeof tree === 'string' ? tree : '.' })
+    : null;
+  inputs.forEach((inp, i) => {
+    const parsed = parsedAll[i];
+    const g = resolvedAll ? resolvedAll[i] : null;
+    const preImages: (PreImage | null)[][] | undefined = g ? g.preImages : undefined;
     const r = checkParsed(parsed, {
       wasmDir, traces: a.options.has('traces'), disabledChecks: disabled, treeFile, preImages, apiTable,
       maxPathsPerFunction: optInt(a, 'max-paths'), loopUnroll: optInt(a, 'loop-unroll'),
@@ -160,7 +164,7 @@ async function cmdCheck(a: Args): Promise<number> {
       r.inputs[0].tree = { ...g.tree, ...(inp.extra ? { range: inp.extra.range, commits: inp.extra.commits } : {}) };
     }
     reports.push(r);
-  }
+  });
   const report = reports.length === 1 ? reports[0] : mergeReports(reports);
   if (format === 'json') outJson(report);
   else if (format === 'sarif') outJson(toSarif(report));

@@ -32,11 +32,16 @@ function env(dir: string): NodeJS.ProcessEnv {
   e.GIT_TERMINAL_PROMPT = '0';
   e.GIT_OPTIONAL_LOCKS = '0';
   e.LC_ALL = 'C';
+  // A partial clone would fetch a missing blob from its remote: no network, ever.
+  e.GIT_NO_LAZY_FETCH = '1';
   return e;
 }
 
+/** Options before every git command: the repository's own config cannot start a program or a transfer. */
+const SAFE = ['-c', 'core.fsmonitor=false', '-c', 'protocol.allow=never', '-c', 'core.hooksPath=' + (process.platform === 'win32' ? 'NUL' : '/dev/null')];
+
 function git(repo: GitRepo, args: string[], input?: string): Buffer {
-  return execFileSync('git', args, { cwd: repo.dir, env: env(repo.dir), input, maxBuffer: 1 << 30, stdio: ['pipe', 'pipe', 'pipe'] });
+  return execFileSync('git', [...SAFE, ...args], { cwd: repo.dir, env: env(repo.dir), input, maxBuffer: 1 << 30, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 /** The git repository at `dir` (its top level or a bare repository), or null when `dir` is not one. */
@@ -48,7 +53,7 @@ export function openRepo(dir: string): GitRepo | null {
   } catch {
     return null;
   }
-  const r = spawnSync('git', ['rev-parse', '--is-bare-repository', '--is-shallow-repository', '--show-toplevel'], { cwd: top, env: env(top), encoding: 'utf8' });
+  const r = spawnSync('git', [...SAFE, 'rev-parse', '--is-bare-repository', '--is-shallow-repository', '--show-toplevel'], { cwd: top, env: env(top), encoding: 'utf8' });
   if (r.status !== 0 || typeof r.stdout !== 'string') return null;
   const [bare, shallow, toplevel] = r.stdout.split('\n');
   if (bare !== 'true' && (!toplevel || realpathSync(toplevel) !== top)) return null;
@@ -133,6 +138,22 @@ export interface Resolved {
  * in `repo`. `base` is a user-named revision (else the input's base-commit: trailer is used).
  */
 export function resolvePreImages(repo: GitRepo, parsed: ParsedInput, text: string, opts: { base?: string; path?: string } = {}): Resolved {
+  return resolveAllPreImages(repo, [{ parsed, text }], opts)[0];
+}
+
+type Want = { mi: number; fi: number; file: FileDiff; blob: string | null; path: string | null };
+
+interface Plan {
+  input: string;
+  problems: Problem[];
+  preImages: (PreImage | null)[][];
+  wants: Want[];
+  baseCommit: string | null;
+  baseName?: string;
+}
+
+/** What one input needs from git (pass 1), without asking git for any blob yet. */
+function plan(repo: GitRepo, parsed: ParsedInput, text: string, opts: { base?: string; path?: string }): Plan {
   const lines = text.split(/\r?\n/);
   const problems: Problem[] = [];
   const input = parsed.file;
@@ -150,8 +171,6 @@ export function resolvePreImages(repo: GitRepo, parsed: ParsedInput, text: strin
       if (!baseCommit) problems.push({ input, kind: 'git-base', message: `base-commit: ${m[1]} is not in the repository${repo.shallow ? ' (a shallow clone)' : ''}` });
     }
   }
-  // Pass 1: what to ask git for.
-  type Want = { mi: number; fi: number; file: FileDiff; blob: string | null; path: string | null };
   const wants: Want[] = [];
   const preImages: (PreImage | null)[][] = parsed.messages.map((m) => m.files.map(() => null));
   parsed.messages.forEach((msg, mi) => {
@@ -175,55 +194,66 @@ export function resolvePreImages(repo: GitRepo, parsed: ParsedInput, text: strin
       wants.push({ mi, fi, file, blob: idx && !/^0+$/.test(idx.old) ? idx.old : null, path: p && safePath(p) ? p : null });
     });
   });
-  // Pass 2: one cat-file for the blobs, one for the base paths.
-  const blobs = catFile(repo, wants.filter((w) => w.blob).map((w) => w.blob!));
-  const baseGot = baseCommit ? catFile(repo, wants.filter((w) => w.path).map((w) => `${baseCommit}:${w.path}`)) : [];
+  return { input, problems, preImages, wants, baseCommit, baseName };
+}
+
+/**
+ * resolvePreImages for several inputs at once: one `git cat-file --batch` for the blobs of all of
+ * them and one for all base paths, so a 30-patch run starts git twice, not sixty times.
+ */
+export function resolveAllPreImages(repo: GitRepo, items: { parsed: ParsedInput; text: string }[], opts: { base?: string; path?: string } = {}): Resolved[] {
+  const plans = items.map((it) => plan(repo, it.parsed, it.text, opts));
+  const blobs = catFile(repo, plans.flatMap((pl) => pl.wants.filter((w) => w.blob).map((w) => w.blob!)));
+  const baseGot = catFile(repo, plans.flatMap((pl) => (pl.baseCommit ? pl.wants.filter((w) => w.path).map((w) => `${pl.baseCommit}:${w.path}`) : [])));
   let bi = 0;
   let pi = 0;
-  let matched = 0;
-  for (const w of wants) {
-    const p = w.path ?? w.file.oldPath ?? '?';
-    const line = w.file.inputLine;
-    let got: PreImage | null = null;
-    if (w.blob) {
-      const b = blobs[bi++];
-      if (b.kind === 'ok') {
-        got = { text: b.text, source: 'blob' };
-        matched++;
-      } else {
-        const why = b.kind === 'missing' ? `is not in the repository${repo.shallow ? ' (a shallow clone: fetch more history)' : ''}`
-          : b.kind === 'ambiguous' ? 'is an ambiguous abbreviation' : b.kind === 'binary' ? 'is a binary file' : b.kind === 'too-big' ? 'is over 8 MB' : 'is not a blob';
-        problems.push({ input, line, kind: 'git-blob', message: `${p}: blob ${w.blob} named by the index line ${why}` });
-      }
-    }
-    if (w.path && baseCommit) {
-      const b = baseGot[pi++];
-      if (!got && b.kind === 'ok') got = { text: b.text, source: 'base' };
-      else if (!got) problems.push({ input, line, kind: 'git-base', message: `${p}: not in the base ${baseName}` });
-    }
-    if (!got && w.path && !repo.bare) {
-      const full = join(repo.dir, w.path);
-      try {
-        const st = full.startsWith(repo.dir + sep) ? statSync(full) : null;
-        if (st && st.isFile() && st.size <= MAX_BLOB) {
-          const t = readFileSync(full, 'utf8');
-          if (carriesImage(t, w.file, 'pre')) got = { text: t, source: 'worktree' };
+  return plans.map((pl) => {
+    const { input, problems, preImages, baseCommit, baseName } = pl;
+    let matched = 0;
+    for (const w of pl.wants) {
+      const p = w.path ?? w.file.oldPath ?? '?';
+      const line = w.file.inputLine;
+      let got: PreImage | null = null;
+      if (w.blob) {
+        const b = blobs[bi++];
+        if (b.kind === 'ok') {
+          got = { text: b.text, source: 'blob' };
+          matched++;
+        } else {
+          const why = b.kind === 'missing' ? `is not in the repository${repo.shallow ? ' (a shallow clone: fetch more history)' : ''}`
+            : b.kind === 'ambiguous' ? 'is an ambiguous abbreviation' : b.kind === 'binary' ? 'is a binary file' : b.kind === 'too-big' ? 'is over 8 MB' : 'is not a blob';
+          problems.push({ input, line, kind: 'git-blob', message: `${p}: blob ${w.blob} named by the index line ${why}` });
         }
-      } catch {
-        // no such file in the work tree
       }
+      if (w.path && baseCommit) {
+        const b = baseGot[pi++];
+        if (!got && b.kind === 'ok') got = { text: b.text, source: 'base' };
+        else if (!got) problems.push({ input, line, kind: 'git-base', message: `${p}: not in the base ${baseName}` });
+      }
+      if (!got && w.path && !repo.bare) {
+        const full = join(repo.dir, w.path);
+        try {
+          const st = full.startsWith(repo.dir + sep) ? statSync(full) : null;
+          if (st && st.isFile() && st.size <= MAX_BLOB) {
+            const t = readFileSync(full, 'utf8');
+            if (carriesImage(t, w.file, 'pre')) got = { text: t, source: 'worktree' };
+          }
+        } catch {
+          // no such file in the work tree
+        }
+      }
+      if (!got) {
+        problems.push({ input, line, kind: 'git-no-preimage', message: `${p}: no pre-image found (blob, base or work tree); analysed from the hunks alone` });
+        got = { text: null, source: 'hunks' };
+      }
+      preImages[w.mi][w.fi] = got;
     }
-    if (!got) {
-      problems.push({ input, line, kind: 'git-no-preimage', message: `${p}: no pre-image found (blob, base or work tree); analysed from the hunks alone` });
-      got = { text: null, source: 'hunks' };
-    }
-    preImages[w.mi][w.fi] = got;
-  }
-  return {
-    preImages,
-    problems,
-    tree: { path: opts.path ?? repo.dir, kind: 'git', blobsMatched: matched, files: wants.length, ...(baseName ? { base: baseName } : {}) },
-  };
+    return {
+      preImages,
+      problems,
+      tree: { path: opts.path ?? repo.dir, kind: 'git', blobsMatched: matched, files: pl.wants.length, ...(baseName ? { base: baseName } : {}) },
+    };
+  });
 }
 
 export interface RangeSeries {
@@ -253,7 +283,7 @@ export function rangeSeries(repo: GitRepo, range: string): RangeSeries | { error
   const commits: { commit: string; subject: string }[] = [];
   const parts: string[] = [];
   ids.forEach((c, i) => {
-    const mail = git(repo, ['format-patch', '--stdout', '--no-signature', '--full-index', `--start-number=${i + 1}`,
+    const mail = git(repo, ['format-patch', '--stdout', '--no-signature', '--full-index', '--no-ext-diff', '--no-textconv', `--start-number=${i + 1}`,
       ...(ids.length > 1 ? ['--numbered'] : []), '-1', '--end-of-options', c]).toString('utf8');
     // format-patch numbers [PATCH n/1] for -1: rewrite the total so the mbox reads as a series.
     parts.push(ids.length > 1 ? mail.replace(/^(Subject: \[PATCH \d+)\/\d+\]/m, `$1/${ids.length}]`) : mail);
@@ -261,4 +291,18 @@ export function rangeSeries(repo: GitRepo, range: string): RangeSeries | { error
     commits.push({ commit: c, subject: subj ? subj[1] : '' });
   });
   return { text: parts.join('\n'), commits, problems };
+}
+
+/** The last `n` commits of HEAD (newest first), for picking a range to check; [] when HEAD has none. */
+export function recentCommits(repo: GitRepo, n: number): { commit: string; parents: number; subject: string }[] {
+  let out: string;
+  try {
+    out = git(repo, ['log', `-n${Math.max(1, Math.min(500, Math.floor(n)))}`, '--format=%H%x09%P%x09%s', '--end-of-options', 'HEAD']).toString('utf8');
+  } catch {
+    return [];
+  }
+  return out.split('\n').filter(Boolean).map((l) => {
+    const [commit, parents, ...subject] = l.split('\t');
+    return { commit, parents: parents ? parents.split(' ').length : 0, subject: subject.join('\t') };
+  });
 }

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { CheckOptions, CheckReport, Finding } from '../core/types';
-import { readTreeFiles } from './treeFiles';
+import { gatherTree, type TreeContext } from './treeFiles';
 import { workspaceApiTable } from './apiTableFile';
 import { looksLikePatchMail } from '../shared/mailSniff';
 import { readConfig } from './config';
@@ -18,6 +18,8 @@ export interface Analysis {
   version: number;
   report: CheckReport;
   ms: number;
+  /** The kernel tree the patch was analysed against, when one held its files. */
+  tree: TreeContext | null;
 }
 
 export class Analyzer implements vscode.Disposable {
@@ -80,18 +82,30 @@ export class Analyzer implements vscode.Disposable {
     if (apiTable) opts.apiTable = apiTable;
     const version = doc.version;
     const text = doc.getText();
-    // Kernel tree mode: the files the patch touches, when a workspace folder holds them.
-    const treeFiles = cfg.useKernelTree ? await readTreeFiles(text) : {};
-    if (Object.keys(treeFiles).length > 0) opts.treeFiles = treeFiles;
     const name = doc.uri.scheme === 'file' ? doc.uri.fsPath : doc.uri.path;
     const t0 = Date.now();
+    // Kernel tree mode: exact pre-images from the kernel git repository, or the files a tree holds.
+    let tree: TreeContext | null = null;
+    let treeProblems: CheckReport['problems'] = [];
+    if (cfg.useKernelTree) {
+      try {
+        const g = await gatherTree(text, name, cfg.kernelTree);
+        Object.assign(opts, g.opts);
+        tree = g.context;
+        treeProblems = g.problems;
+      } catch (e) {
+        treeProblems = [{ input: name, kind: 'tree-read', message: `the kernel tree could not be read (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); the hunks alone were used` }];
+      }
+    }
     try {
       const report = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Window, title: `Lockstep: analysing ${baseName(doc.uri)}` },
         () => this.runner.run(key, text, name, opts),
       );
       if (doc.isClosed || doc.version !== version) return undefined;
-      const a: Analysis = { uri: doc.uri, version, report: applySeverity(report, cfg.severityOverrides), ms: Date.now() - t0 };
+      if (treeProblems.length) report.problems.unshift(...treeProblems);
+      if (tree && report.inputs[0]) report.inputs[0].tree = tree.info;
+      const a: Analysis = { uri: doc.uri, version, report: applySeverity(report, cfg.severityOverrides), ms: Date.now() - t0, tree };
       this.results.set(key, a);
       log().info(
         `${baseName(doc.uri)} v${version}: ${report.functions.length} functions, ${report.findings.length} findings, ${report.problems.length} problems in ${a.ms} ms`,

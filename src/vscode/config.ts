@@ -15,6 +15,8 @@ export interface LockstepConfig {
   apiTable: unknown;
   /** Take whole functions from the kernel tree when a workspace folder holds the patched files. */
   useKernelTree: boolean;
+  /** The kernel tree (a git repository or a directory); '' = the workspace folder that is a kernel tree. */
+  kernelTree: string;
 }
 
 export function readConfig(scope?: vscode.ConfigurationScope): LockstepConfig {
@@ -35,6 +37,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): LockstepConfig {
     debounceMs: clamp(c.get<number>('analysis.debounceMs', 400) ?? 400, 0, 10000),
     detectTextFiles: c.get<boolean>('detectTextFiles', true) ?? true,
     useKernelTree: c.get<boolean>('kernelTree.enabled', true) ?? true,
+    kernelTree: typeof c.get('kernelTree') === 'string' ? (c.get<string>('kernelTree') ?? '') : '',
     // A restricted setting: in Restricted Mode VS Code returns only the user's own value.
     apiTable: plainJson(c.get('apiTable')),
     workerThresholdBytes: clamp(c.get<number>('analysis.workerThresholdBytes', 200000) ?? 200000, 0, 1e9),

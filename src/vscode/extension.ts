@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { registerAnalyzer } from './analyzer';
 import { registerCodeLens } from './codeLens';
 import { registerCommands } from './commands';
+import { registerCommits } from './commits';
 import { registerDiagnostics } from './diagnostics';
 import { registerHover } from './hover';
 import { registerKernelTree } from './kernelTree';
@@ -30,6 +31,7 @@ export function activate(ctx: vscode.ExtensionContext): void {
   registerHover(ctx);
   registerSeriesView(ctx, analyzer);
   registerKernelTree(ctx, analyzer);
+  registerCommits(ctx);
 }
 
 export function deactivate(): void {}

@@ -1,11 +1,16 @@
 /*
- * When the kernel tree is open in the workspace: the patch's findings also show in the C files
- * (post-side lines, so the tree should have the patch applied), with a "Simulate this path" lens above
- * each changed function. Files are looked up by their path relative to a workspace folder; nothing
- * is guessed when a file is missing.
+ * The kernel tree's C files: a patch's findings also show there, with a "Simulate this path" lens
+ * above each changed function. The file the reviewer has open may be at the patch's base (a mail
+ * being reviewed), have it applied (b4 shazam, the author's own commits) or have moved on: each
+ * finding's line (in the pre- or post-image the core analysed) is placed by a line diff between that
+ * image and the file's current text (core/c/lineMap.ts). A line the file does not have (one the patch
+ * adds, on a tree at base) goes right after the nearest shared line and says so; a line that cannot be
+ * placed is left out and counted in the log, never guessed.
  */
 import * as vscode from 'vscode';
-import type { CheckReport } from '../core/types';
+import { lineMapper, treeSides, type LineMapper } from '../core/c/index';
+import { parseInput } from '../core/mail/index';
+import type { CheckReport, FileDiff, Side } from '../core/types';
 import type { Analysis, Analyzer } from './analyzer';
 import { DIAGNOSTIC_SOURCE, checkDocUri, visible } from './diagnostics';
 import { SIMULATE_COMMAND } from './codeLens';
@@ -19,17 +24,71 @@ interface CFunction {
   line: number;
 }
 
-async function existing(rel: string): Promise<vscode.Uri | undefined> {
+const ADDED_NOTE = '(the patch adds this line here; this copy of the file does not have it yet) ';
+
+async function fileText(uri: vscode.Uri): Promise<string | null> {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (open) return open.getText();
+  try {
+    const st = await vscode.workspace.fs.stat(uri);
+    if (st.type !== vscode.FileType.File || st.size > 8 * 1024 * 1024) return null;
+    return new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(uri));
+  } catch {
+    return null;
+  }
+}
+
+async function inWorkspace(rel: string): Promise<vscode.Uri | undefined> {
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
-    const uri = vscode.Uri.joinPath(folder.uri, rel);
+    const uri = vscode.Uri.joinPath(folder.uri, ...rel.split('/'));
     try {
-      await vscode.workspace.fs.stat(uri);
-      return uri;
+      if ((await vscode.workspace.fs.stat(uri)).type === vscode.FileType.File) return uri;
     } catch {
       // not in this folder
     }
   }
   return undefined;
+}
+
+/** Per analysed patch: the file diffs by message, and what the core analysed each against. */
+class Placer {
+  private readonly diffs: FileDiff[][];
+  private readonly mappers = new Map<string, LineMapper | null>();
+
+  constructor(private readonly a: Analysis, private readonly text: string) {
+    this.diffs = parseInput(text, a.uri.toString()).messages.map((m) => m.files);
+  }
+
+  /** The file diff a finding or function of `file` belongs to: by message, else by input line. */
+  private diffFor(file: string, message: number | null, inputLine: number | null): { mi: number; fi: number } | null {
+    let best: { mi: number; fi: number; at: number } | null = null;
+    this.diffs.forEach((files, mi) => files.forEach((f, fi) => {
+      if (f.newPath !== file && f.oldPath !== file) return;
+      if (message !== null) {
+        if (mi === message) best = { mi, fi, at: f.inputLine };
+        return;
+      }
+      if (inputLine !== null && f.inputLine <= inputLine && (!best || f.inputLine > best.at)) best = { mi, fi, at: f.inputLine };
+      else if (!best) best = { mi, fi, at: -1 };
+    }));
+    return best;
+  }
+
+  /** Where line `line` of `side` of `file` is in `current` (the file as it is now). */
+  place(file: string, side: Side, line: number, current: string[], message: number | null, inputLine: number | null): { line: number; exact: boolean } | null {
+    const at = this.diffFor(file, message, inputLine);
+    if (!at) return null;
+    const key = `${at.mi}/${at.fi}/${side}`;
+    if (!this.mappers.has(key)) {
+      const image = this.a.tree?.images[at.mi]?.[at.fi] ?? null;
+      const sides = image !== null ? treeSides(this.diffs[at.mi][at.fi], image) : null;
+      this.mappers.set(key, sides ? lineMapper(sides[side], current) : null);
+    }
+    const m = this.mappers.get(key);
+    // Without an image (the tree did not have the file when analysed), the line is the patch's own numbering.
+    if (m === undefined || m === null) return this.a.tree ? null : line >= 1 && line <= current.length ? { line, exact: true } : null;
+    return m(line);
+  }
 }
 
 export function registerKernelTree(ctx: vscode.ExtensionContext, analyzer: Analyzer): void {
@@ -38,51 +97,81 @@ export function registerKernelTree(ctx: vscode.ExtensionContext, analyzer: Analy
   const functions = new Map<string, CFunction[]>();
   /** Patch URI → the C file URIs it put diagnostics or lenses on. */
   const owned = new Map<string, string[]>();
+  /** C file URI → diagnostics per patch URI (several patches may touch one file). */
+  const diagsByFile = new Map<string, Map<string, vscode.Diagnostic[]>>();
   const lensChanged = new vscode.EventEmitter<void>();
+
+  const publish = (c: string) => collection.set(vscode.Uri.parse(c), [...(diagsByFile.get(c)?.values() ?? [])].flat());
 
   const clearPatch = (patch: vscode.Uri) => {
     for (const c of owned.get(patch.toString()) ?? []) {
-      collection.delete(vscode.Uri.parse(c));
+      diagsByFile.get(c)?.delete(patch.toString());
+      publish(c);
       functions.set(c, (functions.get(c) ?? []).filter((f) => f.patch.toString() !== patch.toString()));
     }
     owned.delete(patch.toString());
   };
 
   const apply = async (a: Analysis) => {
-    if (!vscode.workspace.workspaceFolders?.length) return;
     const report: CheckReport = a.report;
     const files = [...new Set([...report.functions.filter((f) => f.side === 'post').map((f) => f.file), ...report.findings.map((f) => f.file)])].sort();
     const found = new Map<string, vscode.Uri>();
     for (const f of files) {
-      const uri = await existing(f);
+      const known = a.tree?.fileUris[f];
+      const uri = known ? vscode.Uri.parse(known) : await inWorkspace(f);
       if (uri) found.set(f, uri);
     }
     clearPatch(a.uri);
     if (found.size === 0) return lensChanged.fire();
+    const patchDoc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === a.uri.toString());
+    if (!patchDoc) return lensChanged.fire();
+    const placer = new Placer(a, patchDoc.getText());
     const touched: string[] = [];
+    let placed = 0;
+    let unplaced = 0;
     for (const [file, uri] of found) {
+      const text = await fileText(uri);
+      if (text === null) continue;
+      const current = text.split('\n');
+      if (current.length && current[current.length - 1] === '') current.pop();
       const diags: vscode.Diagnostic[] = [];
       for (const f of report.findings) {
-        if (f.file !== file || f.side !== 'post' || f.line === null || f.status === 'fixed') continue;
-        const d = new vscode.Diagnostic(new vscode.Range(f.line - 1, 0, f.line - 1, 1000), visible(f.message), f.severity === 'error' ? vscode.DiagnosticSeverity.Error : f.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information);
+        if (f.file !== file || f.line === null || f.status === 'fixed') continue;
+        const at = placer.place(file, f.side, f.line, current, null, f.input.line);
+        if (!at) {
+          unplaced++;
+          continue;
+        }
+        placed++;
+        const d = new vscode.Diagnostic(new vscode.Range(at.line - 1, 0, at.line - 1, 1000), (at.exact ? '' : ADDED_NOTE) + visible(f.message),
+          f.severity === 'error' ? vscode.DiagnosticSeverity.Error : f.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information);
         d.source = DIAGNOSTIC_SOURCE;
         d.code = { value: f.check, target: checkDocUri(ctx.extensionUri, f.check) };
-        const related = f.related.filter((r) => r.line !== null).map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, new vscode.Range(r.line! - 1, 0, r.line! - 1, 1000)), visible(r.message)));
+        const related: vscode.DiagnosticRelatedInformation[] = [];
+        for (const r of f.related) {
+          if (r.line === null) continue;
+          const rat = placer.place(file, f.side, r.line, current, null, f.input.line);
+          if (rat) related.push(new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, new vscode.Range(rat.line - 1, 0, rat.line - 1, 1000)), visible(r.message)));
+        }
         if (f.input.line !== null) related.push(new vscode.DiagnosticRelatedInformation(new vscode.Location(a.uri, new vscode.Range(f.input.line - 1, 0, f.input.line - 1, 1000)), 'in the patch'));
         d.relatedInformation = related;
         diags.push(d);
       }
-      collection.set(uri, diags);
-      const fns = report.functions
-        .map((fn, fnIndex) => ({ fn, fnIndex }))
-        .filter(({ fn }) => fn.side === 'post' && fn.file === file && !fn.notAnalysed && (fn.pathReports?.length ?? 0) > 0)
-        .map(({ fn, fnIndex }) => ({ patch: a.uri, fnIndex, name: fn.name, line: fn.startLine }));
       const key = uri.toString();
+      if (!diagsByFile.has(key)) diagsByFile.set(key, new Map());
+      diagsByFile.get(key)!.set(a.uri.toString(), diags);
+      publish(key);
+      const fns: CFunction[] = [];
+      report.functions.forEach((fn, fnIndex) => {
+        if (fn.side !== 'post' || fn.file !== file || fn.notAnalysed || (fn.pathReports?.length ?? 0) === 0) return;
+        const at = placer.place(file, 'post', fn.startLine, current, fn.message, null);
+        if (at?.exact) fns.push({ patch: a.uri, fnIndex, name: fn.name, line: at.line });
+      });
       functions.set(key, [...(functions.get(key) ?? []), ...fns]);
       touched.push(key);
     }
     owned.set(a.uri.toString(), touched);
-    log().info(`kernel tree: ${found.size} of ${files.length} changed file(s) found in the workspace`);
+    log().info(`kernel tree: ${found.size} of ${files.length} changed file(s) found${a.tree ? ` in ${a.tree.info.path}` : ' in the workspace'}; ${placed} finding(s) placed${unplaced ? `, ${unplaced} not placed (the file's text no longer has them)` : ''}`);
     lensChanged.fire();
   };
 

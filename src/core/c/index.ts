@@ -4,7 +4,9 @@ export { analyzeFileDiff, analyzeFileDiffReport, analyzeSource, analyzeFunctionT
 export type { SourceOptions } from './analyze';
 export { reconstructFunctions } from './reconstruct';
 export type { FunctionText, GapInfo } from './reconstruct';
-export { analyzeWithTree, carriesImage } from './tree';
+export { analyzeWithTree, carriesImage, treeSides } from './tree';
+export { mapLine, lineMapper } from './lineMap';
+export type { MappedLine, LineMapper } from './lineMap';
 export type { TreeAnalysis, TreeState } from './tree';
 export { splitFunctions } from './reconstruct';
 export { bareParseMs } from './treesitter';

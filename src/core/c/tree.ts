@@ -238,3 +238,22 @@ export function analyzeWithTree(file: FileDiff, treeText: string, side: Side, op
   const st = side === fromSide ? sides.fromSide : sides.toSide;
   return { functions: analyseSide(st, path, side, opts), treeState: state, problems };
 }
+
+/**
+ * The pre- and post-image lines of a file as tree mode sees them: `treeText` at the patch's base
+ * (the other side built by applying the hunks) or with it applied (the pre side built back), or null
+ * when the hunks place neither way. Finding lines (by side) are line numbers into these.
+ */
+export function treeSides(file: FileDiff, treeText: string): { pre: string[]; post: string[]; state: Exclude<TreeState, 'conflict'> } | null {
+  const tree = treeText.split('\n');
+  if (tree.length && tree[tree.length - 1] === '') tree.pop();
+  const asPre = locateAll(tree, file.hunks, 'pre');
+  if (asPre) {
+    const s = buildSides(tree, asPre, 'pre');
+    return { pre: s.fromSide.lines, post: s.toSide.lines, state: 'at-base' };
+  }
+  const asPost = locateAll(tree, file.hunks, 'post');
+  if (!asPost) return null;
+  const s = buildSides(tree, asPost, 'post');
+  return { pre: s.toSide.lines, post: s.fromSide.lines, state: 'applied' };
+}
