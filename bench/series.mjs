@@ -48,24 +48,41 @@ out:
 `;
 }
 
-/** Returns the mbox text of a `patches`-patch series, each touching `perPatch` functions. */
-export function makeSeries(patches = 30, perPatch = 8) {
+/**
+ * Builds the series' git repository in a temp folder: a base commit with `patches` files, then one
+ * commit per file. Returns the repository (work tree at the last commit), the base commit, and rm().
+ */
+export function makeSeriesRepo(patches = 30, perPatch = 8) {
   const dir = mkdtempSync(join(tmpdir(), 'lockstep-series-'));
   const git = (...a) => execFileSync('git', ['-c', 'user.name=Bench', '-c', 'user.email=bench@example.org', '-c', 'commit.gpgsign=false', ...a], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 });
   try {
     git('init', '-q');
     writeFileSync(join(dir, '.git', 'info', 'attributes'), '*.c diff=cpp\n');
     mkdirSync(join(dir, 'fs', 'benchfs'), { recursive: true });
+    writeFileSync(join(dir, 'MAINTAINERS'), 'BENCHFS\n');
+    writeFileSync(join(dir, 'Kbuild'), 'obj-y += fs/\n');
     const body = (p, changed) => Array.from({ length: perPatch }, (_, i) => fn(p, i, changed)).join('\n');
     for (let p = 0; p < patches; p++) writeFileSync(join(dir, 'fs', 'benchfs', `f${p}.c`), body(p, false));
     git('add', '.');
     git('commit', '-qm', 'base', '--date', '2026-01-01T00:00:00Z');
+    const base = git('rev-parse', 'HEAD').trim();
     for (let p = 0; p < patches; p++) {
       writeFileSync(join(dir, 'fs', 'benchfs', `f${p}.c`), body(p, true));
       git('commit', '-qam', `benchfs: Throttle writeback in file ${p}\n\nSigned-off-by: Bench <bench@example.org>`, '--date', '2026-01-01T00:00:00Z');
     }
-    return git('format-patch', '-W', `-${patches}`, '--stdout', '--cover-letter');
-  } finally {
+    return { dir, git, base, rm: () => rmSync(dir, { recursive: true, force: true }) };
+  } catch (e) {
     rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** Returns the mbox text of a `patches`-patch series, each touching `perPatch` functions. */
+export function makeSeries(patches = 30, perPatch = 8) {
+  const r = makeSeriesRepo(patches, perPatch);
+  try {
+    return r.git('format-patch', '-W', `-${patches}`, '--stdout', '--cover-letter');
+  } finally {
+    r.rm();
   }
 }

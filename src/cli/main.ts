@@ -1,6 +1,6 @@
 /*
  * The lockstep command line.
- *   lockstep check <file…|-> [--format text|json|sarif|b4] [--tree <dir|git repo>] [--base <rev>] [--git <range>] [--api-table <file.json>] [--traces] [--max-paths N] [--loop-unroll N] [--disable id,id]
+ *   lockstep check <file…|-> [--format text|json|sarif|b4] [--tree <dir|git repo>] [--base <rev>] [--git <range>] [--api-table <file.json>] [--traces] [--timings] [--max-paths N] [--loop-unroll N] [--disable id,id]
  *   lockstep parse <file> [--format json]
  *   lockstep paths <file> --function <name> [--side pre|post] [--format text|json]
  *   lockstep scenario --list | <name> [--tasks N] [--fixed] [--format text|json]
@@ -29,7 +29,7 @@ const wasmDir = __dirname;
 const USAGE = `lockstep ${VERSION} — simulate the locking of kernel patch mail
 
 usage:
-  lockstep check <file…|-> [--format text|json|sarif|b4] [--tree <dir|git repo>] [--base <rev>] [--git <range>] [--api-table <file.json>] [--traces] [--max-paths N] [--loop-unroll N] [--disable check,…]
+  lockstep check <file…|-> [--format text|json|sarif|b4] [--tree <dir|git repo>] [--base <rev>] [--git <range>] [--api-table <file.json>] [--traces] [--timings] [--max-paths N] [--loop-unroll N] [--disable check,…]
   lockstep parse <file> [--format json]
   lockstep paths <file> --function <name> [--side pre|post] [--format text|json]
   lockstep scenario --list
@@ -124,7 +124,11 @@ async function cmdCheck(a: Args): Promise<number> {
   const range = a.options.get('git');
   if (a.positional.length === 0 && format === 'b4' && typeof range !== 'string') a.positional.push('-');
   if (a.positional.length === 0 && typeof range !== 'string') throw new UsageError('check needs at least one file (or - for stdin), or --git <range>');
+  // --timings: where the run's time went, as one JSON line on stderr (ms since the process started).
+  const marks: [string, number][] = [['start', performance.now()]];
+  const mark = (phase: string) => marks.push([phase, performance.now()]);
   await initTreeSitter(wasmDir);
+  mark('init');
   const disabled = optString(a, 'disable', '').split(',').map((s) => s.trim()).filter(Boolean);
   const tree = a.options.get('tree');
   const base = a.options.get('base');
@@ -146,11 +150,14 @@ async function cmdCheck(a: Args): Promise<number> {
     inputs.push({ name: `git:${range}`, text: r.text, extra: { range, commits: r.commits, problems: r.problems } });
   }
   for (const file of a.positional) inputs.push({ name: file, text: readInput(file) });
+  mark('read');
   const parsedAll = inputs.map((inp) => parseInput(inp.text, inp.name));
+  mark('mail');
   // One git lookup for every input of the run (blobs and base paths of all of them at once).
   const resolvedAll = repo
     ? resolveAllPreImages(repo, inputs.map((inp, i) => ({ parsed: parsedAll[i], text: inp.text })), { base: typeof base === 'string' ? base : undefined, path: typeof tree === 'string' ? tree : '.' })
     : null;
+  mark('git');
   inputs.forEach((inp, i) => {
     const parsed = parsedAll[i];
     const g = resolvedAll ? resolvedAll[i] : null;
@@ -165,11 +172,18 @@ async function cmdCheck(a: Args): Promise<number> {
     }
     reports.push(r);
   });
+  mark('check');
   const report = reports.length === 1 ? reports[0] : mergeReports(reports);
   if (format === 'json') outJson(report);
   else if (format === 'sarif') outJson(toSarif(report));
   else if (format === 'b4') outJson(toB4(report));
   else outText(renderCheck(report));
+  mark('output');
+  if (a.options.has('timings')) {
+    const phases: Record<string, number> = { startup: Math.round(marks[0][1] * 10) / 10 };
+    for (let i = 1; i < marks.length; i++) phases[marks[i][0]] = Math.round((marks[i][1] - marks[i - 1][1]) * 10) / 10;
+    process.stderr.write(`${JSON.stringify({ timings: phases })}\n`);
+  }
   return report.findings.some((f) => f.status === 'introduced' && f.severity === 'error') ? 1 : 0;
 }
 

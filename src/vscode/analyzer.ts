@@ -186,6 +186,10 @@ export function registerAnalyzer(ctx: vscode.ExtensionContext): Analyzer {
       if (!e.affectsConfiguration('lockstep')) return;
       for (const doc of vscode.workspace.textDocuments) analyzer.schedule(doc, 0);
     }),
+    // Trust granted: git may now be run on the kernel tree, so the exact blobs can replace the plain files.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      for (const doc of vscode.workspace.textDocuments) if (analyzer.isCandidate(doc)) analyzer.schedule(doc, 0);
+    }),
   );
   for (const doc of vscode.workspace.textDocuments) consider(doc);
   return analyzer;

@@ -27,7 +27,7 @@ export function registerCommits(ctx: vscode.ExtensionContext): void {
       if (!t) {
         return void vscode.window.showWarningMessage(
           vscode.workspace.isTrusted
-            ? 'Lockstep: Check commits needs a kernel git repository: open one as a workspace folder, or set lockstep.kernelTree.'
+            ? 'Lockstep: Check commits needs a kernel git repository: open one as a workspace folder, or set lockstep.kernelTree.path.'
             : 'Lockstep: Check commits runs git, which Lockstep does not do in Restricted Mode. Trust the workspace first.',
         );
       }

@@ -37,7 +37,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): LockstepConfig {
     debounceMs: clamp(c.get<number>('analysis.debounceMs', 400) ?? 400, 0, 10000),
     detectTextFiles: c.get<boolean>('detectTextFiles', true) ?? true,
     useKernelTree: c.get<boolean>('kernelTree.enabled', true) ?? true,
-    kernelTree: typeof c.get('kernelTree') === 'string' ? (c.get<string>('kernelTree') ?? '') : '',
+    kernelTree: c.get<string>('kernelTree.path', '') ?? '',
     // A restricted setting: in Restricted Mode VS Code returns only the user's own value.
     apiTable: plainJson(c.get('apiTable')),
     workerThresholdBytes: clamp(c.get<number>('analysis.workerThresholdBytes', 200000) ?? 200000, 0, 1e9),

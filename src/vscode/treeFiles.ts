@@ -1,7 +1,7 @@
 /*
  * Kernel tree mode in the editor: which kernel tree a patch is analysed against, and what the core
  * gets from it.
- *   - The tree is the `lockstep.kernelTree` setting, else the first workspace folder that is a kernel
+ *   - The tree is the `lockstep.kernelTree.path` setting, else the first workspace folder that is a kernel
  *     tree (it has MAINTAINERS and Kbuild at its top), else any workspace folder that holds the files
  *     the patch touches (the older, looser behaviour).
  *   - A tree that is a git repository (and a trusted workspace: git is never run in Restricted Mode)
@@ -53,7 +53,7 @@ export interface TreeRoot {
   from: 'setting' | 'kernel-folder';
 }
 
-/** The kernel tree named by `lockstep.kernelTree` (relative to the first workspace folder), else a kernel workspace folder. */
+/** The kernel tree named by `lockstep.kernelTree.path` (relative to the first workspace folder), else a kernel workspace folder. */
 export async function kernelTreeRoot(setting: string): Promise<TreeRoot | null> {
   const folders = vscode.workspace.workspaceFolders ?? [];
   const s = setting.trim();

@@ -5,7 +5,7 @@
 // prerequisite fails the run; elsewhere it is reported loudly and skipped.
 //
 // Env: LOCKSTEP_VSIX=<file> skips packaging; LOCKSTEP_E2E_BENCH=1 measures only the figures; LOCKSTEP_E2E_HEADED=1 shows the browser;
-//      LOCKSTEP_E2E_KEEP=1 keeps the temp dirs.
+//      LOCKSTEP_E2E_KEEP=1 keeps the temp dirs; LOCKSTEP_E2E_ONLY=git-tree runs only the kernel-git-repository tests.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +15,7 @@ import { installVsix, startCodeServer, writeUserSettings } from './codeServer.mj
 import { childEnv, ensureCodeServer } from './install.mjs';
 import { openStandalone, show } from './webviewStandalone.mjs';
 import { prepareRobust, robustTests } from './robust.mjs';
+import { gitTreeTests, prepareGitTree } from './gitTree.mjs';
 import { Workbench, sleep } from './workbench.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -24,6 +25,8 @@ const EXAMPLE = 'netfs-wb-forgotten-end.patch';
 const CI = process.env.CI === 'true';
 /** Bench mode (bench/vscode.bench.mjs): only the figures, no full suite. */
 const BENCH = process.env.LOCKSTEP_E2E_BENCH === '1';
+/** Only the kernel-git-repository tests (gitTree.mjs), for working on them. */
+const ONLY_GIT = process.env.LOCKSTEP_E2E_ONLY === 'git-tree';
 const resultsDir = join(repo, 'test-results', 'e2e');
 
 const results = [];
@@ -98,6 +101,8 @@ if (!haveSeeds) skipLoudly(`seed tests (seeds not present: ../shared/seeds); the
 copyFileSync(join(repo, 'examples', EXAMPLE), join(workspace, EXAMPLE));
 // Issue 8: the hostile mail, a ~50 MB mbox (written here, never in the repo) and a scratch file to type in.
 const robust = BENCH ? null : prepareRobust(workspace, repo);
+// Issue 12: a kernel git repository of our own (a second workspace, opened last).
+const gitTree = BENCH ? null : prepareGitTree(tmp);
 const exampleText = readFileSync(join(repo, 'examples', EXAMPLE), 'utf8').split('\n');
 // A kernel tree with the example applied: the post-image of its one file, built from the patch itself.
 const kernelFile = writePostImage(exampleText, workspace);
@@ -220,7 +225,7 @@ try {
     headless: !process.env.LOCKSTEP_E2E_HEADED,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
-  if (!BENCH) await standaloneTimelineTests(browser);
+  if (!BENCH && !ONLY_GIT) await standaloneTimelineTests(browser);
   const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
   page.setDefaultTimeout(20_000);
   wb = new Workbench(page, resultsDir);
@@ -232,7 +237,9 @@ try {
     await wb.screenshot('01-workbench');
   });
 
-  if (BENCH) {
+  if (ONLY_GIT) {
+    await gitTreeTests({ page, wb, test, assert, say, sleep, server, prepared: gitTree });
+  } else if (BENCH) {
     // From the Enter that opens seed 000 in Quick Open to its first lockstep row in the Problems panel.
     // The first open includes the extension's activation (it activates on the patch-mail language) and
     // its first analysis: that is vscode.firstDiagnostics.ms. Two reopens after closing it give the warm figure.
@@ -596,6 +603,7 @@ try {
     });
 
     await robustTests({ page, wb, test, assert, say, figures, sleep, prepared: robust });
+    await gitTreeTests({ page, wb, test, assert, say, sleep, server, prepared: gitTree });
   }
 } catch (e) {
   results.push({ name: 'harness', ok: false, error: String(e?.stack ?? e) });

@@ -154,3 +154,23 @@ test('git tree: a shallow clone without the blob, no index line, a binary and a 
     rmSync(shallow, { recursive: true, force: true });
   }
 });
+
+test('git tree: several inputs in one run (one cat-file for all) resolve as each input does alone', () => {
+  const r = makeRepo();
+  try {
+    const second = join(r.dir, 'two.patch');
+    writeFileSync(second, r.git('format-patch', '-1', 'HEAD', '--stdout'));
+    // The work tree moves on, so only the blobs can give the right pre-images.
+    writeFileSync(r.file, '/* local edits */\n' + readFileSync(r.file, 'utf8'));
+    const alone = [check([r.patch, '--tree', r.dir]), check([second, '--tree', r.dir])];
+    const both = check([r.patch, second, '--tree', r.dir]);
+    const view = (fns) => fns.map((f) => `${f.name} ${f.side} ${f.source} ${f.startLine}`);
+    assert.deepEqual(both.inputs.map((i) => i.tree.blobsMatched), [1, 1]);
+    assert.ok(both.functions.every((f) => f.source === 'blob'));
+    assert.deepEqual(view(both.functions), [...view(alone[0].functions), ...view(alone[1].functions)]);
+    assert.deepEqual(both.findings.map((f) => `${f.function} ${f.check} ${f.status}`).sort(),
+      [...alone[0].findings, ...alone[1].findings].map((f) => `${f.function} ${f.check} ${f.status}`).sort());
+  } finally {
+    r.rm();
+  }
+});
