@@ -158,6 +158,7 @@ async function cmdCheck(a: Args): Promise<number> {
     ? resolveAllPreImages(repo, inputs.map((inp, i) => ({ parsed: parsedAll[i], text: inp.text })), { base: typeof base === 'string' ? base : undefined, path: typeof tree === 'string' ? tree : '.' })
     : null;
   mark('git');
+  const inner: Record<string, number> = {};
   inputs.forEach((inp, i) => {
     const parsed = parsedAll[i];
     const g = resolvedAll ? resolvedAll[i] : null;
@@ -165,6 +166,7 @@ async function cmdCheck(a: Args): Promise<number> {
     const r = checkParsed(parsed, {
       wasmDir, traces: a.options.has('traces'), disabledChecks: disabled, treeFile, preImages, apiTable,
       maxPathsPerFunction: optInt(a, 'max-paths'), loopUnroll: optInt(a, 'loop-unroll'),
+      ...(a.options.has('timings') ? { timings: inner } : {}),
     });
     if (g) {
       r.problems.unshift(...(inp.extra?.problems ?? []), ...g.problems);
@@ -182,7 +184,8 @@ async function cmdCheck(a: Args): Promise<number> {
   if (a.options.has('timings')) {
     const phases: Record<string, number> = { startup: Math.round(marks[0][1] * 10) / 10 };
     for (let i = 1; i < marks.length; i++) phases[marks[i][0]] = Math.round((marks[i][1] - marks[i - 1][1]) * 10) / 10;
-    process.stderr.write(`${JSON.stringify({ timings: phases })}\n`);
+    const within = Object.fromEntries(Object.entries(inner).map(([k, v]) => [k, Math.round(v * 10) / 10]));
+    process.stderr.write(`${JSON.stringify({ timings: phases, check: within })}\n`);
   }
   return report.findings.some((f) => f.status === 'introduced' && f.severity === 'error') ? 1 : 0;
 }

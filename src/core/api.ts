@@ -8,7 +8,7 @@ import type {
   PreImageSource, Problem, Related, Severity, Side, Trace,
 } from './types';
 import { parseInput } from './mail/index';
-import { initTreeSitter, analyzeFileDiffReport, analyzeWithTree } from './c/index';
+import { initTreeSitter, analyzeFileDiffReport, analyzeWithTree, parseStats } from './c/index';
 import { builtinApiTable, loadApiTable, lookupApi, runPath, summarizeAll, type ApiTable, type FunctionSummary } from './sim/index';
 import { looksLikeSignatureStart, signatureName } from './c/lines';
 import { CHECKS } from './checks/index';
@@ -276,8 +276,19 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
     else if (Date.now() - t0 > budgetMs) stopped = `the time budget of ${budgetMs} ms ran out at ${where}; what follows was not analysed`;
     return stopped;
   };
+  const tm = opts.timings;
+  let tPhase = tm ? performance.now() : 0;
+  const parse0 = parseStats.ms;
+  /** Adds the time since the last lap to `phase` (only when timings are asked for). */
+  const lap = (phase: string) => {
+    if (!tm) return;
+    const now = performance.now();
+    tm[phase] = (tm[phase] ?? 0) + (now - tPhase);
+    tPhase = now;
+  };
   parsed.messages.forEach((msg, mi) => {
     if (stopped) return;
+    lap('other');
     if (mi >= maxMessages) {
       stopped = `only the first ${maxMessages} messages were analysed (lockstep.maxMessages); ${parsed.messages.length - maxMessages} were not`;
       return;
@@ -344,6 +355,7 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
       }
       perFile.push(entry);
     }
+    lap('c');
     // Phase 2: summaries of the functions this message defines, per side, for their call sites.
     const summaries = { pre: {} as Record<string, FunctionSummary>, post: {} as Record<string, FunctionSummary> };
     for (const side of ['pre', 'post'] as const) {
@@ -351,11 +363,13 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
       const full = summarizeAll(fns, table ? { table } : {});
       summaries[side] = { ...partialSummaries(fns, full, table), ...full };
     }
+    lap('summaries');
     // Phase 4 (below): the protocol pairs the message defines, run against each other.
     const cross = {
       pre: crossTaskChecks(perFile.flatMap((e) => e.pre), 'pre').filter((c) => !disabled.has(c.check)),
       post: crossTaskChecks(perFile.flatMap((e) => e.post), 'post').filter((c) => !disabled.has(c.check)),
     };
+    lap('cross');
     // Phase 3: simulate every path, run the checks, label the findings.
     for (const entry of perFile) {
       const sides: Record<Side, AnalysedFunction[]> = { pre: [], post: [] };
@@ -393,6 +407,7 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
         }
       }
     }
+    lap('simulate');
     for (const side of ['post', 'pre'] as const) {
       for (const c of cross[side]) {
         crossTask.push({
@@ -420,6 +435,8 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
     }
   });
 
+  lap('other');
+  if (tm) tm['c.parse'] = (tm['c.parse'] ?? 0) + (parseStats.ms - parse0);
   if (stopped) problems.push({ input: parsed.file, kind: 'limit', message: stopped });
   for (const k of keyed) {
     if (k.f.status !== 'introduced') continue;

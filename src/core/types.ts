@@ -405,6 +405,12 @@ export interface CheckOptions {
   /** Polled between files: true stops the analysis with a partial, labelled result. */
   isCancelled?: () => boolean;
   /**
+   * When given, the time (ms) each phase took is added to it: `c` (rebuilding the changed functions:
+   * tree-sitter parse, lowering, paths), `summaries`, `cross` (the cross-task explorer), `simulate`
+   * (paths through the simulator and the checks). For benchmarks; never part of the report.
+   */
+  timings?: Record<string, number>;
+  /**
    * User extension of the API table, as JSON ({ "functions": [ApiEntry, ...] }), merged over the
    * built-in table with loadApiTable (the VS Code setting lockstep.apiTable). Bad entries are problems.
    */

@@ -26,6 +26,24 @@ interface CFunction {
 
 const ADDED_NOTE = '(the patch adds this line here; this copy of the file does not have it yet) ';
 
+/**
+ * A finding's message names lines of the file the core analysed ("acquired at line 11"); in the C file
+ * those are renumbered to the lines of the copy shown, where the line map places them exactly. A line it
+ * cannot place keeps its number, marked as the patched file's.
+ */
+export function renumberLines(message: string, map: (line: number) => { line: number; exact: boolean } | null): string {
+  const one = (n: number): string | null => {
+    const m = map(n);
+    return m && m.exact ? String(m.line) : null;
+  };
+  return message.replace(/\b(lines?) (\d+)(?:\u2013(\d+))?/g, (all, word: string, a: string, b: string | undefined) => {
+    const x = one(Number(a));
+    const y = b === undefined ? null : one(Number(b));
+    if (x !== null && (b === undefined || y !== null)) return `${word} ${x}${b === undefined ? '' : `\u2013${y}`}`;
+    return `${all} of the patched file`;
+  });
+}
+
 async function fileText(uri: vscode.Uri): Promise<string | null> {
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   if (open) return open.getText();
@@ -143,7 +161,8 @@ export function registerKernelTree(ctx: vscode.ExtensionContext, analyzer: Analy
           continue;
         }
         placed++;
-        const d = new vscode.Diagnostic(new vscode.Range(at.line - 1, 0, at.line - 1, 1000), (at.exact ? '' : ADDED_NOTE) + visible(f.message),
+        const msg = renumberLines(f.message, (n) => placer.place(file, f.side, n, current, null, f.input.line));
+        const d = new vscode.Diagnostic(new vscode.Range(at.line - 1, 0, at.line - 1, 1000), (at.exact ? '' : ADDED_NOTE) + visible(msg),
           f.severity === 'error' ? vscode.DiagnosticSeverity.Error : f.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information);
         d.source = DIAGNOSTIC_SOURCE;
         d.code = { value: f.check, target: checkDocUri(ctx.extensionUri, f.check) };

@@ -57,7 +57,8 @@ export function prepareGitTree(tmp) {
   const lines = local.split('\n');
   const start = lines.findIndex((l) => l.startsWith('int testfs_writepages('));
   const shared = lines.findIndex((l, i) => i > start && l === '\t\treturn 0;');
-  return { dir, rel, fileName: 'write.c', patchName, expectLine: shared + 2 };
+  const begin = lines.findIndex((l, i) => i > start && l.includes('netfs_wb_begin(')) + 1;
+  return { dir, rel, fileName: 'write.c', patchName, expectLine: shared + 2, beginLine: begin };
 }
 
 export async function gitTreeTests({ page, wb, test, assert, say, sleep, server, prepared }) {
@@ -97,6 +98,8 @@ export async function gitTreeTests({ page, wb, test, assert, say, sleep, server,
     });
     const t = (await row.textContent()) ?? '';
     assert(/the patch adds this line here/.test(t), `the row does not say the line is the patch's: ${t}`);
+    // The message names the acquiring line by its number in this copy, not in the patched file.
+    assert(t.includes(`at line ${prepared.beginLine})`), `the message does not name line ${prepared.beginLine} of this copy: ${t}`);
     await page.keyboard.press('Control+1');
     await page.keyboard.press('Control+G');
     await page.keyboard.type(String(prepared.expectLine));

@@ -9,4 +9,4 @@ export { mapLine, lineMapper } from './lineMap';
 export type { MappedLine, LineMapper } from './lineMap';
 export type { TreeAnalysis, TreeState } from './tree';
 export { splitFunctions } from './reconstruct';
-export { bareParseMs } from './treesitter';
+export { bareParseMs, parseStats } from './treesitter';

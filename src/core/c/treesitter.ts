@@ -56,6 +56,9 @@ const OPERATOR_TYPES = new Set([
   'binary_expression', 'unary_expression', 'assignment_expression', 'update_expression', 'pointer_expression',
 ]);
 
+/** Running totals of parseC in this process (tree-sitter parse + conversion), for benchmarks' phase figures. */
+export const parseStats = { calls: 0, bytes: 0, ms: 0 };
+
 /** Parse C text within timeMs; the tree-sitter tree is converted and deleted before returning. */
 export function parseC(text: string, timeMs = 2000): ParseResult {
   if (!parser) return { ok: false, reason: treeSitterError() };
@@ -104,7 +107,11 @@ export function parseC(text: string, timeMs = 2000): ParseResult {
     };
     const root = conv(null, 0);
     cur.delete();
-    return { ok: true, tree: { text, root, errors }, parseMs: performance.now() - t0 };
+    const parseMs = performance.now() - t0;
+    parseStats.calls++;
+    parseStats.bytes += text.length;
+    parseStats.ms += parseMs;
+    return { ok: true, tree: { text, root, errors }, parseMs };
   } finally {
     tree.delete();
   }

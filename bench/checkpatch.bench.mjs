@@ -1,0 +1,103 @@
+// checkpatch.*: Lockstep beside the kernel's checkpatch.pl on the same inputs, in one run, interleaved
+// (issue 14). checkpatch is a copy kept outside the repository (../shared/tools/checkpatch/); when it
+// or perl is absent, the bench says so. Also prints where Lockstep's time goes (`check --timings`):
+// Node start-up and bundle load, tree-sitter init, reading, mail parsing, git, analysis, output; and
+// within the analysis (check.*): rebuilding functions (c; c.parse is tree-sitter's parse and lowering
+// within it), summaries, the cross-task explorer, simulating paths and running the checks.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeSeriesRepo } from './series.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(root, 'bin', 'lockstep.js');
+const checkpatch = resolve(root, '..', 'shared', 'tools', 'checkpatch', 'checkpatch.pl');
+const seed = resolve(root, '..', 'shared', 'seeds', '000_7262cf86413b0ec6.txt');
+const RUNS = 7;
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return Math.round(s[Math.floor(s.length / 2)] * 10) / 10;
+};
+
+/** Round-robin runs of several commands; per command the median wall time and the median of each --timings phase. */
+function measure(cmds, runs = RUNS) {
+  const acc = cmds.map(() => ({ wall: [], phases: {} }));
+  for (let i = 0; i < runs; i++) {
+    cmds.forEach(([exe, args], k) => {
+      const t0 = performance.now();
+      const r = spawnSync(exe, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+      acc[k].wall.push(performance.now() - t0);
+      if (r.error) throw r.error;
+      const line = (r.stderr ?? '').split('\n').find((l) => l.startsWith('{"timings"'));
+      const t = line ? JSON.parse(line) : { timings: {}, check: {} };
+      for (const [p, ms] of Object.entries(t.timings)) (acc[k].phases[p] ??= []).push(ms);
+      for (const [p, ms] of Object.entries(t.check ?? {})) (acc[k].phases[`check.${p}`] ??= []).push(ms);
+    });
+  }
+  return acc.map((a) => ({ ms: median(a.wall), phases: Object.fromEntries(Object.entries(a.phases).map(([p, v]) => [p, median(v)])) }));
+}
+
+function breakdown(prefix, m) {
+  const out = {};
+  const total = m.ms;
+  let inside = 0;
+  for (const [p, ms] of Object.entries(m.phases)) {
+    if (!p.startsWith('check.')) inside += ms;
+    out[`${prefix}.phase.${p}.ms`] = { value: ms, unit: `ms (${Math.round((ms / total) * 1000) / 10} % of ${total} ms)` };
+  }
+  const exit = Math.round((total - inside) * 10) / 10;
+  out[`${prefix}.phase.exit.ms`] = { value: exit, unit: `ms (${Math.round((exit / total) * 1000) / 10} %: after the output until the process is gone, and spawn)` };
+  return out;
+}
+
+export async function run() {
+  const out = {};
+  const havePerl = spawnSync('perl', ['-e', '1']).status === 0;
+  const haveCp = existsSync(checkpatch) && havePerl;
+  if (!haveCp) console.log(`checkpatch.*: skipped, ${havePerl ? `${checkpatch} not present` : 'perl not found'}; Lockstep's figures only`);
+  const cp = (files) => ['perl', [checkpatch, '--no-tree', '--terse', ...files]];
+  const ls = (files) => [process.execPath, [cli, 'check', ...files, '--format', 'json', '--timings']];
+
+  const scratch = mkdtempSync(join(tmpdir(), 'lockstep-cp-bench-'));
+  const repo = makeSeriesRepo(30, 8);
+  try {
+    if (existsSync(seed)) {
+      const [l, c] = measure(haveCp ? [ls([seed]), cp([seed])] : [ls([seed])]);
+      out['checkpatch.seed000.lockstep.ms'] = { value: l.ms, unit: 'ms (median of 7, whole process)' };
+      if (c) {
+        out['checkpatch.seed000.checkpatch.ms'] = { value: c.ms, unit: 'ms (checkpatch.pl --no-tree --terse, median of 7)' };
+        out['checkpatch.seed000.ratio'] = { value: Math.round((l.ms / c.ms) * 100) / 100, unit: '× (Lockstep / checkpatch; goal ≤ 0.75)' };
+      }
+      Object.assign(out, breakdown('checkpatch.seed000.lockstep', l));
+    } else console.log('checkpatch.seed000.*: skipped, ../shared/seeds not present');
+
+    // Series of 1, 10, 30 and 60 patches, each patch a file (checkpatch takes them in one run too).
+    const big = makeSeriesRepo(60, 8);
+    try {
+      const files = big.git('format-patch', '-W', '-60', '-o', join(scratch, 'p60')).trim().split('\n');
+      for (const n of [1, 10, 30, 60]) {
+        const some = files.slice(0, n);
+        const [l, c] = measure(haveCp ? [ls(some), cp(some)] : [ls(some)], n >= 30 ? 3 : 5);
+        out[`checkpatch.series${n}.lockstep.ms`] = { value: l.ms, unit: `ms (${n} patch file(s), 8 functions each; ${Math.round((l.ms / n) * 10) / 10} ms per patch)` };
+        if (c) {
+          out[`checkpatch.series${n}.checkpatch.ms`] = { value: c.ms, unit: `ms (checkpatch on the same ${n} file(s))` };
+          out[`checkpatch.series${n}.ratio`] = { value: Math.round((l.ms / c.ms) * 100) / 100, unit: '× (Lockstep / checkpatch)' };
+        }
+        if (n === 30) Object.assign(out, breakdown('checkpatch.series30.lockstep', l));
+      }
+    } finally {
+      big.rm();
+    }
+    // Perl's own start-up, for scale.
+    if (haveCp) out['checkpatch.perlStartup.ms'] = { value: measure([['perl', ['-e', '1']]])[0].ms, unit: 'ms (perl -e 1)' };
+    out['checkpatch.nodeStartup.ms'] = { value: measure([[process.execPath, ['-e', '0']]])[0].ms, unit: 'ms (node -e 0)' };
+    writeFileSync(join(scratch, 'done'), '');
+  } finally {
+    repo.rm();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return out;
+}
