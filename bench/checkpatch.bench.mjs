@@ -44,9 +44,15 @@ function breakdown(prefix, m) {
   const out = {};
   const total = m.ms;
   let inside = 0;
+  const workers = m.phases['check.workers'] ?? 1;
   for (const [p, ms] of Object.entries(m.phases)) {
+    if (p === 'check.workers') {
+      out[`${prefix}.workers`] = { value: ms, unit: 'worker threads (the check.* phases below are summed over them)' };
+      continue;
+    }
     if (!p.startsWith('check.')) inside += ms;
-    out[`${prefix}.phase.${p}.ms`] = { value: ms, unit: `ms (${Math.round((ms / total) * 1000) / 10} % of ${total} ms)` };
+    const share = p.startsWith('check.') && workers > 1 ? `${Math.round((ms / workers / total) * 1000) / 10} % of ${total} ms per worker` : `${Math.round((ms / total) * 1000) / 10} % of ${total} ms`;
+    out[`${prefix}.phase.${p}.ms`] = { value: ms, unit: `ms (${share})` };
   }
   const exit = Math.round((total - inside) * 10) / 10;
   out[`${prefix}.phase.exit.ms`] = { value: exit, unit: `ms (${Math.round((exit / total) * 1000) / 10} %: after the output until the process is gone, and spawn)` };

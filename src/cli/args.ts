@@ -5,7 +5,7 @@ export interface Args {
 }
 
 /** Options that take a value; every other --option is a boolean switch. */
-const VALUED = new Set(['format', 'function', 'side', 'tree', 'tasks', 'max-paths', 'loop-unroll', 'max-states', 'disable', 'out', 'api-table', 'base', 'git']);
+const VALUED = new Set(['format', 'function', 'side', 'tree', 'tasks', 'max-paths', 'loop-unroll', 'max-states', 'disable', 'out', 'api-table', 'base', 'git', 'jobs']);
 
 export function readArgs(argv: string[]): Args {
   const positional: string[] = [];

@@ -1,6 +1,6 @@
 /*
  * The lockstep command line.
- *   lockstep check <file…|-> [--format text|json|sarif|b4] [--tree <dir|git repo>] [--base <rev>] [--git <range>] [--api-table <file.json>] [--traces] [--timings] [--max-paths N] [--loop-unroll N] [--disable id,id]
+ *   lockstep check <file…|-> [--format text|json|sarif|b4] [--tree <dir|git repo>] [--base <rev>] [--git <range>] [--api-table <file.json>] [--traces] [--timings] [--jobs N] [--max-paths N] [--loop-unroll N] [--disable id,id]
  *   lockstep parse <file> [--format json]
  *   lockstep paths <file> --function <name> [--side pre|post] [--format text|json]
  *   lockstep scenario --list | <name> [--tasks N] [--fixed] [--format text|json]
@@ -8,6 +8,7 @@
  * violated; 2 usage error or unreadable input. Bad input never prints a stack trace.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { resolve, sep } from 'node:path';
 import { readArgs, optString, optInt, oneOf, UsageError, type Args } from './args';
 import { checkText as renderCheck } from './format';
@@ -22,6 +23,13 @@ import { scenarioList, runScenario, renderScenarioText } from '../core/sim/index
 import { VERSION } from '../core/version';
 import type { CheckReport, FunctionAnalysis, PreImage } from '../core/types';
 import { openRepo, resolveAllPreImages, rangeSeries, type GitRepo } from '../node/git';
+import { isPoolWorker, poolSize, runPool, serveJobs, type Job } from './pool';
+
+// tree-sitter's wasm stays on V8's baseline compiler (Liftoff): a CLI run is too short for the optimising
+// tier to pay back its compile time, which on a 2-core machine competes with the run itself (npm run bench,
+// checkpatch.*: seed 000 0.76x the wall time and 0.60x the CPU of the default; a 30-file run 0.96x). Only the
+// CLI's own process: the extension host, which lives long and is shared, keeps V8's defaults.
+setFlagsFromString('--liftoff-only');
 
 const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 const wasmDir = __dirname;
@@ -29,7 +37,7 @@ const wasmDir = __dirname;
 const USAGE = `lockstep ${VERSION} — simulate the locking of kernel patch mail
 
 usage:
-  lockstep check <file…|-> [--format text|json|sarif|b4] [--tree <dir|git repo>] [--base <rev>] [--git <range>] [--api-table <file.json>] [--traces] [--timings] [--max-paths N] [--loop-unroll N] [--disable check,…]
+  lockstep check <file…|-> [--format text|json|sarif|b4] [--tree <dir|git repo>] [--base <rev>] [--git <range>] [--api-table <file.json>] [--traces] [--timings] [--jobs N] [--max-paths N] [--loop-unroll N] [--disable check,…]
   lockstep parse <file> [--format json]
   lockstep paths <file> --function <name> [--side pre|post] [--format text|json]
   lockstep scenario --list
@@ -159,11 +167,20 @@ async function cmdCheck(a: Args): Promise<number> {
     : null;
   mark('git');
   const inner: Record<string, number> = {};
+  // Several inputs: a pool of worker threads (--jobs N; 1 = in this thread), merged in input order.
+  const workers = poolSize(inputs.length, optInt(a, 'jobs'));
+  const pooled = workers > 1
+    ? await runPool(__filename, inputs.map((inp, i): Job => ({ name: inp.name, text: inp.text, preImages: resolvedAll?.[i]?.preImages })), workers, {
+      wasmDir, traces: a.options.has('traces'), disabledChecks: disabled, apiTable,
+      maxPathsPerFunction: optInt(a, 'max-paths'), loopUnroll: optInt(a, 'loop-unroll'), timings: a.options.has('timings'),
+    }, treeFile ? (tree as string) : undefined, inner)
+    : null;
+  if (pooled) inner.workers = workers;
   inputs.forEach((inp, i) => {
     const parsed = parsedAll[i];
     const g = resolvedAll ? resolvedAll[i] : null;
     const preImages: (PreImage | null)[][] | undefined = g ? g.preImages : undefined;
-    const r = checkParsed(parsed, {
+    const r = pooled ? pooled[i] : checkParsed(parsed, {
       wasmDir, traces: a.options.has('traces'), disabledChecks: disabled, treeFile, preImages, apiTable,
       maxPathsPerFunction: optInt(a, 'max-paths'), loopUnroll: optInt(a, 'loop-unroll'),
       ...(a.options.has('timings') ? { timings: inner } : {}),
@@ -272,7 +289,8 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
+if (isPoolWorker()) void serveJobs(treeReader);
+else main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (e: unknown) => {
     if (e instanceof UsageError) {
