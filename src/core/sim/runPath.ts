@@ -30,6 +30,31 @@ import {
 export { objectKey } from './pathModel';
 export type { FinalHeld, FunctionSummary, PathRun, RunPathOptions, SummaryEffect } from './pathModel';
 
+/**
+ * Runs of one path that used no callee summary, per API table and variant: the summaries pass and the
+ * checks pass of `checkParsed` run the same paths, with different summary sets but, for a path that
+ * calls none of the summarised functions, to the same result. Runs are read, never changed, downstream.
+ */
+const memo = new WeakMap<Path, WeakMap<ApiTable, Map<string, { run: PathRun; final: FinalHeld[] }>>>();
+
+function usesSummary(path: Path, summaries: Record<string, FunctionSummary>): boolean {
+  for (const s of path.steps) if (s.kind === 'call' && Object.prototype.hasOwnProperty.call(summaries, s.call.name)) return true;
+  return false;
+}
+
+function runVariantMemo(path: Path, fn: FunctionAnalysis, contract: FunctionContract, v: ContractVariant, table: ApiTable, summaries: Record<string, FunctionSummary>): { run: PathRun; final: FinalHeld[] } {
+  if (usesSummary(path, summaries)) return runVariant(path, fn, contract, v, table, summaries);
+  let byTable = memo.get(path);
+  if (!byTable) memo.set(path, (byTable = new WeakMap()));
+  let byVariant = byTable.get(table);
+  if (!byVariant) byTable.set(table, (byVariant = new Map()));
+  const hit = byVariant.get(v.name);
+  if (hit) return hit;
+  const r = runVariant(path, fn, contract, v, table, summaries);
+  byVariant.set(v.name, r);
+  return r;
+}
+
 /** Runs one path once per entry variant of its function's contract. */
 export function runPath(path: Path, fn: FunctionAnalysis, opts: RunPathOptions = {}): PathRun[] {
   const table = opts.table ?? builtinApiTable();
@@ -49,7 +74,7 @@ export function runPath(path: Path, fn: FunctionAnalysis, opts: RunPathOptions =
   const variants = opts.variant ? contract.variants.filter((v) => v.name === opts.variant) : contract.variants;
   return variants.map((v) => {
     try {
-      return runVariant(path, fn, contract, v, table, opts.summaries ?? {}).run;
+      return runVariantMemo(path, fn, contract, v, table, opts.summaries ?? {}).run;
     } catch (e) {
       // Malformed input must not take the whole report down: this path is reported as not checked.
       const why = `simulator error on this path: ${e instanceof Error ? e.message : String(e)}`;
@@ -70,7 +95,7 @@ export function runPathDetailed(path: Path, fn: FunctionAnalysis, opts: RunPathO
   const table = opts.table ?? builtinApiTable();
   const contract = contractFor(fn);
   if (contract.skipped) return [];
-  return contract.variants.map((v) => runVariant(path, fn, contract, v, table, opts.summaries ?? {}));
+  return contract.variants.map((v) => runVariantMemo(path, fn, contract, v, table, opts.summaries ?? {}));
 }
 
 function runVariant(
