@@ -92,7 +92,12 @@ export async function run() {
           out[`checkpatch.series${n}.checkpatch.ms`] = { value: c.ms, unit: `ms (checkpatch on the same ${n} file(s))` };
           out[`checkpatch.series${n}.ratio`] = { value: Math.round((l.ms / c.ms) * 100) / 100, unit: '× (Lockstep / checkpatch)' };
         }
-        if (n === 30) Object.assign(out, breakdown('checkpatch.series30.lockstep', l));
+        if (n === 30) {
+          Object.assign(out, breakdown('checkpatch.series30.lockstep', l));
+          // The opt-in worker pool on the same files, for comparison (off by default: see src/cli/pool.ts).
+          const [j, one] = measure([[process.execPath, [cli, 'check', ...some, '--format', 'json', '--jobs', '2']], ls(some)], 3);
+          out['checkpatch.series30.lockstep.jobs2.ms'] = { value: j.ms, unit: `ms (--jobs 2; ${Math.round((j.ms / one.ms) * 100) / 100}x one thread's ${one.ms} ms in the same runs)` };
+        }
       }
     } finally {
       big.rm();

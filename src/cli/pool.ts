@@ -1,13 +1,12 @@
 /*
- * Several inputs of one `check` run (`lockstep check 0001-*.patch`) analysed in parallel: a pool of
- * worker threads, each running this same bundle with its own tree-sitter instance. Inputs are
+ * Several inputs of one `check` run (`lockstep check 0001-*.patch --jobs N`) analysed in parallel: a
+ * pool of worker threads, each running this same bundle with its own tree-sitter instance. Inputs are
  * independent (each is checked alone and the reports are merged in input order), so the output is
  * byte-identical to a sequential run. Only plain data crosses threads: the input's text and name, its
  * exact pre-images (from git, read by the main thread), and the options; a tree directory is read by
  * each worker itself.
  */
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { availableParallelism } from 'node:os';
 import { checkParsed } from '../core/api';
 import { parseInput } from '../core/mail/index';
 import { initTreeSitter } from '../core/c/index';
@@ -38,15 +37,16 @@ interface Reply {
 }
 
 const MARK = 'lockstep-check-worker';
-/** Below this many inputs a pool costs more (a worker's start and tree-sitter init) than it saves. */
-export const MIN_PARALLEL_INPUTS = 4;
 const MAX_WORKERS = 8;
 
-/** How many workers a run of `inputs` inputs gets: `jobs` when given, else one per core, at most 8. */
+/**
+ * How many workers a run of `inputs` inputs gets: `jobs` when given (at most 8), else
+ * none. Not the default because on a 2-core machine it loses: every worker warms up its own JIT and
+ * wasm code, so 30 and 60 patch files took 1.2x the wall time of one thread (farm-bench, 3-5 pairs).
+ */
 export function poolSize(inputs: number, jobs: number | undefined): number {
-  if (jobs !== undefined) return Math.max(1, Math.min(jobs, inputs, MAX_WORKERS));
-  if (inputs < MIN_PARALLEL_INPUTS) return 1;
-  return Math.max(1, Math.min(availableParallelism(), inputs, MAX_WORKERS));
+  if (jobs === undefined) return 1;
+  return Math.max(1, Math.min(jobs, inputs, MAX_WORKERS));
 }
 
 /** True in a worker thread started by runPool (the bundle's entry then serves jobs instead of running main). */
