@@ -21,9 +21,9 @@ import { initTreeSitter, analyzeFileDiff, analyzeWithTree } from '../core/c/inde
 import { renderPathsText } from '../core/cfg/index';
 import { scenarioList, runScenario, renderScenarioText } from '../core/sim/index';
 import { VERSION } from '../core/version';
-import type { CheckReport, FunctionAnalysis, PreImage } from '../core/types';
+import type { CheckReport, FunctionAnalysis } from '../core/types';
 import { openRepo, resolveAllPreImages, rangeSeries, type GitRepo } from '../node/git';
-import { isPoolWorker, poolSize, runPool, serveJobs, type Job } from './pool';
+import { checkOptions, isPoolWorker, poolSize, runPool, serveJobs, type Job, type PoolOptions } from './pool';
 
 // tree-sitter's wasm stays on V8's baseline compiler (Liftoff): a CLI run is too short for the optimising
 // tier to pay back its compile time, which on a 2-core machine competes with the run itself (npm run bench,
@@ -167,24 +167,21 @@ async function cmdCheck(a: Args): Promise<number> {
     : null;
   mark('git');
   const inner: Record<string, number> = {};
+  // The same options for every input, in this thread or a worker (which reads the tree directory itself).
+  const common: PoolOptions = {
+    wasmDir, traces: a.options.has('traces'), disabledChecks: disabled, apiTable,
+    maxPathsPerFunction: optInt(a, 'max-paths'), loopUnroll: optInt(a, 'loop-unroll'), timings: a.options.has('timings'),
+  };
   // Several inputs: a pool of worker threads (--jobs N; 1 = in this thread), merged in input order.
   const workers = poolSize(inputs.length, optInt(a, 'jobs'));
   const pooled = workers > 1
-    ? await runPool(__filename, inputs.map((inp, i): Job => ({ name: inp.name, text: inp.text, preImages: resolvedAll?.[i]?.preImages })), workers, {
-      wasmDir, traces: a.options.has('traces'), disabledChecks: disabled, apiTable,
-      maxPathsPerFunction: optInt(a, 'max-paths'), loopUnroll: optInt(a, 'loop-unroll'), timings: a.options.has('timings'),
-    }, treeFile ? (tree as string) : undefined, inner)
+    ? await runPool(__filename, inputs.map((inp, i): Job => ({ name: inp.name, text: inp.text, preImages: resolvedAll?.[i]?.preImages })), workers,
+      common, treeFile ? (tree as string) : undefined, inner)
     : null;
   if (pooled) inner.workers = workers;
   inputs.forEach((inp, i) => {
-    const parsed = parsedAll[i];
     const g = resolvedAll ? resolvedAll[i] : null;
-    const preImages: (PreImage | null)[][] | undefined = g ? g.preImages : undefined;
-    const r = pooled ? pooled[i] : checkParsed(parsed, {
-      wasmDir, traces: a.options.has('traces'), disabledChecks: disabled, treeFile, preImages, apiTable,
-      maxPathsPerFunction: optInt(a, 'max-paths'), loopUnroll: optInt(a, 'loop-unroll'),
-      ...(a.options.has('timings') ? { timings: inner } : {}),
-    });
+    const r = pooled ? pooled[i] : checkParsed(parsedAll[i], checkOptions(common, treeFile, g?.preImages, inner));
     if (g) {
       r.problems.unshift(...(inp.extra?.problems ?? []), ...g.problems);
       r.inputs[0].tree = { ...g.tree, ...(inp.extra ? { range: inp.extra.range, commits: inp.extra.commits } : {}) };

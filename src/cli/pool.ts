@@ -37,6 +37,15 @@ interface Reply {
 }
 
 const MARK = 'lockstep-check-worker';
+
+/** The core's options for one input: the run's options, its tree reader or exact pre-images, and where timings go. */
+export function checkOptions(opts: PoolOptions, treeFile: CheckOptions['treeFile'], preImages: Job['preImages'], timings: Record<string, number>): CheckOptions {
+  return {
+    wasmDir: opts.wasmDir, traces: opts.traces, disabledChecks: opts.disabledChecks, apiTable: opts.apiTable,
+    maxPathsPerFunction: opts.maxPathsPerFunction, loopUnroll: opts.loopUnroll,
+    treeFile, preImages, ...(opts.timings ? { timings } : {}),
+  };
+}
 const MAX_WORKERS = 8;
 
 /**
@@ -62,11 +71,7 @@ export async function serveJobs(treeFile?: (dir: string) => CheckOptions['treeFi
   parentPort!.on('message', (m: { index: number; job: Job }) => {
     const timings: Record<string, number> = {};
     try {
-      const report = checkParsed(parseInput(m.job.text, m.job.name), {
-        wasmDir: opts.wasmDir, traces: opts.traces, disabledChecks: opts.disabledChecks, apiTable: opts.apiTable,
-        maxPathsPerFunction: opts.maxPathsPerFunction, loopUnroll: opts.loopUnroll,
-        treeFile: readTree, preImages: m.job.preImages, ...(opts.timings ? { timings } : {}),
-      });
+      const report = checkParsed(parseInput(m.job.text, m.job.name), checkOptions(opts, readTree, m.job.preImages, timings));
       parentPort!.postMessage({ index: m.index, report, timings } satisfies Reply);
     } catch (e) {
       parentPort!.postMessage({ index: m.index, error: e instanceof Error ? e.message : String(e) } satisfies Reply);
