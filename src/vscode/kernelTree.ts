@@ -9,9 +9,9 @@
  */
 import * as vscode from 'vscode';
 import { lineMapper, treeSides, type LineMapper } from '../core/c/index';
-import { parseInput } from '../core/mail/index';
 import type { CheckReport, FileDiff, Side } from '../core/types';
 import type { Analysis, Analyzer } from './analyzer';
+import { readTextFile, type TreeContext } from './treeFiles';
 import { DIAGNOSTIC_SOURCE, checkDocUri, visible } from './diagnostics';
 import { SIMULATE_COMMAND } from './codeLens';
 import { readConfig } from './config';
@@ -44,16 +44,10 @@ export function renumberLines(message: string, map: (line: number) => { line: nu
   });
 }
 
+/** The C file's text as the reviewer sees it: the open editor's, else the file's. */
 async function fileText(uri: vscode.Uri): Promise<string | null> {
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  if (open) return open.getText();
-  try {
-    const st = await vscode.workspace.fs.stat(uri);
-    if (st.type !== vscode.FileType.File || st.size > 8 * 1024 * 1024) return null;
-    return new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(uri));
-  } catch {
-    return null;
-  }
+  return open ? open.getText() : readTextFile(uri);
 }
 
 async function inWorkspace(rel: string): Promise<vscode.Uri | undefined> {
@@ -68,19 +62,17 @@ async function inWorkspace(rel: string): Promise<vscode.Uri | undefined> {
   return undefined;
 }
 
-/** Per analysed patch: the file diffs by message, and what the core analysed each against. */
+/** Per analysed patch: places its findings' lines in the tree's C files. */
 class Placer {
-  private readonly diffs: FileDiff[][];
   private readonly mappers = new Map<string, LineMapper | null>();
 
-  constructor(private readonly a: Analysis, private readonly text: string) {
-    this.diffs = parseInput(text, a.uri.toString()).messages.map((m) => m.files);
-  }
+  /** `tree`: what the patch was analysed against (its file diffs and images); null when no tree was used. */
+  constructor(private readonly tree: TreeContext | null) {}
 
   /** The file diff a finding or function of `file` belongs to: by message, else by input line. */
-  private diffFor(file: string, message: number | null, inputLine: number | null): { mi: number; fi: number } | null {
+  private diffFor(diffs: FileDiff[][], file: string, message: number | null, inputLine: number | null): { mi: number; fi: number } | null {
     let best: { mi: number; fi: number; at: number } | null = null;
-    this.diffs.forEach((files, mi) => files.forEach((f, fi) => {
+    diffs.forEach((files, mi) => files.forEach((f, fi) => {
       if (f.newPath !== file && f.oldPath !== file) return;
       if (message !== null) {
         if (mi === message) best = { mi, fi, at: f.inputLine };
@@ -94,18 +86,17 @@ class Placer {
 
   /** Where line `line` of `side` of `file` is in `current` (the file as it is now). */
   place(file: string, side: Side, line: number, current: string[], message: number | null, inputLine: number | null): { line: number; exact: boolean } | null {
-    const at = this.diffFor(file, message, inputLine);
+    // Without a tree the analysis used the patch's own numbering, which is the file's when it has the patch applied.
+    if (!this.tree) return line >= 1 && line <= current.length ? { line, exact: true } : null;
+    const at = this.diffFor(this.tree.diffs, file, message, inputLine);
     if (!at) return null;
     const key = `${at.mi}/${at.fi}/${side}`;
     if (!this.mappers.has(key)) {
-      const image = this.a.tree?.images[at.mi]?.[at.fi] ?? null;
-      const sides = image !== null ? treeSides(this.diffs[at.mi][at.fi], image) : null;
+      const image = this.tree.images[at.mi]?.[at.fi] ?? null;
+      const sides = image !== null ? treeSides(this.tree.diffs[at.mi][at.fi], image) : null;
       this.mappers.set(key, sides ? lineMapper(sides[side], current) : null);
     }
-    const m = this.mappers.get(key);
-    // Without an image (the tree did not have the file when analysed), the line is the patch's own numbering.
-    if (m === undefined || m === null) return this.a.tree ? null : line >= 1 && line <= current.length ? { line, exact: true } : null;
-    return m(line);
+    return this.mappers.get(key)?.(line) ?? null;
   }
 }
 
@@ -141,9 +132,8 @@ export function registerKernelTree(ctx: vscode.ExtensionContext, analyzer: Analy
     }
     clearPatch(a.uri);
     if (found.size === 0) return lensChanged.fire();
-    const patchDoc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === a.uri.toString());
-    if (!patchDoc) return lensChanged.fire();
-    const placer = new Placer(a, patchDoc.getText());
+    if (!vscode.workspace.textDocuments.some((d) => d.uri.toString() === a.uri.toString())) return lensChanged.fire();
+    const placer = new Placer(a.tree);
     const touched: string[] = [];
     let placed = 0;
     let unplaced = 0;

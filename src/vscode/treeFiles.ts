@@ -13,19 +13,24 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { parseInput } from '../core/mail/index';
-import type { CheckOptions, Problem, TreeInfo } from '../core/types';
+import type { CheckOptions, FileDiff, Problem, TreeInfo } from '../core/types';
 import { openRepo, resolvePreImages, type GitRepo } from '../node/git';
 
 const MAX_FILES = 64;
 const MAX_BYTES = 8 * 1024 * 1024;
 const PATH_LINE = /^(?:>[ \t]?)*(?:diff --git a\/(\S+) b\/(\S+)|\+\+\+ b\/(\S+)|--- a\/(\S+))/gm;
 
+/** A patch path that stays inside the tree: not absolute, no ".." segment. */
+function insideTree(p: string): boolean {
+  return !p.startsWith('/') && !p.split('/').includes('..');
+}
+
 /** The C source paths a patch names, in order of appearance. */
 export function patchPaths(text: string): string[] {
   const out = new Set<string>();
   for (const m of text.matchAll(PATH_LINE)) {
     for (const p of m.slice(1)) {
-      if (!p || !/\.(c|h)$/.test(p) || p.startsWith('/') || p.split('/').includes('..')) continue;
+      if (!p || !/\.(c|h)$/.test(p) || !insideTree(p)) continue;
       out.add(p);
       if (out.size >= MAX_FILES) return [...out];
     }
@@ -91,6 +96,8 @@ export interface TreeContext {
   info: TreeInfo;
   /** Where each file the tree had lives (patch path → file URI string). */
   fileUris: Record<string, string>;
+  /** The patch's file diffs by message, as parsed for the analysis (the indices of `images`). */
+  diffs: FileDiff[][];
   /** The text the core analysed each file of each message against: the exact pre-image (git) or the tree's copy; null when none. */
   images: (string | null)[][];
   /** Why git was not used, when the tree is a repository but git was not run. */
@@ -114,10 +121,10 @@ export async function gatherTree(text: string, name: string, setting: string): P
       const fileUris: Record<string, string> = {};
       const images = parsed.messages.map((m, mi) => m.files.map((f, fi) => {
         const p = f.newPath ?? f.oldPath;
-        if (p && !repo.bare && !p.startsWith('/') && !p.split('/').includes('..')) fileUris[p] = vscode.Uri.joinPath(root.uri, ...p.split('/')).toString();
+        if (p && !repo.bare && insideTree(p)) fileUris[p] = vscode.Uri.joinPath(root.uri, ...p.split('/')).toString();
         return g.preImages[mi]?.[fi]?.text ?? null;
       }));
-      return { opts: { preImages: g.preImages }, context: { info: g.tree, fileUris, images }, problems: g.problems };
+      return { opts: { preImages: g.preImages }, context: { info: g.tree, fileUris, diffs: parsed.messages.map((m) => m.files), images }, problems: g.problems };
     }
   }
   const roots = root ? [root.uri] : (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri);
@@ -133,7 +140,7 @@ export async function gatherTree(text: string, name: string, setting: string): P
   const note = root && root.uri.scheme === 'file' && !vscode.workspace.isTrusted ? 'Restricted Mode: git is not run, so the index blobs were not looked up' : undefined;
   return {
     opts: { treeFiles: files },
-    context: { info: { path: root ? root.uri.fsPath : where.fsPath, kind: 'directory', blobsMatched: 0, files: n }, fileUris: uris, images, ...(note ? { note } : {}) },
+    context: { info: { path: root ? root.uri.fsPath : where.fsPath, kind: 'directory', blobsMatched: 0, files: n }, fileUris: uris, diffs: parsed.messages.map((m) => m.files), images, ...(note ? { note } : {}) },
     problems: [],
   };
 }
@@ -146,16 +153,23 @@ export async function readTreeFiles(text: string, roots: readonly vscode.Uri[]):
   for (const p of patchPaths(text)) {
     for (const r of roots) {
       const uri = vscode.Uri.joinPath(r, ...p.split('/'));
-      try {
-        const st = await vscode.workspace.fs.stat(uri);
-        if (st.type !== vscode.FileType.File || st.size > MAX_BYTES) continue;
-        files[p] = new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(uri));
-        uris[p] = uri.toString();
-        break;
-      } catch {
-        // not under this root
-      }
+      const t = await readTextFile(uri);
+      if (t === null) continue; // not under this root
+      files[p] = t;
+      uris[p] = uri.toString();
+      break;
     }
   }
   return { files, uris };
+}
+
+/** A tree file's text: a regular file of at most MAX_BYTES, else null. */
+export async function readTextFile(uri: vscode.Uri): Promise<string | null> {
+  try {
+    const st = await vscode.workspace.fs.stat(uri);
+    if (st.type !== vscode.FileType.File || st.size > MAX_BYTES) return null;
+    return new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(uri));
+  } catch {
+    return null;
+  }
 }
