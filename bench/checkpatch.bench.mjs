@@ -5,11 +5,12 @@
 // within the analysis (check.*): rebuilding functions (c; c.parse is tree-sitter's parse and lowering
 // within it), summaries, the cross-task explorer, simulating paths and running the checks.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeSeriesRepo } from './series.mjs';
+import { measure as measureCmds } from './measure.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'bin', 'lockstep.js');
@@ -17,28 +18,8 @@ const checkpatch = resolve(root, '..', 'shared', 'tools', 'checkpatch', 'checkpa
 const seed = resolve(root, '..', 'shared', 'seeds', '000_7262cf86413b0ec6.txt');
 const RUNS = 7;
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return Math.round(s[Math.floor(s.length / 2)] * 10) / 10;
-};
-
-/** Round-robin runs of several commands; per command the median wall time and the median of each --timings phase. */
-function measure(cmds, runs = RUNS) {
-  const acc = cmds.map(() => ({ wall: [], phases: {} }));
-  for (let i = 0; i < runs; i++) {
-    cmds.forEach(([exe, args], k) => {
-      const t0 = performance.now();
-      const r = spawnSync(exe, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
-      acc[k].wall.push(performance.now() - t0);
-      if (r.error) throw r.error;
-      const line = (r.stderr ?? '').split('\n').find((l) => l.startsWith('{"timings"'));
-      const t = line ? JSON.parse(line) : { timings: {}, check: {} };
-      for (const [p, ms] of Object.entries(t.timings)) (acc[k].phases[p] ??= []).push(ms);
-      for (const [p, ms] of Object.entries(t.check ?? {})) (acc[k].phases[`check.${p}`] ??= []).push(ms);
-    });
-  }
-  return acc.map((a) => ({ ms: median(a.wall), phases: Object.fromEntries(Object.entries(a.phases).map(([p, v]) => [p, median(v)])) }));
-}
+/** Round-robin runs of several commands (bench/measure.mjs), RUNS each unless told. */
+const measure = (cmds, runs = RUNS) => measureCmds(cmds, runs);
 
 function breakdown(prefix, m) {
   const out = {};
@@ -68,7 +49,6 @@ export async function run() {
   const ls = (files) => [process.execPath, [cli, 'check', ...files, '--format', 'json', '--timings']];
 
   const scratch = mkdtempSync(join(tmpdir(), 'lockstep-cp-bench-'));
-  const repo = makeSeriesRepo(30, 8);
   try {
     if (existsSync(seed)) {
       const [l, c] = measure(haveCp ? [ls([seed]), cp([seed])] : [ls([seed])]);
@@ -105,9 +85,7 @@ export async function run() {
     // Perl's own start-up, for scale.
     if (haveCp) out['checkpatch.perlStartup.ms'] = { value: measure([['perl', ['-e', '1']]])[0].ms, unit: 'ms (perl -e 1)' };
     out['checkpatch.nodeStartup.ms'] = { value: measure([[process.execPath, ['-e', '0']]])[0].ms, unit: 'ms (node -e 0)' };
-    writeFileSync(join(scratch, 'done'), '');
   } finally {
-    repo.rm();
     rmSync(scratch, { recursive: true, force: true });
   }
   return out;

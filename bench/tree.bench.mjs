@@ -4,38 +4,19 @@
 // Whole processes, median of 5, alternating the three so that drift on a busy machine hits all
 // alike. The added time of blob lookup is also measured inside the process (`--timings`: its
 // `git` phase, the one cat-file for the run), since the difference of two 2-second runs is mostly noise.
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeSeriesRepo } from './series.mjs';
+import { measure } from './measure.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'bin', 'lockstep.js');
 const cleanEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GIT_')));
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return Math.round(s[Math.floor(s.length / 2)] * 10) / 10;
-};
-
-/** Runs each argument list `runs` times, round-robin; per list the median wall time, the median of each --timings phase and the last stdout. */
-function measure(lists, runs = 5) {
-  const acc = lists.map(() => ({ wall: [], phases: {}, out: '' }));
-  for (let i = 0; i < runs; i++) {
-    lists.forEach((args, k) => {
-      const t0 = performance.now();
-      const r = spawnSync(process.execPath, [cli, ...args, '--timings'], { encoding: 'utf8', env: cleanEnv(), maxBuffer: 1 << 28 });
-      acc[k].wall.push(performance.now() - t0);
-      if (r.status === 2) throw new Error(`lockstep ${args.join(' ')} failed: ${r.stderr}`);
-      acc[k].out = r.stdout;
-      const line = r.stderr.split('\n').find((l) => l.startsWith('{"timings"'));
-      for (const [p, ms] of Object.entries(line ? JSON.parse(line).timings : {})) (acc[k].phases[p] ??= []).push(ms);
-    });
-  }
-  return acc.map((a) => ({ ms: median(a.wall), out: a.out, phase: (p) => (a.phases[p] ? median(a.phases[p]) : 0) }));
-}
+const lockstep = (args) => [process.execPath, [cli, ...args, '--timings']];
+const measureLs = (lists, runs = 5) => measure(lists.map(lockstep), runs, { env: cleanEnv(), lockstep: true });
 
 export async function run() {
   const repo = makeSeriesRepo(30, 8);
@@ -49,7 +30,7 @@ export async function run() {
     const plain = join(scratch, 'plain');
     cpSync(join(repo.dir, 'fs'), join(plain, 'fs'), { recursive: true });
     const args = ['check', mbox, '--format', 'json'];
-    const [none, dir, git, apart] = measure([args, [...args, '--tree', plain], [...args, '--tree', repo.dir], ['check', ...files, '--format', 'json', '--tree', repo.dir]]);
+    const [none, dir, git, apart] = measureLs([args, [...args, '--tree', plain], [...args, '--tree', repo.dir], ['check', ...files, '--format', 'json', '--tree', repo.dir]]);
     const tree = JSON.parse(git.out).inputs[0]?.tree;
     const whole = JSON.parse(git.out).functions.filter((f) => f.source === 'blob').length;
     const lookup = git.phase('git');

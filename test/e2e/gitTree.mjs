@@ -4,28 +4,9 @@
 // patch's index lines name, says so in the status bar, and shows the finding in the C file at the
 // matching line even though that copy of the file has moved on. "Lockstep: Check commits…" then checks
 // the branch's commits as a series.
-import { execFileSync } from 'node:child_process';
+import { gitIn, writepages } from '../fixtures/git/testfs.mjs';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-const cleanEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GIT_')));
-
-/** A writepages of the netfs kind; `forget` adds an early return that leaves the wb lock held. */
-function writepages(name, forget) {
-  return `int ${name}(struct address_space *mapping, struct writeback_control *wbc)
-{
-\tstruct netfs_inode *ictx = netfs_inode(mapping->host);
-\tint error = 0;
-
-\tif (!netfs_wb_begin(ictx, wbc->sync_mode == WB_SYNC_NONE))
-\t\treturn 0;
-${forget ? '\tif (wbc->nr_to_write <= 0)\n\t\treturn -EAGAIN;\n' : ''}
-\terror = testfs_do_writeback(mapping, wbc);
-\tnetfs_wb_end(ictx);
-\treturn error;
-}
-`;
-}
 
 const source = (a, b) => `// SPDX-License-Identifier: GPL-2.0\n/* testfs: writeback */\n\n#include <linux/netfs.h>\n\n${writepages('testfs_writepages', a)}\n${writepages('testfs_writepages_sync', b)}`;
 
@@ -33,7 +14,7 @@ const source = (a, b) => `// SPDX-License-Identifier: GPL-2.0\n/* testfs: writeb
 export function prepareGitTree(tmp) {
   const dir = join(tmp, 'linux');
   mkdirSync(join(dir, 'fs', 'testfs'), { recursive: true });
-  const git = (...a) => execFileSync('git', ['-c', 'user.name=Lockstep Test', '-c', 'user.email=test@example.org', '-c', 'commit.gpgsign=false', ...a], { cwd: dir, encoding: 'utf8', env: cleanEnv() });
+  const git = gitIn(dir);
   git('init', '-q');
   writeFileSync(join(dir, 'MAINTAINERS'), 'TESTFS\nM:\tLockstep Test <test@example.org>\nF:\tfs/testfs/\n');
   writeFileSync(join(dir, 'Kbuild'), 'obj-y += fs/\n');

@@ -6,43 +6,26 @@ import { mkdtempSync, mkdirSync, writeFileSync, rmSync, readFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cleanEnv, gitIn, writepages } from '../fixtures/git/testfs.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = join(root, 'dist', 'cli.js');
-const cleanEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GIT_')));
-
-function fn(name, forget) {
-  return `int ${name}(struct address_space *mapping, struct writeback_control *wbc)
-{
-\tstruct netfs_inode *ictx = netfs_inode(mapping->host);
-\tint error = 0;
-
-\tif (!netfs_wb_begin(ictx, wbc->sync_mode == WB_SYNC_NONE))
-\t\treturn 0;
-${forget ? '\tif (wbc->nr_to_write <= 0)\n\t\treturn -EAGAIN;\n' : ''}
-\terror = testfs_do_writeback(mapping, wbc);
-\tnetfs_wb_end(ictx);
-\treturn error;
-}
-`;
-}
-
 function makeRepo() {
   const dir = mkdtempSync(join(tmpdir(), 'lockstep-git-'));
-  const git = (...a) => execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.org', '-c', 'commit.gpgsign=false', ...a], { cwd: dir, encoding: 'utf8', env: cleanEnv() });
+  const git = gitIn(dir);
   git('init', '-q');
   mkdirSync(join(dir, 'fs', 'testfs'), { recursive: true });
   writeFileSync(join(dir, 'MAINTAINERS'), 'TESTFS\n');
   writeFileSync(join(dir, 'Kbuild'), 'obj-y += fs/\n');
   const file = join(dir, 'fs', 'testfs', 'write.c');
   const padding = '/* padding */\n'.repeat(5);
-  writeFileSync(file, `// SPDX-License-Identifier: GPL-2.0\n${padding}\n${fn('testfs_writepages', false)}\n${fn('testfs_other', false)}`);
+  writeFileSync(file, `// SPDX-License-Identifier: GPL-2.0\n${padding}\n${writepages('testfs_writepages', false)}\n${writepages('testfs_other', false)}`);
   git('add', '.');
   git('commit', '-qm', 'base');
   const base = git('rev-parse', 'HEAD').trim();
-  writeFileSync(file, `// SPDX-License-Identifier: GPL-2.0\n${padding}\n${fn('testfs_writepages', true)}\n${fn('testfs_other', false)}`);
+  writeFileSync(file, `// SPDX-License-Identifier: GPL-2.0\n${padding}\n${writepages('testfs_writepages', true)}\n${writepages('testfs_other', false)}`);
   git('commit', '-qam', 'testfs: give up early when nothing is to be written\n\nSigned-off-by: T <t@example.org>');
-  writeFileSync(file, `// SPDX-License-Identifier: GPL-2.0\n${padding}\n${fn('testfs_writepages', true)}\n${fn('testfs_other', true)}`);
+  writeFileSync(file, `// SPDX-License-Identifier: GPL-2.0\n${padding}\n${writepages('testfs_writepages', true)}\n${writepages('testfs_other', true)}`);
   git('commit', '-qam', 'testfs: the same in testfs_other\n\nSigned-off-by: T <t@example.org>');
   const patch = join(dir, 'one.patch');
   writeFileSync(patch, git('format-patch', '-1', 'HEAD~1', '--stdout', `--base=${base}`));
