@@ -5,11 +5,11 @@
  */
 import type {
   CheckOptions, CheckReport, CrossTaskReport, Finding, FunctionAnalysis, FunctionReport, ParsedInput, Path, PathReport,
-  PreImageSource, Problem, Related, Severity, Side, Trace,
+  PreImageSource, Problem, Related, Severity, Side, SimEvent, Trace,
 } from './types';
 import { parseInput } from './mail/index';
 import { initTreeSitter, analyzeFileDiffReport, analyzeWithTree, parseStats } from './c/index';
-import { builtinApiTable, loadApiTable, lookupApi, runPath, summarizeAll, type ApiTable, type FunctionSummary } from './sim/index';
+import { builtinApiTable, loadApiTable, lookupApi, returnContracts, runPath, summarizeAll, type ApiTable, type FunctionSummary, type PathRun } from './sim/index';
 import { looksLikeSignatureStart, signatureName } from './c/lines';
 import { CHECKS } from './checks/index';
 import type { RawFinding } from './checks/types';
@@ -104,12 +104,18 @@ export function analyseFunction(
   const pathReports: PathReport[] = [];
   const opaque = new Set<string>();
   let finished = true;
+  const runsOf: { path: Path; runs: PathRun[] }[] = [];
   for (const path of fn.paths) {
     if (stop()) {
       finished = false;
       break;
     }
-    const runs = runPath(path, fn, { summaries: withoutSelf(summaries, fn.name), ...(table ? { table } : {}) });
+    runsOf.push({ path, runs: runPath(path, fn, { summaries: withoutSelf(summaries, fn.name), ...(table ? { table } : {}) }) });
+  }
+  // What this function may return holding, decided over all of its paths (sim/returnContracts.ts).
+  const verdict = returnContracts(fn, runsOf.flatMap(({ path, runs }) => runs.map((run) => ({ path, run }))));
+  for (const { path, runs: raw } of runsOf) {
+    const runs = raw.map((run) => applyReturnContract(run, path, verdict));
     let worst: { sev: Severity; msg: string } | null = null;
     let shown: Trace | null = null;
     let skipped: string | null = null;
@@ -157,6 +163,41 @@ export function analyseFunction(
     });
   }
   return { fn, finished, message, pathReports, groups, opaque };
+}
+
+/**
+ * A run with the leaks at returns that are the function's contract taken out (and its trace saying
+ * why), and inconsistent ones saying how many paths of their class release the lock. Runs are shared
+ * (the runner's memo): a changed run is a copy.
+ */
+function applyReturnContract(run: PathRun, path: Path, verdict: ReturnType<typeof returnContracts>): PathRun {
+  if (!run.feasible || run.skipped || !run.events.some((e) => e.kind === 'leak' && e.atReturn)) return run;
+  const events: SimEvent[] = [];
+  const covered: { e: SimEvent; why: string }[] = [];
+  for (const e of run.events) {
+    const v = verdict({ path, run }, e);
+    if (v?.kind === 'contract') covered.push({ e, why: v.why });
+    else if (v?.kind === 'inconsistent') events.push({ ...e, message: `${e.message}; ${v.released} of the ${v.total} paths returning ${run.returnClass === 'unknown' ? 'the same way' : run.returnClass} that take it release it (inconsistent returns)` });
+    else events.push(e);
+  }
+  if (covered.length === 0 && events.every((e, i) => e === run.events[i])) return run;
+  const gone = new Set(covered.map((c) => c.e.message));
+  const bad = events.some((e) => e.kind === 'violation' || e.kind === 'leak' || e.kind === 'dropped-dirty');
+  const steps = run.trace.steps.map((t) => {
+    if (!t.violation) return t;
+    const rest = t.violation.split('; ').filter((m) => !gone.has(m));
+    if (rest.length === t.violation.split('; ').length) return t;
+    const { violation: _v, ...plain } = t;
+    return rest.length ? { ...t, violation: rest.join('; ') } : plain;
+  });
+  const note = covered.map((c) => `${c.e.object} (${c.e.resource}): ${c.why}`).join('; ');
+  const trace: Trace = {
+    ...run.trace,
+    steps,
+    verdict: bad ? run.trace.verdict : run.trace.verdict === 'violation' ? 'ok' : run.trace.verdict,
+    summary: bad ? events.find((e) => e.kind === 'violation' || e.kind === 'leak' || e.kind === 'dropped-dirty')!.message : run.trace.verdict === 'violation' ? `ok: returns with ${note}` : run.trace.summary,
+  };
+  return { ...run, events, trace };
 }
 
 function markViolation(trace: Trace, raw: RawFinding, path: Path): Trace {

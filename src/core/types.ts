@@ -193,6 +193,14 @@ export interface FunctionAnalysis {
   callees: string[];
   /** Parameter names in order, when the signature was seen (for inter-procedural summaries). Optional. */
   params?: string[];
+  /**
+   * Variables the function body declares, as far as the patch shows it (with a partial function,
+   * locals declared in unseen lines are missing). A name that is neither a parameter nor a local of a
+   * complete function is a global. Optional.
+   */
+  locals?: string[];
+  /** sparse context annotations on the definition (__acquires(x), __releases(x), __must_hold(x)), when any. */
+  lockAnnotations?: { acquires: string[]; releases: string[]; mustHold: string[] };
   problems: Problem[];
 }
 
@@ -258,6 +266,10 @@ export interface SimEvent {
    * so the unseen code might have changed the outcome. Checks soften or drop such findings.
    */
   acrossGap?: boolean;
+  /** leak: the simulator's key of the object (matches FinalHeld.key). */
+  key?: string;
+  /** leak: found at a return (not at an overwrite or a continue). */
+  atReturn?: boolean;
 }
 
 // ───────────────────────────── check results (the JSON contract) ─────────────────────────────

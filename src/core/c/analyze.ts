@@ -75,6 +75,7 @@ function lowerAndEnumerate(
   const ir = lowerFunction(tree, node, fa.name);
   // Parameter names, for inter-procedural summaries (which argument an effect is on).
   fa.params = ir.params;
+  fa.locals = ir.locals;
   for (const n of [...notes, ...ir.notes]) problems.push({ kind: 'approximated', line: refOf(n.row).inputLine ?? undefined, message: `${fa.name}: ${n.message}` });
   const cfg = buildCfg(ir, refOf, gapMeta);
   const res = enumeratePaths(cfg, opts);
@@ -157,8 +158,29 @@ export function analyzeFunctionText(ft: FunctionText, file: string, side: Side, 
     const g = ft.gaps[id];
     return g ? { id: g.id, lines: g.lines, text: g.text, ref: g.ref, where: g.where, declarationsOnly: g.declarationsOnly } : null;
   };
-  return analyseNode(parsed.tree, node, file, side, opts, refOf, gapMeta, base, notes);
+  const fa = analyseNode(parsed.tree, node, file, side, opts, refOf, gapMeta, base, notes);
+  // preprocess() blanks sparse's context annotations before parsing; they are read from the text.
+  const ann = lockAnnotations(signatureText(ft.text));
+  if (ann.acquires.length + ann.releases.length + ann.mustHold.length) fa.lockAnnotations = ann;
+  return fa;
 }
+
+/** The text before a function's body, comments removed. */
+function signatureText(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/[^\n]*/g, ' ').split('{')[0] ?? '';
+}
+
+/** The lock expressions of sparse annotations in a signature's text ("__acquires(&inode->i_rwsem)"). */
+export function lockAnnotations(signature: string): { acquires: string[]; releases: string[]; mustHold: string[] } {
+  const out = { acquires: [] as string[], releases: [] as string[], mustHold: [] as string[] };
+  for (const m of signature.matchAll(/\b__(acquires|releases|must_hold)\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)/g)) {
+    const list = m[1] === 'acquires' ? out.acquires : m[1] === 'releases' ? out.releases : out.mustHold;
+    list.push(m[2].trim());
+  }
+  return out;
+}
+
+
 
 function isCFile(p: string | null): boolean {
   return !!p && /\.(c|h)$/.test(p);

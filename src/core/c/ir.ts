@@ -64,4 +64,6 @@ export interface IrFunction {
   varKinds: Record<string, 'pointer' | 'bool' | 'int'>;
   /** Messages about constructs that were approximated. */
   notes: { row: number; message: string }[];
+  /** Variables the body declares (block-scope locals, not parameters). */
+  locals: string[];
 }

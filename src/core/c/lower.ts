@@ -11,6 +11,8 @@ interface Ctx {
   t: SyntaxTree;
   varKinds: Record<string, 'pointer' | 'bool' | 'int'>;
   notes: { row: number; message: string }[];
+  /** Names the body declares (locals), in order of first declaration. */
+  locals: Set<string>;
 }
 
 const squash = (s: string): string => s.replace(/\s+/g, ' ').trim();
@@ -157,6 +159,7 @@ function lowerDecl(c: Ctx, n: SNode): Stmt {
     if (!name) continue;
     const pointer = declName(declr)?.pointer ?? false;
     c.varKinds[name] = kindOf(type, pointer);
+    c.locals.add(name);
     inits.push({ name, pointer, type, init, row: d.startRow });
   }
   return { k: 'decl', inits, row: n.startRow };
@@ -335,7 +338,7 @@ export function functionName(t: SyntaxTree, fn: SNode): string | null {
 }
 
 export function lowerFunction(t: SyntaxTree, fn: SNode, nameHint?: string): IrFunction {
-  const c: Ctx = { t, varKinds: {}, notes: [] };
+  const c: Ctx = { t, varKinds: {}, notes: [], locals: new Set() };
   const declr = childByField(fn, 'declarator');
   const fd = findFunctionDeclarator(declr);
   const params: string[] = [];
@@ -369,6 +372,7 @@ export function lowerFunction(t: SyntaxTree, fn: SNode, nameHint?: string): IrFu
     endRow: fn.endRow,
     varKinds: c.varKinds,
     notes: c.notes,
+    locals: [...c.locals].filter((n) => !params.includes(n)),
   };
 }
 

@@ -55,14 +55,33 @@ const ESCAPES_TO_CALLEE = new Set(['folio-lock', 'writeback-bit', 'refcount', 'r
 function escapedToOpaque(ctx: CheckContext, e: SimEvent, opaqueSteps: Map<number, string[] | null>): string | null {
   if (!ESCAPES_TO_CALLEE.has(e.resource)) return null;
   const from = Math.min(...(e.related ?? []).filter((i) => i >= 0), e.step);
-  const word = new RegExp(`(^|[^\\w])${e.object.replace(/^&/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^\\w]|$)`);
-  for (let i = from; i < e.step; i++) {
+  const word = new RegExp(`(^|[^\\w])${baseObject(e.object).replace(/^&/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^\\w]|$)`);
+  // The object's containers (`ctx` and `ctx->req` for `ctx->req->folio`): a callee given one of them
+  // can reach the object through it.
+  const containers = containersOf(e.object);
+  // An earlier instance of a reassigned variable went by that name only until the reassignment.
+  const renamed = /\(before step (\d+)\)/.exec(e.object);
+  const until = renamed ? Math.min(e.step, Number(renamed[1])) : e.step;
+  for (let i = from; i < until; i++) {
     const s = ctx.path.steps[i];
     if (s?.kind !== 'call' || !opaqueSteps.has(i)) continue;
     const args = opaqueSteps.get(i) ?? s.call.args;
-    if (args.some((a) => word.test(a)) && !isQuery(ctx, i)) return s.call.name;
+    if (args.some((a) => word.test(a) || containers.has(a.replace(/\s+/g, '').replace(/^&/, ''))) && !isQuery(ctx, i)) return s.call.name;
   }
   return null;
+}
+
+/** An object's name without the "(before step N)" that marks an earlier instance of a reassigned variable. */
+const baseObject = (o: string): string => o.replace(/\s*\(before step \d+\)/g, '');
+
+/** `a->b->c` → {a, a->b}; `a.b` → {a}; a plain name has none. */
+function containersOf(object: string): Set<string> {
+  const t = baseObject(object).replace(/\s+/g, '').replace(/^&/, '');
+  const out = new Set<string>();
+  const re = /->|\./g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(t))) out.add(t.slice(0, m.index));
+  return out;
 }
 
 /**

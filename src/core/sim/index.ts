@@ -8,6 +8,8 @@ export { contractFor, isWritepagesLike, WB_OWNING_ORIGINS, WB_FREE_ORIGINS } fro
 export type { FunctionContract, ContractVariant, EntryHeld } from './contracts';
 export { runPath, objectKey } from './runPath';
 export { summarizeFunction, summarizeAll } from './summaries';
+export { returnContracts } from './returnContracts';
+export type { ReturnVerdict, RunOfPath } from './returnContracts';
 export type { PathRun, RunPathOptions, FunctionSummary, SummaryEffect } from './runPath';
 export { explore } from './explorer';
 export type { Model, Move, Invariant, ExploreOptions, ExploreResult, ExploreStep } from './explorer';

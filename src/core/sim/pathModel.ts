@@ -43,6 +43,8 @@ export interface PathRun {
   events: SimEvent[];
   trace: Trace;
   returnClass: ReturnClass;
+  /** The resource states when the path ended (read by the return-contract inference). */
+  final?: FinalHeld[];
 }
 
 export interface Held {

@@ -176,11 +176,14 @@ function runVariant(
    */
   const reassign = (v: string, i: number): void => {
     const name = v.trim();
-    if (!/^[A-Za-z_]\w*$/.test(name)) return;
-    const word = new RegExp(`(^|[^\\w])${name}([^\\w]|$)`);
+    // A variable, or a field of one (`ctx->cur_folio`): a field is the caller's storage, which other
+    // names may reach, so overwriting it renames the old object but is not by itself a leak.
+    const simple = /^[A-Za-z_]\w*$/.test(name);
+    if (!simple && !/^[A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*)+$/.test(name)) return;
+    const word = new RegExp(`(^|[^\\w])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^\\w]|$)`);
     for (const h of held.slice()) {
       if (h.wildcard || h.key !== objectKey(h.resource, name)) continue;
-      if (h.status === 'held' && h.owner === 'task' && !h.uncertain && h.acqStep >= 0 && LEAK_RULE[h.resource] && !LEAK_ON_FAILURE_ONLY.has(h.resource)) {
+      if (simple && h.status === 'held' && h.owner === 'task' && !h.uncertain && h.acqStep >= 0 && LEAK_RULE[h.resource] && !LEAK_ON_FAILURE_ONLY.has(h.resource)) {
         // Stored elsewhere first (`ctx->folio = folio`, `*foliop = folio`): another name still holds it.
         const aliased = steps.slice(h.acqStep + 1, i).some((x) => x.kind === 'assign' && word.test(x.rhs));
         if (!aliased) {
@@ -238,6 +241,11 @@ function runVariant(
       const v = evalCondition(s.cond, env);
       if (v !== null && v !== s.value) infeasible = `branch ${s.cond} is ${s.value}, but ${variant.description}`;
       for (const f of s.facts) if (knowledgeAt(f.callStep).possible.length === 0) infeasible = `contradictory facts about step ${f.callStep}`;
+      for (const f of s.facts) {
+        if (f.relation !== 'null' || infeasible) continue;
+        const at = usedAsObject(f.callStep, i);
+        if (at !== null) infeasible = `the result of step ${f.callStep} is tested for NULL, but step ${at} already used it as an object (a NULL there would have oopsed)`;
+      }
       opText = `branch: ${s.cond} is ${s.value}`;
     } else if (s.kind === 'gap') {
       opText = `… ${s.lines === null ? 'unknown number of' : s.lines} line${s.lines === 1 ? '' : 's'} the patch does not show`;
@@ -343,7 +351,7 @@ function runVariant(
             attempted.add(`${resolveResource(op, t).resource}\u0000${objectKey(resolveResource(op, t).resource, t)}`);
           }
           if (op.when) {
-            const sat = cannotFail ? true : satisfies(k, op.when);
+            const sat = cannotFail || (op.when.rel === 'nonnull' && derefBeforeTest(i)) ? true : satisfies(k, op.when);
             if (sat === false) continue;
             if (sat === null) {
               // A result-conditioned release paired with a result-conditioned acquire (writeback_iter:
@@ -352,7 +360,7 @@ function runVariant(
               if (op.kind === 'mark') continue;
               if (op.kind === 'acquire') {
                 uncertain = true;
-                if (k.facts === 0 && op.resource !== 'request' && !gaps.some((g) => g > i)) {
+                if (k.facts === 0 && op.resource !== 'request' && !gaps.some((g) => g > i) && !resultReturned(i)) {
                   const t = objText(op, s);
                   const r = resolveResource(op, t);
                   emit({ step: i, kind: 'ignored-result', resource: r.resource, object: t, rule: r.resource === 'wb-lock' ? 'WB3' : r.resource === 'folio-lock' ? 'R1' : undefined, message: `the result of ${name}(${args.join(', ')}) is never tested: the path cannot know whether it holds the ${label(r.resource)}` });
@@ -423,6 +431,7 @@ function runVariant(
   const final: FinalHeld[] = held.map((h) => ({ resource: h.resource, key: h.key, object: h.object, variety: h.variety, status: h.status, acquiredHere: h.acqStep >= 0, uncertain: h.uncertain }));
   for (const e of events) if (e.kind === 'release' && (e.related ?? []).length === 0 && !held.some((h) => h.resource === e.resource && h.key === objectKey(e.resource, e.object)))
     final.push({ resource: e.resource, key: objectKey(e.resource, e.object), object: e.object, status: 'released', acquiredHere: false, uncertain: false });
+  run.final = final;
   return { run, final };
 
   // ───────── helpers closing over the run state ─────────
@@ -439,6 +448,13 @@ function runVariant(
         if (resource === 'request') {
           requestCreated = true;
           emit({ step: i, kind: 'note', resource: 'request', object: text, message: `${call} created a write request` });
+          return;
+        }
+        if (op.obj === 'result' && !s.assignTo && LOCKLIKE.has(resource) && resource !== 'wb-lock' && !resultReturned(i)) {
+          // `while (readahead_folio(rac)) ;`: the locked object is kept under no name, so nothing here
+          // can release it by name; whatever does (a request covering the range, I/O completion) finds
+          // it by index. Not tracked: no leak or self-deadlock can be claimed about it.
+          emit({ step: i, kind: 'note', resource, object: text, message: `${call} returns a ${label(resource)} that the code keeps under no name: whoever releases it finds it by index (not tracked here)` });
           return;
         }
         const prev = findHeld(resource, key, ['held']);
@@ -599,6 +615,76 @@ function runVariant(
     }
   }
 
+  /**
+   * The call's result goes straight back to the caller (`return __filemap_get_folio(...)`, or a variable
+   * returned before anything reads it): testing it is the caller's job, as for any function that returns
+   * what it got (iomap_get_folio() returns a locked folio or an error pointer).
+   */
+  function resultReturned(i: number): boolean {
+    const s = steps[i];
+    if (s.kind !== 'call') return false;
+    const v = s.assignTo?.trim() ?? null;
+    // Stored into a structure (`ctx->cur_folio = readahead_folio(ctx->rac)`): whoever reads the field
+    // tests it (the next iteration, a callee given the structure, the caller).
+    if (v !== null && /(->|\.)[A-Za-z_]\w*$/.test(v)) return true;
+    const word = v === null ? null : new RegExp(`(^|[^\\w])${v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^\\w]|$)`);
+    for (let j = i + 1; j < steps.length; j++) {
+      const t = steps[j];
+      if (t.kind === 'return') return t.expr !== null && (v !== null ? t.expr.trim() === v : t.expr.includes(`${s.call.name}(`));
+      if (v === null) return false;
+      if (t.kind === 'gap' || t.kind === 'assume') return false;
+      if (t.kind === 'assign' && (t.lhs.trim() === v || word!.test(t.rhs))) return false;
+      if (t.kind === 'call' && t.call.args.some((a) => word!.test(a))) return false;
+    }
+    return false;
+  }
+
+  /**
+   * The result is dereferenced (`prefetchw(&folio->flags)`) before anything tests it: the code relies on
+   * it being non-NULL here (a readahead loop bounded by readahead_count()), so the path has the object.
+   */
+  function derefBeforeTest(i: number): boolean {
+    const s = steps[i];
+    if (s.kind !== 'call' || !s.assignTo || !/^[A-Za-z_]\w*$/.test(s.assignTo.trim())) return false;
+    const v = s.assignTo.trim();
+    const deref = new RegExp(`(^|[^\\w.>])${v}\\s*->`);
+    const word = new RegExp(`(^|[^\\w])${v}([^\\w]|$)`);
+    for (let j = i + 1; j < steps.length; j++) {
+      const t = steps[j];
+      if (t.kind === 'gap' || t.kind === 'return') return false;
+      if (t.kind === 'assume') return false;
+      if (deref.test(t.text)) return true;
+      if (t.kind === 'assign' && t.lhs.trim() === v) return false;
+      if (t.kind === 'call' && (t.assignTo?.trim() === v || t.call.args.some((a) => word.test(a)))) return false;
+    }
+    return false;
+  }
+
+  /**
+   * The first step between a call and a later NULL test of its result that dereferences the result
+   * (`folio->index`) or hands it to a modelled primitive that works on the object (folio_lock(folio),
+   * folio_size() does not count: unmodelled), or null. On such a path the NULL branch is dead code.
+   */
+  function usedAsObject(callStep: number, upTo: number): number | null {
+    const c = steps[callStep];
+    if (!c || c.kind !== 'call' || !c.assignTo || !/^[A-Za-z_]\w*$/.test(c.assignTo.trim())) return null;
+    const v = c.assignTo.trim();
+    const deref = new RegExp(`(^|[^\\w.>])${v}\\s*->`);
+    for (let j = callStep + 1; j < upTo; j++) {
+      const t = steps[j];
+      if (t.kind === 'gap') return null;
+      if (t.kind === 'assign' && t.lhs.trim() === v) return null;
+      if (t.kind === 'call' && t.assignTo?.trim() === v) return null;
+      if (t.kind === 'assume') continue;
+      if (deref.test(t.text)) return j;
+      if (t.kind === 'call') {
+        const e = lookupApi(table, t.call.name, t.call.args);
+        if (e?.ops.some((o) => typeof o.obj === 'number' && t.call.args[o.obj]?.trim() === v && o.kind !== 'requires-released')) return j;
+      }
+    }
+    return null;
+  }
+
   function checkReturn(i: number, expr: string | null): void {
     const own = lookupApi(table, fn.name, []);
     const mayHold = (resource: string): boolean => {
@@ -640,7 +726,7 @@ function runVariant(
           : h.resource === 'writeback-bit'
             ? `with writeback of ${h.object} started (step ${h.acqStep}) and never ended: truncate, fsync and FGP_STABLE writers wait for it forever`
             : `with the ${label(h.resource)} of ${h.object} still held${h.acqStep >= 0 ? ` (acquired at step ${h.acqStep})` : ' (held on entry)'}`;
-      emit({ step: i, kind: 'leak', resource: h.resource, object: h.object, rule, message: `${rtext} (${retClass}) ${what}`, related: h.acqStep >= 0 ? [h.acqStep] : [], acrossGap: acrossGap(h.acqStep, i) });
+      emit({ step: i, kind: 'leak', resource: h.resource, object: h.object, key: h.key, atReturn: true, rule, message: `${rtext} (${retClass}) ${what}`, related: h.acqStep >= 0 ? [h.acqStep] : [], acrossGap: acrossGap(h.acqStep, i) });
     }
     if (contract.inodeDirtyRule && returnLiteral(path, i, expr) === '1' && !inodeDirty) {
       const begin = steps.findIndex((st) => st.kind === 'call' && /wb_begin|trylock/.test(st.call.name));

@@ -33,6 +33,20 @@ export function summarizeFunction(fn: FunctionAnalysis, opts: RunPathOptions = {
           if (i >= 0) escapes.add(i);
         }
       }
+      // A parameter stored into memory the caller can reach through another parameter or a global
+      // (`ceph_wbc->pages[n] = page`) is kept there for later: whoever reads that memory owns it now.
+      // (A local that points into a parameter's memory, `struct page **pages = ceph_wbc->pages;`, is that memory.)
+      const intoParam = new Set(params);
+      for (const st of p.steps) {
+        if (st.kind !== 'assign') continue;
+        const lhs = st.lhs.trim();
+        const r = rootOf(st.rhs);
+        if (/^[A-Za-z_]\w*$/.test(lhs) && r && intoParam.has(r) && /->|\./.test(st.rhs) && !st.rhs.includes('(')) intoParam.add(lhs);
+        const i = params.indexOf(r ?? '');
+        const into = rootOf(lhs);
+        if (i < 0 || !into || into === params[i] || !/->|\.|\[|^\s*\*/.test(lhs)) continue;
+        if (intoParam.has(into) || (fn.complete && fn.locals !== undefined && !fn.locals.includes(into))) escapes.add(i);
+      }
       if (p.end !== 'return' && p.end !== 'fallthrough') continue;
       if (run.events.some((e) => e.kind === 'acquire' && e.resource === 'folio-lock')) takesFolioLock = true;
       const effects = new Map<string, SummaryEffect>();

@@ -1,0 +1,102 @@
+/*
+ * Return contracts: which locks a function may return holding, decided over all of its paths at once.
+ * Kernel functions that acquire for their caller say so in one of two ways:
+ *  - sparse's context annotations on the definition: `__acquires(x)` (held at exit, not at entry) and
+ *    `__must_hold(x)` (held at entry and exit), Documentation/dev-tools/sparse.rst;
+ *  - consistency: every path that returns a given class leaves the caller's lock held
+ *    (netfs_start_io_write() returns 0 with inode->i_rwsem held, a *_seq_start() returns with the list
+ *    lock held, a lookup returns its folio locked). Smatch's check_locking calls a lock held on some
+ *    returns of a class and released on others "inconsistent returns"; one held on all of them is the
+ *    function's contract (Engler et al., "Bugs as deviant behavior", SOSP 2001: the majority is the rule).
+ * A leak reported at a return is the function's contract, and not a finding, when:
+ *  - an __acquires/__must_hold annotation names the lock; or
+ *  - the return is not a failure return, the object is the caller's (a parameter or what it points to,
+ *    a global, the returned object, or stored on the path into one of those), and every path of the
+ *    same return class that touched the lock leaves it held (or, within the class, the held paths all
+ *    return one literal value that no releasing path returns: `return 1` = locked, `return 0` = not).
+ * Failure returns never hand a lock to the caller by inference: an error path that keeps a lock is
+ * the classic bug, and only an annotation can say otherwise. A leak that is inconsistent with other
+ * paths of its class says so, with the counts.
+ */
+import type { FunctionAnalysis, Path, SimEvent } from '../types';
+import { returnLiteral } from './conditions';
+import { objectKey, type PathRun } from './pathModel';
+
+/** Resources a function may legitimately return holding (the wb lock and iteration state have their own contracts). */
+const RETURNABLE = new Set(['folio-lock', 'mutex', 'spinlock', 'bit-lock', 'rwsem', 'refcount']);
+
+export interface RunOfPath { path: Path; run: PathRun }
+
+export type ReturnVerdict =
+  | { kind: 'contract'; why: string }
+  | { kind: 'inconsistent'; released: number; total: number }
+  | null;
+
+const rootOf = (t: string): string | null => /^[\s&*(]*([A-Za-z_]\w*)/.exec(t)?.[1] ?? null;
+const norm = (t: string): string => t.replace(/\s+/g, '');
+
+function endLiteral(p: Path): string | null {
+  const i = p.steps.length - 1;
+  const s = p.steps[i];
+  if (!s || s.kind !== 'return') return null;
+  return returnLiteral(p, i, s.expr);
+}
+
+/** Is the object behind `key` the caller's on this path (so that returning it held can be a contract)? */
+function callersObject(fn: FunctionAnalysis, p: Path, resource: string, key: string): boolean {
+  const root = rootOf(key);
+  if (!root) return false;
+  const params = fn.params ?? [];
+  if (params.includes(root)) return true;
+  if (p.returnExpr !== null && objectKey(resource, p.returnExpr) === key) return true;
+  const isCallers = (lhs: string): boolean => {
+    const r = rootOf(lhs);
+    if (!r) return false;
+    if (params.includes(r)) return true;
+    return fn.complete && fn.locals !== undefined && !fn.locals.includes(r);
+  };
+  for (const s of p.steps) {
+    if (s.kind === 'assign' && objectKey(resource, s.rhs) === key && isCallers(s.lhs)) return true;
+  }
+  // A global: neither a parameter nor a local of a function seen whole.
+  return fn.complete && fn.locals !== undefined && !fn.locals.includes(root);
+}
+
+/** The state of the latest instance of a lock on a path (a lock dropped and taken again is held). */
+function lastState(run: PathRun, resource: string, key: string): string | undefined {
+  const f = run.final ?? [];
+  for (let i = f.length - 1; i >= 0; i--) if (f[i].resource === resource && f[i].key === key) return f[i].status;
+  return undefined;
+}
+
+export function returnContracts(fn: FunctionAnalysis, runs: RunOfPath[]): (r: RunOfPath, e: SimEvent) => ReturnVerdict {
+  const ann = fn.lockAnnotations;
+  const annotated = new Set([...(ann?.acquires ?? []), ...(ann?.mustHold ?? [])].map(norm));
+  const ended = runs.filter((r) => r.run.feasible && !r.run.skipped && (r.path.end === 'return' || r.path.end === 'fallthrough'));
+  const literal = new Map<Path, string | null>();
+  const litOf = (p: Path) => {
+    if (!literal.has(p)) literal.set(p, endLiteral(p));
+    return literal.get(p) ?? null;
+  };
+  return (r, e) => {
+    if (e.kind !== 'leak' || !e.atReturn || !e.key || !RETURNABLE.has(e.resource)) return null;
+    for (const a of annotated) {
+      if (objectKey(e.resource, a) === e.key) return { kind: 'contract', why: `annotated __acquires(${a})` };
+    }
+    const cls = r.run.returnClass;
+    const touched = ended.filter((x) => x.run.returnClass === cls).map((x) => ({ x, st: lastState(x.run, e.resource, e.key!) }))
+      .filter((t) => t.st !== undefined);
+    const held = touched.filter((t) => t.st === 'held');
+    const released = touched.filter((t) => t.st !== 'held');
+    if (cls === 'failure') return released.length ? { kind: 'inconsistent', released: released.length, total: touched.length } : null;
+    if (!callersObject(fn, r.path, e.resource, e.key)) return null;
+    const paths = new Set(held.map((t) => t.x.path.id)).size;
+    const what = `every ${cls === 'unknown' ? '' : `${cls} `}return that takes it (${paths} path${paths === 1 ? '' : 's'})`;
+    if (released.length === 0) return { kind: 'contract', why: `returned held on ${what}: the function's contract, inferred` };
+    const lit = litOf(r.path);
+    if (lit !== null && held.every((t) => litOf(t.x.path) === lit) && released.every((t) => { const l = litOf(t.x.path); return l !== null && l !== lit; })) {
+      return { kind: 'contract', why: `returned held whenever it returns ${lit} (${paths} path${paths === 1 ? '' : 's'}), released when it returns anything else: the function's contract, inferred` };
+    }
+    return { kind: 'inconsistent', released: new Set(released.map((t) => t.x.path.id)).size, total: new Set(touched.map((t) => t.x.path.id)).size };
+  };
+}
