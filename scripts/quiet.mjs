@@ -92,7 +92,7 @@ async function main() {
     if (json) continue;
     console.log(`${kp}: ${r.functions.length} functions, ${Math.round(r.ms)} ms, ${r.functions.filter((x) => x.truncated).length} truncated, ${loud.length} error/warning`);
     for (const x of r.functions.filter((x) => x.truncated || x.notAnalysed)) console.log(`  ${x.truncated ? 'TRUNCATED' : 'not analysed'} ${x.name}: paths ${x.paths}, states ${x.states}${x.notAnalysed ? ` (${x.notAnalysed})` : ''}`);
-    for (const p of r.problems.filter((p) => /budget|limit/.test(p.message))) console.log(`  STOPPED ${p.message}`);
+    for (const p of r.problems.filter((p) => /time budget|function limit/.test(p.message))) console.log(`  STOPPED ${p.message}`);
     for (const x of loud) console.log(`  ${x.severity} ${x.status} ${x.check} ${x.function}:${x.line} ${x.message.slice(0, 240)}`);
   }
   if (json) console.log(JSON.stringify(out.map((r) => ({ file: r.file, ms: Math.round(r.ms), functions: r.functions.map((x) => ({ name: x.name, paths: x.paths, states: x.states, truncated: x.truncated })), findings: r.findings })), null, 1));

@@ -51,7 +51,8 @@ test('seed 000 post: the touched functions and their completeness', (t) => {
   }
   for (const f of fns) assert.equal(f.notAnalysed, null, `${f.name}: ${f.notAnalysed}`);
   assert.equal(byName(fns, 'netfs_wb_begin').paths.length, 3);
-  assert.equal(byName(fns, 'netfs_wb_end').paths.length, 2);
+  // (one of them ends at the WARN_ON_ONCE: the code after it is written for the lock being held)
+  assert.equal(byName(fns, 'netfs_wb_end').paths.length, 3);
 });
 
 test('seed 000 post: netfs_writepages facts, gaps and line refs', (t) => {

@@ -432,6 +432,13 @@ export class CfgBuilder {
         const b = this.add({ k: 'bug', step: { kind: 'bug', text: e.text, ref: this.refOf(e.row) } });
         return this.cond(e.args[0], b, next, e.text);
       }
+      // WARN_ON(c) as a statement: c "should never happen" (coding-style.rst, WARN*() is for
+      // this-should-never-happen situations), so the code that follows is written for !c. The path on
+      // which c holds ends at the warning, like a BUG_ON: nothing is claimed about what follows it.
+      if (WARN_STMT.test(e.callee) && e.args.length >= 1 && !/^WARN(_ONCE)?$/.test(e.callee)) {
+        const w = this.add({ k: 'bug', step: { kind: 'bug', text: e.text, ref: this.refOf(e.row) } });
+        return this.cond(e.args[0], w, next, e.text);
+      }
       if (WARN_STMT.test(e.callee) && e.args.length >= 1) return this.evalExpr(e.args[0], next);
     }
     return this.evalExpr(e, next);

@@ -55,6 +55,17 @@ function runVariantMemo(path: Path, fn: FunctionAnalysis, contract: FunctionCont
   return r;
 }
 
+/**
+ * A callee's summary merged with its table entry: the summary's ops, plus each table op on a resource
+ * and object the summary says nothing about; the table's flags (sleeping, SELF-DL, result domain).
+ */
+export function mergeEntries(sum: ApiEntry, tab: ApiEntry | null): ApiEntry {
+  if (!tab) return sum;
+  const said = new Set(sum.ops.map((o) => `${o.resource}|${String(o.obj)}`));
+  const ops = [...sum.ops, ...tab.ops.filter((o) => !said.has(`${o.resource}|${String(o.obj)}`))];
+  return { ...tab, ...sum, ops, takesFolioLock: sum.takesFolioLock || tab.takesFolioLock, ...(tab.domain ? { domain: tab.domain } : {}) };
+}
+
 /** Runs one path once per entry variant of its function's contract. */
 export function runPath(path: Path, fn: FunctionAnalysis, opts: RunPathOptions = {}): PathRun[] {
   const table = opts.table ?? builtinApiTable();
@@ -256,9 +267,11 @@ function runVariant(
       const name = s.call.name;
       const args = s.call.args;
       const summary = Object.prototype.hasOwnProperty.call(summaries, name) ? summaries[name] : undefined;
-      // A summary (derived from the patch's own, complete definition on this side) wins over the table.
+      // A summary (derived from the patch's own, complete definition on this side) is merged with the
+      // table: what it says about a resource of an argument wins; what it is silent about (resources it
+      // does not track, effects that are not on every path of the class) keeps the table's rule.
       const tableEntry = lookupApi(table, name, args);
-      const entry: ApiEntry | null = summary && !tableEntry?.primitive ? summaryEntry(summary, facts) : tableEntry;
+      const entry: ApiEntry | null = summary && !tableEntry?.primitive ? mergeEntries(summaryEntry(summary, facts), tableEntry) : tableEntry;
       opText = `${name}(${args.join(', ')})${describeFacts(facts)}`;
       if (entry && summary?.escapes?.length && entry.name === summary.name) {
         const handed = summary.escapes.map((x) => args[x]).filter((a) => a !== undefined);
