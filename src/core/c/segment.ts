@@ -44,6 +44,22 @@ function sideLines(h: Hunk, side: Side): { line: Shown; idx: number }[] {
   return out;
 }
 
+/**
+ * A return type on a line of its own before the name (`static int` / `cifs_setlk(struct file *file, ...`,
+ * a common kernel style): column 0, no parenthesis, no statement or label punctuation.
+ */
+const TYPE_LINE = /^(?!(?:else|return|do|case|default|goto)\b)[A-Za-z_][\w\s*]*$/;
+
+/** The pending signature that begins at L[i], with the return-type line just above it when there is one. */
+function startPending(L: { line: Shown; idx: number }[], i: number): { name: string; lines: Shown[]; from: number } {
+  const line = L[i].line;
+  const prev = i > 0 ? L[i - 1] : null;
+  if (prev && prev.line.sourceLine === line.sourceLine - 1 && TYPE_LINE.test(prev.line.text.replace(/\s+$/, '')) && prev.line.text.trim() !== '') {
+    return { name: signatureName(line.text)!, lines: [prev.line, line], from: prev.idx };
+  }
+  return { name: signatureName(line.text)!, lines: [line], from: L[i].idx };
+}
+
 type StartKind = { kind: 'inside'; skip: number } | { kind: 'top'; skip: number } | { kind: 'opens'; skip: number; cont: Shown[] };
 
 /** Where does a hunk start: inside a function body, at top level, or inside a signature? */
@@ -204,21 +220,21 @@ export function segmentFunctions(file: FileDiff, side: Side, problems: Problem[]
         pending.lines.push(line);
         const code = stripLine(line.text, { inComment: false }).trim();
         if (/^\{/.test(line.text)) {
-          cur = { name: pending.name, heading: pending.heading ?? pending.lines[0].text, signature: pending.heading ? (pending.lines.length > 1 ? pending.heading.trim() : headingSignature(pending.heading, pending.name)) : '', closingSeen: false, segments: [{ lines: pending.lines, gapLines: null, gapFrom: null, headerInputLine: h.inputLine }], touched: false, depth: braceSum(pending.lines), lex: { inComment: false } };
+          cur = { name: pending.name, heading: pending.heading ?? (pending.lines.find((x) => signatureName(x.text) === pending!.name) ?? pending.lines[0]).text, signature: pending.heading ? (pending.lines.length > 1 ? pending.heading.trim() : headingSignature(pending.heading, pending.name)) : '', closingSeen: false, segments: [{ lines: pending.lines, gapLines: null, gapFrom: null, headerInputLine: h.inputLine }], touched: false, depth: braceSum(pending.lines), lex: { inComment: false } };
           curFrom = pending.from;
           pending = null;
         } else if (/;$/.test(code) || pending.lines.length > 10 || (!flat && /^[A-Za-z_#}]/.test(line.text) && !/^\{/.test(line.text))) {
           pending = null;
-          if (looksLikeSignatureStart(line.text)) pending = { name: signatureName(line.text)!, lines: [line], from: idx };
+          if (looksLikeSignatureStart(line.text)) pending = startPending(L, i);
         }
         continue;
       }
       if (looksLikeSignatureStart(line.text)) {
-        pending = { name: signatureName(line.text)!, lines: [line], from: idx };
+        pending = startPending(L, i);
         const code = stripLine(line.text, { inComment: false }).trim();
         if (/\)\s*\{$/.test(code)) {
-          cur = { name: pending.name, heading: line.text, signature: '', closingSeen: false, segments: [{ lines: [line], gapLines: null, gapFrom: null, headerInputLine: h.inputLine }], touched: false, depth: braceSum([line]), lex: { inComment: false } };
-          curFrom = idx;
+          cur = { name: pending.name, heading: line.text, signature: '', closingSeen: false, segments: [{ lines: pending.lines, gapLines: null, gapFrom: null, headerInputLine: h.inputLine }], touched: false, depth: braceSum([line]), lex: { inComment: false } };
+          curFrom = pending.from;
           pending = null;
         }
       }
