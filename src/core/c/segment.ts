@@ -119,9 +119,12 @@ function braceSum(lines: Shown[]): number {
 
 export function headingSignature(heading: string, name: string): string {
   const h = heading.trim().replace(/\{\s*$/, '').trim();
-  if (count(h, '(') > 0 && count(h, '(') === count(h, ')')) return h;
+  // A heading without a return type (`xchk_quota_item(`: the type is on the line above, kernel style)
+  // gets a placeholder one, or the rebuilt text is a call, not a definition.
+  const typed = (sig: string): string => (sig.trimStart().startsWith(name) ? `int ${sig.trimStart()}` : sig);
+  if (count(h, '(') > 0 && count(h, '(') === count(h, ')')) return typed(h);
   const at = h.indexOf(name + '(') >= 0 ? h.indexOf(name + '(') : h.indexOf(name);
-  return (at >= 0 ? h.slice(0, at + name.length) : name) + '()';
+  return typed((at >= 0 ? h.slice(0, at + name.length) : name) + '()');
 }
 
 /** Segment one side of a file diff into touched functions. */
