@@ -95,6 +95,8 @@ const LABEL: Record<string, string> = {
 export const label = (r: string) => LABEL[r] ?? r;
 
 /** Normalises an object expression into a matching key ("&ictx->wb_lock" and "ictx" are one wb lock). */
+const FOLIO_RESOURCES = new Set(['folio-lock', 'refcount', 'writeback-bit', 'folio-cleared', 'folio-dirty']);
+
 export function objectKey(resource: string, text: string): string {
   let t = text.replace(/\s+/g, '');
   for (;;) {
@@ -104,6 +106,13 @@ export function objectKey(resource: string, text: string): string {
   }
   if (resource === 'wb-lock') t = t.replace(/(->|\.)(wb_lock|flags)$/, '');
   if (resource === 'refcount') t = t.replace(/(->|\.)flags$/, '');
+  if (FOLIO_RESOURCES.has(resource)) {
+    // One folio, several spellings: its head page (`&folio->page`, `folio_page(folio, 0)`) and the
+    // folio of a page (`page_folio(page)`) share the folio's lock, reference and flags.
+    const m = /^(?:page_folio\((.+)\)|folio_page\((.+),0\))$/.exec(t);
+    if (m) t = objectKey(resource, m[1] ?? m[2]);
+    else t = t.replace(/^([A-Za-z_]\w*)->page$/, '$1');
+  }
   return t;
 }
 
