@@ -311,6 +311,10 @@ export function builtinEntries(): ApiEntry[] {
   add({ name: 'netfs_write_folio', ops: [rel('folio-lock', 2, { rel: 'nonnegative' }), { kind: 'unmark', resource: 'folio-cleared', obj: 2 }], domain: 'errno', result: '0: folio unlocked; -ENOMEM (pre-fix): still locked', ref: '§7.2' });
   // writepage_t callbacks (write_cache_pages): the callee unlocks the folio unless it returns AOP_WRITEPAGE_ACTIVATE.
   add({ name: 'writepage', ops: [rel('folio-lock', 0, { rel: 'ne', value: 'AOP_WRITEPAGE_ACTIVATE' }), { kind: 'unmark', resource: 'folio-cleared', obj: 0 }], result: 'AOP_WRITEPAGE_ACTIVATE ⇒ folio still locked', ref: '§5 (iv)' });
+  // include/linux/pagevec.h: a folio added to a batch is the batch's (its reference, and its lock when
+  // the batch is returned locked, as find_lock_entries() does); the batch's owner releases them
+  // (folio_batch_release(), or unlocks each folio).
+  add({ name: 'folio_batch_add', ops: [{ kind: 'handoff', resource: 'folio-lock', obj: 1, to: 'folio batch' }, { kind: 'handoff', resource: 'refcount', obj: 1, to: 'folio batch' }], ref: 'pagevec.h' });
   add({ name: 'netfs_kill_dirty_pages', ops: [rel('folio-lock', 2), rel('wb-iter', 1), { kind: 'unmark', resource: 'folio-cleared', obj: 2 }], takesFolioLock: true, ref: '§7.1' });
   add({ name: 'netfs_advance_writethrough', ops: [rel('folio-lock', 2)], ref: '§7.3 (post-fix: always unlocks)' });
   add({ name: 'netfs_end_writethrough', ops: [{ kind: 'handoff', resource: 'wb-lock', obj: 'held', to: 'wreq', variety: 'bit' }], takesFolioLock: true, ref: '§7.3' });

@@ -25,6 +25,8 @@ export interface FunctionSummary {
    * they escape as they would to an opaque callee.
    */
   escapes?: number[];
+  /** Every return is `true` or `false`: a branch on the call's truth picks the class (true = success). */
+  boolResult?: boolean;
 }
 
 export interface RunPathOptions {
@@ -152,8 +154,16 @@ export interface FinalHeld {
 
 /** Turns a summary into an API entry for the call, choosing the class the facts imply. */
 export function summaryEntry(sum: FunctionSummary, facts: CallFact[]): ApiEntry {
-  const cls = classOfFacts(facts);
-  const effects = sum.byClass[cls] ?? sum.byClass.unknown ?? [];
+  // For a function that returns true or false, true is its success (classOfConst), whereas for an
+  // errno a zero result is: read the branch by the summary's own domain.
+  let cls = classOfFacts(facts);
+  if (sum.boolResult) {
+    if (facts.some((f) => f.relation === 'true' || f.relation === 'nonzero')) cls = 'success';
+    else if (facts.some((f) => f.relation === 'false' || f.relation === 'zero')) cls = 'failure';
+  }
+  let effects = sum.byClass[cls] ?? sum.byClass.unknown ?? [];
+  // A NULL or error-pointer result is no object: nothing is acquired on it, whatever the class.
+  if (facts.some((f) => f.relation === 'null' || f.relation === 'is-err')) effects = effects.filter((e) => e.obj !== 'result');
   return {
     name: sum.name,
     ops: effects.map((e) => ({ kind: e.kind, resource: e.resource, obj: e.obj, ...(e.variety ? { variety: e.variety } : {}), ...(e.kind === 'handoff' ? { to: 'request' } : {}) })),

@@ -546,7 +546,7 @@ function runVariant(
           if (h.owner === 'request') continue;
           h.status = 'handed';
           h.endStep = i;
-          emit({ step: i, kind: 'handoff', resource: h.resource, object: h.object, message: h.resource === 'refcount' ? `${call} submits ${h.object}: the collection now owns its second reference` : `${call} hands the ${label(h.resource)} of ${h.object} to the ${op.to ?? 'request'}: the collector (netfs_write_collection) ends it, once`, related: h.acqStep >= 0 ? [h.acqStep] : [], acrossGap: acrossGap(h.acqStep, i) });
+          emit({ step: i, kind: 'handoff', resource: h.resource, object: h.object, message: op.to === 'folio batch' ? `${call} stores ${h.object} in the batch: the batch's owner now releases its ${label(h.resource)}` : h.resource === 'refcount' ? `${call} submits ${h.object}: the collection now owns its second reference` : `${call} hands the ${label(h.resource)} of ${h.object} to the ${op.to ?? 'request'}: the collector (netfs_write_collection) ends it, once`, related: h.acqStep >= 0 ? [h.acqStep] : [], acrossGap: acrossGap(h.acqStep, i) });
         }
         return;
       }

@@ -77,6 +77,8 @@ export function summarizeFunction(fn: FunctionAnalysis, opts: RunPathOptions = {
     if (m) out.byClass[c] = [...m.keys()].sort().map((k) => m.get(k)!);
   }
   if (takesFolioLock) out.takesFolioLock = true;
+  const ends = fn.paths.filter((p) => p.end === 'return');
+  if (ends.length > 0 && ends.every((p) => p.returnExpr !== null && /^(true|false)$/.test(p.returnExpr.trim()))) out.boolResult = true;
   // A parameter whose fate the summary states (released, handed, acquired) is known, whatever the
   // function also passes it to; only the others escape.
   for (const effs of Object.values(out.byClass)) for (const e of effs ?? []) if (typeof e.obj === 'number') escapes.delete(e.obj);
