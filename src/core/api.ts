@@ -181,12 +181,15 @@ function applyReturnContract(run: PathRun, path: Path, verdict: ReturnType<typeo
     else events.push(e);
   }
   if (covered.length === 0 && events.every((e, i) => e === run.events[i])) return run;
-  const gone = new Set(covered.map((c) => c.e.message));
-  const bad = events.some((e) => e.kind === 'violation' || e.kind === 'leak' || e.kind === 'dropped-dirty');
+  const isBad = (e: SimEvent) => e.kind === 'violation' || e.kind === 'leak' || e.kind === 'dropped-dirty';
+  const bad = events.some(isBad);
+  // A trace step's violation is the messages of its events (runPath): at a step that lost an event it
+  // is rebuilt from the runner's events that remain there.
+  const gone = new Set(covered.map((c) => c.e));
+  const changed = new Set(covered.map((c) => c.e.step));
   const steps = run.trace.steps.map((t) => {
-    if (!t.violation) return t;
-    const rest = t.violation.split('; ').filter((m) => !gone.has(m));
-    if (rest.length === t.violation.split('; ').length) return t;
+    if (!t.violation || t.pathStep === undefined || !changed.has(t.pathStep)) return t;
+    const rest = run.events.filter((e) => !gone.has(e) && e.step === t.pathStep && (isBad(e) || e.kind === 'ignored-result')).map((e) => e.message);
     const { violation: _v, ...plain } = t;
     return rest.length ? { ...t, violation: rest.join('; ') } : plain;
   });
@@ -195,7 +198,7 @@ function applyReturnContract(run: PathRun, path: Path, verdict: ReturnType<typeo
     ...run.trace,
     steps,
     verdict: bad ? run.trace.verdict : run.trace.verdict === 'violation' ? 'ok' : run.trace.verdict,
-    summary: bad ? events.find((e) => e.kind === 'violation' || e.kind === 'leak' || e.kind === 'dropped-dirty')!.message : run.trace.verdict === 'violation' ? `ok: returns with ${note}` : run.trace.summary,
+    summary: bad ? events.find(isBad)!.message : run.trace.verdict === 'violation' ? `ok: returns with ${note}` : run.trace.summary,
   };
   return { ...run, events, trace };
 }

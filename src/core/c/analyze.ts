@@ -180,8 +180,6 @@ export function lockAnnotations(signature: string): { acquires: string[]; releas
   return out;
 }
 
-
-
 function isCFile(p: string | null): boolean {
   return !!p && /\.(c|h)$/.test(p);
 }

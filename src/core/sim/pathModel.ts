@@ -96,9 +96,17 @@ const LABEL: Record<string, string> = {
 };
 export const label = (r: string) => LABEL[r] ?? r;
 
-/** Normalises an object expression into a matching key ("&ictx->wb_lock" and "ictx" are one wb lock). */
+/** The variable an object expression starts from (`&folio->page` → folio, `*foliop` → foliop). */
+export const rootOf = (t: string): string | null => /^[\s&*(]*([A-Za-z_]\w*)/.exec(t)?.[1] ?? null;
+
+/** A name that is neither a parameter nor a local of a function seen whole: a global. */
+export function isGlobalName(fn: FunctionAnalysis, name: string): boolean {
+  return fn.complete && fn.locals !== undefined && !fn.locals.includes(name) && !(fn.params ?? []).includes(name);
+}
+
 const FOLIO_RESOURCES = new Set(['folio-lock', 'refcount', 'writeback-bit', 'folio-cleared', 'folio-dirty']);
 
+/** Normalises an object expression into a matching key ("&ictx->wb_lock" and "ictx" are one wb lock). */
 export function objectKey(resource: string, text: string): string {
   let t = text.replace(/\s+/g, '');
   for (;;) {

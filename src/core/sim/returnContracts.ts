@@ -20,7 +20,7 @@
  */
 import type { FunctionAnalysis, Path, SimEvent } from '../types';
 import { returnLiteral } from './conditions';
-import { objectKey, type PathRun } from './pathModel';
+import { isGlobalName, objectKey, rootOf, type PathRun } from './pathModel';
 
 /** Resources a function may legitimately return holding (the wb lock and iteration state have their own contracts). */
 const RETURNABLE = new Set(['folio-lock', 'mutex', 'spinlock', 'bit-lock', 'rwsem', 'refcount']);
@@ -32,7 +32,6 @@ export type ReturnVerdict =
   | { kind: 'inconsistent'; released: number; total: number }
   | null;
 
-const rootOf = (t: string): string | null => /^[\s&*(]*([A-Za-z_]\w*)/.exec(t)?.[1] ?? null;
 const norm = (t: string): string => t.replace(/\s+/g, '');
 
 function endLiteral(p: Path): string | null {
@@ -49,17 +48,11 @@ function callersObject(fn: FunctionAnalysis, p: Path, resource: string, key: str
   const params = fn.params ?? [];
   if (params.includes(root)) return true;
   if (p.returnExpr !== null && objectKey(resource, p.returnExpr) === key) return true;
-  const isCallers = (lhs: string): boolean => {
-    const r = rootOf(lhs);
-    if (!r) return false;
-    if (params.includes(r)) return true;
-    return fn.complete && fn.locals !== undefined && !fn.locals.includes(r);
-  };
+  const isCallers = (name: string | null): boolean => name !== null && (params.includes(name) || isGlobalName(fn, name));
   for (const s of p.steps) {
-    if (s.kind === 'assign' && objectKey(resource, s.rhs) === key && isCallers(s.lhs)) return true;
+    if (s.kind === 'assign' && objectKey(resource, s.rhs) === key && isCallers(rootOf(s.lhs))) return true;
   }
-  // A global: neither a parameter nor a local of a function seen whole.
-  return fn.complete && fn.locals !== undefined && !fn.locals.includes(root);
+  return isGlobalName(fn, root);
 }
 
 /** The state of the latest instance of a lock on a path (a lock dropped and taken again is held). */

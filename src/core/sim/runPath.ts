@@ -55,6 +55,9 @@ function runVariantMemo(path: Path, fn: FunctionAnalysis, contract: FunctionCont
   return r;
 }
 
+/** Matches an expression as a whole word (`folio` in `&folio->page`, not in `folios`). */
+const wordRe = (text: string): RegExp => new RegExp(`(^|[^\\w])${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^\\w]|$)`);
+
 /**
  * A callee's summary merged with its table entry: the summary's ops, plus each table op on a resource
  * and object the summary says nothing about; the table's flags (sleeping, SELF-DL, result domain).
@@ -191,7 +194,7 @@ function runVariant(
     // names may reach, so overwriting it renames the old object but is not by itself a leak.
     const simple = /^[A-Za-z_]\w*$/.test(name);
     if (!simple && !/^[A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*)+$/.test(name)) return;
-    const word = new RegExp(`(^|[^\\w])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^\\w]|$)`);
+    const word = wordRe(name);
     for (const h of held.slice()) {
       if (h.wildcard || h.key !== objectKey(h.resource, name)) continue;
       if (simple && h.status === 'held' && h.owner === 'task' && !h.uncertain && h.acqStep >= 0 && LEAK_RULE[h.resource] && !LEAK_ON_FAILURE_ONLY.has(h.resource)) {
@@ -640,7 +643,7 @@ function runVariant(
     // Stored into a structure (`ctx->cur_folio = readahead_folio(ctx->rac)`): whoever reads the field
     // tests it (the next iteration, a callee given the structure, the caller).
     if (v !== null && /(->|\.)[A-Za-z_]\w*$/.test(v)) return true;
-    const word = v === null ? null : new RegExp(`(^|[^\\w])${v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^\\w]|$)`);
+    const word = v === null ? null : wordRe(v);
     for (let j = i + 1; j < steps.length; j++) {
       const t = steps[j];
       if (t.kind === 'return') return t.expr !== null && (v !== null ? t.expr.trim() === v : t.expr.includes(`${s.call.name}(`));
@@ -661,7 +664,7 @@ function runVariant(
     if (s.kind !== 'call' || !s.assignTo || !/^[A-Za-z_]\w*$/.test(s.assignTo.trim())) return false;
     const v = s.assignTo.trim();
     const deref = new RegExp(`(^|[^\\w.>])${v}\\s*->`);
-    const word = new RegExp(`(^|[^\\w])${v}([^\\w]|$)`);
+    const word = wordRe(v);
     for (let j = i + 1; j < steps.length; j++) {
       const t = steps[j];
       if (t.kind === 'gap' || t.kind === 'return') return false;

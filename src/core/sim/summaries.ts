@@ -9,6 +9,7 @@
 import type { FunctionAnalysis } from '../types';
 import type { ReturnClass } from './conditions';
 import { contractFor } from './contracts';
+import { isGlobalName, rootOf } from './pathModel';
 import { objectKey, runPathDetailed, type FunctionSummary, type RunPathOptions, type SummaryEffect } from './runPath';
 
 const TRACKED = new Set(['wb-lock', 'folio-lock', 'mutex', 'spinlock', 'bit-lock', 'rwsem', 'stable-writes']);
@@ -20,10 +21,26 @@ export function summarizeFunction(fn: FunctionAnalysis, opts: RunPathOptions = {
   const byClass: Partial<Record<ReturnClass, Map<string, SummaryEffect> | null>> = {};
   let takesFolioLock = false;
   const escapes = new Set<number>();
-  const rootOf = (t: string) => /^[\s&*(]*([A-Za-z_]\w*)/.exec(t)?.[1] ?? null;
   for (const p of fn.paths) {
+    // A parameter stored into memory the caller can reach through another parameter or a global
+    // (`ceph_wbc->pages[n] = page`) is kept there for later: whoever reads that memory owns it now.
+    // (A local that points into a parameter's memory, `struct page **pages = ceph_wbc->pages;`, is that memory.)
+    // Read once per path; counted only when some run of the path is feasible, as the callee escapes are.
+    const stored = new Set<number>();
+    const intoParam = new Set(params);
+    for (const st of p.steps) {
+      if (st.kind !== 'assign') continue;
+      const lhs = st.lhs.trim();
+      const r = rootOf(st.rhs);
+      if (/^[A-Za-z_]\w*$/.test(lhs) && r && intoParam.has(r) && /->|\./.test(st.rhs) && !st.rhs.includes('(')) intoParam.add(lhs);
+      const i = params.indexOf(r ?? '');
+      const into = rootOf(lhs);
+      if (i < 0 || !into || into === params[i] || !/->|\.|\[|^\s*\*/.test(lhs)) continue;
+      if (intoParam.has(into) || isGlobalName(fn, into)) stored.add(i);
+    }
     for (const { run, final } of runPathDetailed(p, fn, opts)) {
       if (!run.feasible) continue;
+      for (const i of stored) escapes.add(i);
       for (const e of run.events) {
         if (e.kind !== 'opaque-call') continue;
         const st = p.steps[e.step];
@@ -32,20 +49,6 @@ export function summarizeFunction(fn: FunctionAnalysis, opts: RunPathOptions = {
           const i = params.indexOf(rootOf(a) ?? '');
           if (i >= 0) escapes.add(i);
         }
-      }
-      // A parameter stored into memory the caller can reach through another parameter or a global
-      // (`ceph_wbc->pages[n] = page`) is kept there for later: whoever reads that memory owns it now.
-      // (A local that points into a parameter's memory, `struct page **pages = ceph_wbc->pages;`, is that memory.)
-      const intoParam = new Set(params);
-      for (const st of p.steps) {
-        if (st.kind !== 'assign') continue;
-        const lhs = st.lhs.trim();
-        const r = rootOf(st.rhs);
-        if (/^[A-Za-z_]\w*$/.test(lhs) && r && intoParam.has(r) && /->|\./.test(st.rhs) && !st.rhs.includes('(')) intoParam.add(lhs);
-        const i = params.indexOf(r ?? '');
-        const into = rootOf(lhs);
-        if (i < 0 || !into || into === params[i] || !/->|\.|\[|^\s*\*/.test(lhs)) continue;
-        if (intoParam.has(into) || (fn.complete && fn.locals !== undefined && !fn.locals.includes(into))) escapes.add(i);
       }
       if (p.end !== 'return' && p.end !== 'fallthrough') continue;
       if (run.events.some((e) => e.kind === 'acquire' && e.resource === 'folio-lock')) takesFolioLock = true;
