@@ -32,6 +32,21 @@ function walkFiles(dir) {
   return out;
 }
 
+/**
+ * A corpus names the class of bug in its own words ("folio-lock-balance", "refcount-balance",
+ * "wb-begin-pairing"); the check ids are shorter. Names that are not a check's stay as they are (and
+ * so count as missed unless they are "other").
+ */
+const CHECK_IDS = new Set(core.CHECKS.map((c) => c.id));
+const ALIASES = { 'wb-begin-pairing': 'wb-pairing', 'folio-lock-balance': 'folio-lock', 'refcount-balance': 'refcount', 'ref-balance': 'refcount', 'stable-writes-counter': 'stable-writes' };
+export function canonicalCheck(name) {
+  if (!name) return null;
+  if (CHECK_IDS.has(name)) return name;
+  if (ALIASES[name]) return ALIASES[name];
+  const bare = name.replace(/-balance$/, '');
+  return CHECK_IDS.has(bare) ? bare : name;
+}
+
 export function loadCase(dir) {
   const meta = JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8'));
   const names = readdirSync(dir).filter((n) => statSync(join(dir, n)).isFile());
@@ -47,7 +62,7 @@ export function loadCase(dir) {
     source: meta.source ?? '',
     fn,
     file: meta.file ?? null,
-    check: expect.check ?? meta.check ?? null,
+    check: canonicalCheck(expect.check ?? meta.check ?? null),
     status: expect.status ?? 'fixed',
     patchFile: pick ? join(dir, pick) : null,
     tree,

@@ -91,7 +91,11 @@ async function main() {
     ms += r.ms;
     if (json) continue;
     console.log(`${kp}: ${r.functions.length} functions, ${Math.round(r.ms)} ms, ${r.functions.filter((x) => x.truncated).length} truncated, ${loud.length} error/warning`);
-    for (const x of r.functions.filter((x) => x.truncated || x.notAnalysed)) console.log(`  ${x.truncated ? 'TRUNCATED' : 'not analysed'} ${x.name}: paths ${x.paths}, states ${x.states}${x.notAnalysed ? ` (${x.notAnalysed})` : ''}`);
+    for (const x of r.functions.filter((x) => x.truncated || x.notAnalysed)) {
+      // Which bound cut it: the path search's own problem for this function.
+      const bound = x.truncated ? r.problems.find((p) => /^(path-cap|state-cap|loop-bound|path-work)$/.test(p.kind) && p.message.startsWith(`${x.name}: `)) : null;
+      console.log(`  ${x.truncated ? 'TRUNCATED' : 'not analysed'} ${x.name}: paths ${x.paths}, states ${x.states}${x.notAnalysed ? ` (${x.notAnalysed})` : ''}${bound ? ` (${bound.kind}: ${bound.message.slice(x.name.length + 2)})` : ''}`);
+    }
     for (const p of r.problems.filter((p) => /time budget|function limit/.test(p.message))) console.log(`  STOPPED ${p.message}`);
     for (const x of loud) console.log(`  ${x.severity} ${x.status} ${x.check} ${x.function}:${x.line} ${x.message.slice(0, 240)}`);
   }

@@ -9,14 +9,18 @@ import type {
 } from './types';
 import { parseInput } from './mail/index';
 import { initTreeSitter, analyzeFileDiffReport, analyzeWithTree, parseStats } from './c/index';
-import { builtinApiTable, loadApiTable, lookupApi, returnContracts, runPath, summarizeAll, type ApiTable, type FunctionSummary, type PathRun } from './sim/index';
+import { builtinApiTable, loadApiTable, lookupApi, returnContracts, runPath, summarizeFunction, type ApiTable, type FunctionSummary, type PathRun } from './sim/index';
+import type { PathOptions } from './cfg/paths';
+import { rootOf } from './sim/pathModel';
 import { looksLikeSignatureStart, signatureName } from './c/lines';
 import { CHECKS } from './checks/index';
+import { ESCAPES_TO_CALLEE } from './checks/fromEvents';
 import type { RawFinding } from './checks/types';
 import { VERSION } from './version';
 import { scenarioHints } from './hints';
 import { crossTaskChecks } from './cross/index';
 import { partialSummaries } from './partialSummaries';
+import { bodiesOf, effectfulDefined, effectfulEntry, summaryHasEffect } from './effects';
 import { resultWords, stepsToLines } from './checks/words';
 
 const SEV_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -290,14 +294,54 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
   // functions the message itself defines (they get summaries); everything else merges.
   const apiTab = table ?? builtinApiTable();
   let defined = new Set<string>();
+  let allDefined = new Set<string>();
+  // Summaries made as the functions are walked, callees first (c/analyze.ts): per side, by function
+  // and by name (the first definition of a name wins, as in summarizeAll).
+  const early = { pre: new Map<FunctionAnalysis, FunctionSummary | null>(), post: new Map<FunctionAnalysis, FunctionSummary | null>() };
+  const earlyByName = { pre: new Map<string, FunctionSummary | null>(), post: new Map<string, FunctionSummary | null>() };
+  const sumOpts = table ? { table } : {};
   // A neutral entry (a query such as folio_size(), a trace point) is known but changes nothing: it
-  // does not split states either.
-  const relevantCall = (name: string, args: string[]): boolean => {
-    if (defined.has(name)) return true;
-    const e = lookupApi(apiTab, name, args);
-    return e !== null && (e.ops.length > 0 || !!e.takesFolioLock || !!e.reachesWriteback || !!e.waitsForWbLock || !!e.maySleep || e.indexArg !== undefined || e.cannotFailWhenArgFalse !== undefined);
-  };
-  const pathOpts = { maxPaths: opts.maxPathsPerFunction, loopUnroll: opts.loopUnroll, relevantCall };
+  // does not split states either; nor does a defined function whose summary says it changes nothing
+  // the caller holds (a trace, debug or arithmetic helper).
+  const pathOptsOf = (side: Side): PathOptions => ({
+    maxPaths: opts.maxPathsPerFunction,
+    loopUnroll: opts.loopUnroll,
+    relevantCall: (name: string, args: string[], resourceRoots?: Set<string>): boolean => {
+      const entry = lookupApi(apiTab, name, args);
+      if (effectfulEntry(entry)) return true;
+      const s = defined.has(name) ? earlyByName[side].get(name) : undefined;
+      if (defined.has(name) && (s === undefined || s === null || summaryHasEffect(s))) return true;
+      if (!resourceRoots) return false;
+      const about = (a: string | undefined) => resourceRoots.has(rootOf(a ?? '') ?? '');
+      // A helper that only keeps an argument somewhere, or a call with no model at all, hands the
+      // objects it is given to the unknown (the runner's opaque-call): it splits states when one of
+      // them is an object the function's modelled calls are about.
+      if (s) return (s.escapes ?? []).some((i) => about(args[i]));
+      return entry === null && !allDefined.has(name) ? args.some(about) : false;
+    },
+    escapeRoots: (name: string, args: string[], assignTo: string | null): string[] | null => {
+      const s = defined.has(name) ? earlyByName[side].get(name) : undefined;
+      if (defined.has(name) && !s) return null; // not summarised: it may do anything to anything
+      const out: string[] = [];
+      const add = (obj: number | 'result' | 'held') => {
+        const x = obj === 'result' ? assignTo : typeof obj === 'number' ? args[obj] : null;
+        if (x) out.push(x);
+      };
+      for (const op of lookupApi(apiTab, name, args)?.ops ?? []) if (ESCAPES_TO_CALLEE.has(op.resource)) add(op.obj);
+      if (s) {
+        if (s.takesFolioLock) return null;
+        for (const effs of Object.values(s.byClass)) for (const e of effs ?? []) if (ESCAPES_TO_CALLEE.has(e.resource)) add(e.obj);
+      }
+      return out;
+    },
+    afterFunction: (fn: FunctionAnalysis) => {
+      if (early[side].has(fn)) return;
+      const s = summarizeFunction(fn, sumOpts);
+      early[side].set(fn, s);
+      if (!earlyByName[side].has(fn.name)) earlyByName[side].set(fn.name, s);
+    },
+  });
+  const pathOpts = { pre: pathOptsOf('pre'), post: pathOptsOf('post') };
 
   // For "introduced here, fixed later in the series": the key and message index of each finding.
   const keyed: { f: Finding; key: string; message: number }[] = [];
@@ -340,7 +384,31 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
     // An older version of a patch also present in its newer form, or a reply's copy of a patch the
     // input carries itself: the newest wins, so the same code is not reported twice.
     if (msg.superseded) return;
-    defined = definedNames(msg);
+    // The kernel tree's text of each source file, read once (a file the tree cannot give is null).
+    const treeTexts = msg.files.map((file, fi): string | null => {
+      if (!isSourceFile(file.newPath) && !isSourceFile(file.oldPath)) return null;
+      const treePath = file.oldPath ?? file.newPath;
+      const given = opts.preImages?.[mi]?.[fi];
+      if (given) return given.text;
+      try {
+        const files = opts.treeFiles;
+        return !treePath ? null
+          : opts.treeFile ? opts.treeFile(treePath)
+          : files && Object.prototype.hasOwnProperty.call(files, treePath) ? files[treePath] : null;
+      } catch (e) {
+        problems.push({ input: parsed.file, line: file.inputLine, kind: 'tree-read', message: `${treePath}: the kernel tree could not be read (${(e as Error)?.message ?? e}); the hunks alone were used` });
+        return null;
+      }
+    });
+    // Functions the message defines split path states only when their bodies can change modelled
+    // state (effects.ts); a defined trace or arithmetic helper merges like any unmodelled call.
+    allDefined = definedNames(msg);
+    const bodies = new Map<string, string>();
+    msg.files.forEach((file, fi) => {
+      if (isSourceFile(file.newPath) || isSourceFile(file.oldPath)) bodiesOf(file, treeTexts[fi] ?? null, bodies);
+    });
+    defined = effectfulDefined(allDefined, bodies, apiTab);
+    for (const side of ['pre', 'post'] as const) earlyByName[side].clear();
     // Phase 1: rebuild every changed function of the message, both sides (from the tree when given).
     const perFile: { pre: FunctionAnalysis[]; post: FunctionAnalysis[] }[] = [];
     for (const [fi, file] of msg.files.entries()) {
@@ -353,21 +421,12 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
       }
       const entry = { pre: [] as FunctionAnalysis[], post: [] as FunctionAnalysis[] };
       const treePath = file.oldPath ?? file.newPath;
-      let treeText: string | null = null;
+      const treeText = treeTexts[fi] ?? null;
       const given = opts.preImages?.[mi]?.[fi];
-      if (given) treeText = given.text;
-      else try {
-        const files = opts.treeFiles;
-        treeText = !treePath ? null
-          : opts.treeFile ? opts.treeFile(treePath)
-          : files && Object.prototype.hasOwnProperty.call(files, treePath) ? files[treePath] : null;
-      } catch (e) {
-        problems.push({ input: parsed.file, line: file.inputLine, kind: 'tree-read', message: `${treePath}: the kernel tree could not be read (${(e as Error)?.message ?? e}); the hunks alone were used` });
-      }
       for (const side of ['pre', 'post'] as const) {
         let fns: FunctionAnalysis[];
         if (treeText != null) {
-          const t = analyzeWithTree(file, treeText, side, pathOpts);
+          const t = analyzeWithTree(file, treeText, side, pathOpts[side]);
           fns = t.functions;
           for (const p of t.problems) problems.push({ input: parsed.file, ...p });
           const src: PreImageSource = t.treeState === 'conflict' ? 'hunks' : given ? given.source : 'worktree';
@@ -378,7 +437,7 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
         } else {
           // File-level problems (a hunk whose enclosing function the patch does not name) are
           // reported even when no function of the file could be rebuilt.
-          const d = analyzeFileDiffReport(file, side, pathOpts);
+          const d = analyzeFileDiffReport(file, side, pathOpts[side]);
           fns = d.functions;
           for (const p of d.problems) if (!problems.some((q) => q.message === p.message && q.line === p.line)) problems.push({ input: parsed.file, ...p });
           if (given || opts.treeFile || opts.treeFiles) for (const fn of fns) sourceOf.set(fn, 'hunks');
@@ -404,7 +463,12 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
     const summaries = { pre: {} as Record<string, FunctionSummary>, post: {} as Record<string, FunctionSummary> };
     for (const side of ['pre', 'post'] as const) {
       const fns = perFile.flatMap((e) => e[side]);
-      const full = summarizeAll(fns, table ? { table } : {});
+      const full: Record<string, FunctionSummary> = {};
+      for (const fn of fns) {
+        if (Object.prototype.hasOwnProperty.call(full, fn.name)) continue;
+        const sum = early[side].has(fn) ? early[side].get(fn)! : summarizeFunction(fn, sumOpts);
+        if (sum) full[fn.name] = sum;
+      }
       summaries[side] = { ...partialSummaries(fns, full, table), ...full };
     }
     lap('summaries');

@@ -9,3 +9,4 @@ export * from './api';
 export * from './hints';
 export * from './contract';
 export * from './cross/index';
+export * from './effects';

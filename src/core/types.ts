@@ -262,6 +262,11 @@ export interface SimEvent {
   /** Evidence that is only a hint (a label's name, code not shown): reported as info at most, and says so. */
   hint?: boolean;
   /**
+   * The finding holds only on some kernels (a convention that changed between versions), and the code
+   * analysed does not show which one it is written for: reported as info at most, with this condition.
+   */
+  onlyIf?: string;
+  /**
    * True when a gap step (code the patch does not show) lies between the related step and this one,
    * so the unseen code might have changed the outcome. Checks soften or drop such findings.
    */

@@ -117,3 +117,36 @@ test('engine: the JSON contract gains states; paths counts witnesses', async () 
     assert.ok(f.paths > 0 && f.states > 0);
   }
 });
+
+test('engine: helpers the patch defines that change nothing modelled do not split states (the leak behind them is found)', async () => {
+  const r = await core.checkText(fx('folio-lock-helper-ladder-leak', 'patch.patch'), 'helpers.patch', { wasmDir });
+  const fn = r.functions.find((f) => f.name === 'demofs_fill_folio' && f.side === 'post');
+  assert.equal(fn.truncated, false);
+  assert.ok(fn.states < 200, `states ${fn.states}`);
+  const leak = r.findings.filter((x) => x.check === 'folio-lock' && x.status === 'introduced' && x.severity === 'error');
+  assert.equal(leak.length, 1, JSON.stringify(r.findings.map((x) => x.message), null, 1));
+  assert.match(leak[0].message, /returns -EFBIG/);
+  // The DEMOFS_F_KEEP path keeps the folio in ctx (demofs_keep_folio is unmodelled): no finding there.
+  assert.ok(!r.findings.some((x) => /returns 0/.test(x.message) && x.severity !== 'info'));
+});
+
+test('engine: what a defined function may change is read from its whole body, through defined callees', () => {
+  const table = core.builtinApiTable();
+  const bodies = new Map([
+    ['demofs_note', 'static void demofs_note(struct demofs_ctx *ctx, unsigned int what)\n{\n\tctx->stats[what]++;\n\tpr_debug("folio_unlock(x)");\n}'],
+    ['demofs_drop', 'static void demofs_drop(struct folio *folio)\n{\n\tfolio_unlock(folio);\n}'],
+    ['demofs_done', 'static void demofs_done(struct demofs_ctx *ctx, struct folio *folio)\n{\n\tdemofs_note(ctx, 1);\n\tdemofs_drop(folio);\n}'],
+    ['demofs_keep', 'static void demofs_keep(struct demofs_ctx *ctx, struct folio *folio)\n{\n\tctx->cur = folio;\n}'],
+  ]);
+  const defined = new Set([...bodies.keys(), 'demofs_partial']);
+  const eff = core.effectfulDefined(defined, bodies, table);
+  // A counter and a debug print (a call named in a string is no call): nothing modelled.
+  assert.equal(eff.has('demofs_note'), false);
+  assert.equal(eff.has('demofs_drop'), true);
+  // Through a defined callee.
+  assert.equal(eff.has('demofs_done'), true);
+  // Stores its parameter where the caller can reach it: an escape.
+  assert.equal(eff.has('demofs_keep'), true);
+  // Defined, but its whole body is not seen: it may do anything.
+  assert.equal(eff.has('demofs_partial'), true);
+});

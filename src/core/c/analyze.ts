@@ -192,7 +192,52 @@ export function analyzeFileDiffReport(file: FileDiff, side: Side, opts: PathOpti
   if (side === 'pre' && file.status === 'added') return { functions: [], problems };
   if (side === 'post' && file.status === 'deleted') return { functions: [], problems };
   const texts = reconstructFunctions(file, side, problems, path ?? undefined);
-  return { functions: texts.map((ft) => analyzeFunctionText(ft, path!, side, opts)), problems };
+  return { functions: analyseCalleesFirst(texts, (ft) => analyzeFunctionText(ft, path!, side, opts), opts), problems };
+}
+
+/**
+ * Analyses function texts callees first (a function the others call is walked before its callers, as
+ * compositional analyses do, so `opts.afterFunction` can summarise it before its call sites are
+ * searched); the results keep the texts' order. Calls are read from the text by name; recursion and
+ * mutual calls fall back to text order.
+ */
+export function analyseCalleesFirst(texts: FunctionText[], analyse: (ft: FunctionText) => FunctionAnalysis, opts: PathOptions): FunctionAnalysis[] {
+  const out: (FunctionAnalysis | undefined)[] = new Array(texts.length);
+  const byName = new Map<string, number[]>();
+  texts.forEach((ft, i) => byName.set(ft.name, [...(byName.get(ft.name) ?? []), i]));
+  const state = new Uint8Array(texts.length); // 0 new, 1 on the stack, 2 done
+  const callsOf = (i: number): number[] => {
+    const code = texts[i].text.replace(/\/\*[\s\S]*?\*\//g, ' ');
+    const body = code.indexOf('{');
+    const seen: number[] = [];
+    for (const m of code.slice(Math.max(0, body)).matchAll(/(?<![\w])([A-Za-z_]\w*)\s*\(/g)) {
+      for (const j of byName.get(m[1]) ?? []) if (j !== i && !seen.includes(j)) seen.push(j);
+    }
+    return seen;
+  };
+  const visit = (root: number) => {
+    // Iterative depth-first post-order: deep call chains must not overflow the stack.
+    const stack: { i: number; calls: number[]; k: number }[] = [{ i: root, calls: callsOf(root), k: 0 }];
+    state[root] = 1;
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      if (top.k < top.calls.length) {
+        const j = top.calls[top.k++];
+        if (state[j] === 0) {
+          state[j] = 1;
+          stack.push({ i: j, calls: callsOf(j), k: 0 });
+        }
+        continue;
+      }
+      stack.pop();
+      state[top.i] = 2;
+      const fa = analyse(texts[top.i]);
+      out[top.i] = fa;
+      opts.afterFunction?.(fa);
+    }
+  };
+  for (let i = 0; i < texts.length; i++) if (state[i] === 0) visit(i);
+  return out as FunctionAnalysis[];
 }
 
 /**

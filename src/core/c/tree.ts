@@ -6,7 +6,7 @@
  */
 import type { FileDiff, FunctionAnalysis, Hunk, Problem, Side } from '../types';
 import type { PathOptions } from '../cfg/paths';
-import { analyzeFileDiff, analyzeFunctionText } from './analyze';
+import { analyseCalleesFirst, analyzeFileDiff, analyzeFunctionText } from './analyze';
 import { splitFunctions, type FunctionText } from './reconstruct';
 
 export type TreeState = 'at-base' | 'applied' | 'conflict';
@@ -176,7 +176,7 @@ function buildSides(tree: string[], locs: Located[], from: Side): { fromSide: Si
 
 function analyseSide(st: SideText, path: string, side: Side, opts: PathOptions): FunctionAnalysis[] {
   const text = st.lines.join('\n') + '\n';
-  const out: FunctionAnalysis[] = [];
+  const texts: FunctionText[] = [];
   for (const ft of splitFunctions(text, 1)) {
     let hit = false;
     for (let l = ft.startLine; l <= ft.endLine && !hit; l++) if (st.touched.has(l)) hit = true;
@@ -192,9 +192,9 @@ function analyseSide(st: SideText, path: string, side: Side, opts: PathOptions):
       }
     }
     const mapped: FunctionText = { ...ft, refs: ft.refs.map(mapRef), gaps: ft.gaps.map((g) => ({ ...g, ref: mapRef(g.ref)! })), inputLine: firstInput };
-    out.push(analyzeFunctionText(mapped, path, side, opts));
+    texts.push(mapped);
   }
-  return out;
+  return analyseCalleesFirst(texts, (ft) => analyzeFunctionText(ft, path, side, opts), opts);
 }
 
 /** Analyse the functions a file diff touches, taking them whole from the tree's copy of the file. */

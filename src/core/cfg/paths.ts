@@ -23,7 +23,7 @@
  * Each path that reaches an exit is one witness: a concrete path the runner simulates and the timeline
  * shows. `paths.length` is the number of distinct witnesses, `states` the (node, state) pairs visited.
  */
-import type { CallFact, Path, PathEnd, Problem, Step } from '../types';
+import type { CallFact, FunctionAnalysis, Path, PathEnd, Problem, Step } from '../types';
 import type { Cfg, Node, NodeId } from './graph';
 import { END } from './graph';
 import { addFact, describeRelation, freshValue, type ValueState } from './facts';
@@ -34,10 +34,26 @@ export interface PathOptions {
   loopUnroll?: number;
   parseTimeMs?: number;
   maxParseErrors?: number;
-  /** Which calls the simulator models (API table, summaries): their steps split states. Default: every call. */
-  relevantCall?: (name: string, args: string[]) => boolean;
+  /**
+   * Which calls the simulator models (API table, summaries): their steps split states. Default: every
+   * call. Asked twice per call: first without `resourceRoots` (does the call change modelled state by
+   * itself?), then, for the calls that do not, with the names the first kind of call is about (a call
+   * that only keeps an argument somewhere matters when that argument is one of them).
+   */
+  relevantCall?: (name: string, args: string[], resourceRoots?: Set<string>) => boolean;
+  /**
+   * For a relevant call: the expressions whose objects it changes in a way a callee given them could
+   * take over (a folio lock, a reference, a writeback bit), or null for all of its arguments and its
+   * result. Their roots are the `resourceRoots` of the second question above.
+   */
+  escapeRoots?: (name: string, args: string[], assignTo: string | null) => string[] | null;
   /** Budget of distinct (node, state) pairs. */
   maxStates?: number;
+  /**
+   * Called after each function's paths are found, callees before their callers (c/analyze.ts):
+   * the caller of the analysis summarises it there, so `relevantCall` can ask about it.
+   */
+  afterFunction?: (fn: FunctionAnalysis) => void;
 }
 
 export interface PathResult {
@@ -84,9 +100,9 @@ interface State {
 const MAX_STEPS_PER_PATH = 3000;
 const WORK_BUDGET = 2_000_000;
 /** Steps in all witnesses together (what the runner, the checks and the JSON carry). */
-const WITNESS_STEP_BUDGET = 400_000;
+const WITNESS_STEP_BUDGET = +(process.env.LS_WB ?? 400_000);
 const DEFAULT_MAX_STATES = 100_000;
-const DEFAULT_MAX_PATHS = 2048;
+const DEFAULT_MAX_PATHS = +(process.env.LS_MP ?? 2048);
 const DEFAULT_LOOP_CAP = 64;
 const WIDEN_AFTER = 4;
 
@@ -111,7 +127,11 @@ function kill(s: State, name: string): void {
   s.consts.delete(name);
 }
 
+/** The value a branch leaves a tested local with when nothing else is known: non-zero (truthy). */
+const NONZERO = '!0';
+
 function constTruth(v: string): boolean | null {
+  if (v === NONZERO) return true;
   if (/^(0+|false|NULL)$/.test(v)) return false;
   if (/^(\d+|true)$/.test(v) || /^-\s*\d+$/.test(v) || /^-\s*E[A-Z0-9]+$/.test(v)) return true;
   return null;
@@ -123,7 +143,8 @@ function rootOf(text: string): string | null {
   return m ? m[1] : null;
 }
 
-const ENV_WORDS = /\b(sync_mode|origin|WB_SYNC_\w+|NETFS_\w+)\b/;
+// What the runner reads of a branch against the entry variant: wbc->sync_mode and wreq->origin (sim/conditions.ts).
+const ENV_WORDS = /\b(sync_mode|origin)\b/;
 
 /**
  * Which nodes are relevant (their steps split states): the calls the simulator models (API table,
@@ -132,14 +153,15 @@ const ENV_WORDS = /\b(sync_mode|origin|WB_SYNC_\w+|NETFS_\w+)\b/;
  * does not model splits nothing even when it is handed a tracked object: the paths through it still
  * carry it (the checks see the hand-over), but two paths that differ only there are one state.
  */
-function relevance(cfg: Cfg, relevantCall: ((name: string, args: string[]) => boolean) | undefined): { node: Set<NodeId>; tracked: Set<string>; tested: Set<string>; constNames: Set<string> } {
+function relevance(cfg: Cfg, relevantCall: PathOptions['relevantCall'], escapeRoots?: PathOptions['escapeRoots']): { node: Set<NodeId>; tracked: Set<string>; tested: Set<string>; foldNames: Set<string> } {
   const node = new Set<NodeId>();
   const tracked = new Set<string>();
   /** Variables holding a modelled call's result (a branch on them is a fact the runner reads). */
   const results = new Set<string>();
   /** Variables some branch tests by their bound call result, and names whose constants matter. */
   const tested = new Set<string>();
-  const constNames = new Set<string>();
+  /** Names a branch folds by their constant (`x`, `!x`, `x == lit`): only their constants split states. */
+  const foldNames = new Set<string>();
   // An int or bool result (folio_size(), a trylock's answer) is a value, not an object: it is not
   // followed through assignments.
   const isValue = (name: string) => cfg.varKinds[name] === 'int' || cfg.varKinds[name] === 'bool';
@@ -148,15 +170,22 @@ function relevance(cfg: Cfg, relevantCall: ((name: string, args: string[]) => bo
     tracked.add(name);
     return true;
   };
+  const roots = new Set<string>();
+  const first = new Set<NodeId>();
   cfg.nodes.forEach((n, id) => {
     if (n.k !== 'call' || (relevantCall && !relevantCall(n.step.call.name, n.step.call.args))) return;
+    first.add(id);
+    const about = escapeRoots?.(n.step.call.name, n.step.call.args, n.step.assignTo) ?? [...n.step.call.args, ...(n.step.assignTo ? [n.step.assignTo] : [])];
+    for (const a of about) { const r = rootOf(a); if (r) roots.add(r); }
+  });
+  cfg.nodes.forEach((n, id) => {
+    if (n.k !== 'call' || (!first.has(id) && (!relevantCall || !relevantCall(n.step.call.name, n.step.call.args, roots)))) return;
     node.add(id);
-    for (const a of n.step.call.args) {
-      track(rootOf(a));
-      const r = rootOf(a);
-      if (r) constNames.add(r);
-    }
-    const res = n.step.assignTo ? rootOf(n.step.assignTo) : null;
+    // A call relevant only because it is handed a tracked object (second question) follows nothing
+    // else: its other arguments and its result are not the simulator's business.
+    const handedOnly = !first.has(id);
+    for (const a of n.step.call.args) if (!handedOnly || roots.has(rootOf(a) ?? '')) track(rootOf(a));
+    const res = n.step.assignTo && !handedOnly ? rootOf(n.step.assignTo) : null;
     if (res) {
       results.add(res);
       if (!isValue(res)) track(res);
@@ -182,16 +211,80 @@ function relevance(cfg: Cfg, relevantCall: ((name: string, args: string[]) => bo
     if (n.k !== 'branch') return;
     const sub = n.facts?.subject;
     if (sub?.kind === 'var') tested.add(sub.name);
-    if (n.constTest) constNames.add(n.constTest.name);
+    if (n.constTest) foldNames.add(n.constTest.name);
     // Constants of locals are in the state key; a branch on anything else the runner cannot read.
     if (ENV_WORDS.test(n.cond) || (sub && (sub.kind === 'call' ? node.has(sub.node) : tracked.has(sub.name) || results.has(sub.name)))) node.add(id);
   });
-  return { node, tracked, tested, constNames };
+  return { node, tracked, tested, foldNames };
 }
 
 function valueText(v: ValueState | undefined): string {
   if (!v) return '*';
   return `${v.mask}${v.eq !== null ? '=' + v.eq : ''}${v.ne.length ? '!' + v.ne.slice().sort().join(',') : ''}`;
+}
+
+const IDENT = /[A-Za-z_]\w*/g;
+
+/** The names a node reads (identifiers of its condition, arguments, right-hand side, returned value). */
+function readsOf(n: Node): string[] {
+  switch (n.k) {
+    case 'branch': return n.cond.match(IDENT) ?? [];
+    case 'call': {
+      const out = [...n.step.call.name.match(IDENT) ?? []];
+      for (const a of n.step.call.args) out.push(...a.match(IDENT) ?? []);
+      // `x->f = call()` reads x; a whole variable on the left is written, not read.
+      if (n.step.assignTo && !/^[A-Za-z_]\w*$/.test(n.step.assignTo.trim())) out.push(...n.step.assignTo.match(IDENT) ?? []);
+      return out;
+    }
+    case 'assign': {
+      const out = [...n.step.rhs.match(IDENT) ?? []];
+      const lhs = n.step.lhs.trim();
+      if (!/^[A-Za-z_]\w*$/.test(lhs) || /^\s*[A-Za-z_]\w*\s*([-+*\/%&|^]|<<|>>)=/.test(n.step.text)) out.push(...lhs.match(IDENT) ?? []);
+      return out;
+    }
+    case 'return': return n.step.expr?.match(IDENT) ?? [];
+    default: return [];
+  }
+}
+
+/**
+ * Per node: the names some later node may read (backward liveness over the CFG), and the loop heads
+ * it can still reach. A constant or bound result of a name that nothing reads any more, or the frame
+ * of a loop the path has left for good, cannot change what follows: it stays out of the state key, so
+ * paths that differ only there merge (Smatch and xgcc key their states on live data only).
+ */
+function liveness(cfg: Cfg, heads: Set<NodeId>): { live: Set<string>[]; reach: Set<NodeId>[] } {
+  const N = cfg.nodes.length;
+  const succ = (n: Node): NodeId[] => {
+    switch (n.k) {
+      case 'branch': return [n.t, n.f];
+      case 'gap': return [...(n.next !== null ? [n.next] : []), ...n.gotos.map((g) => g.node)];
+      case 'return': case 'bug': case 'unseen': return [];
+      default: return [n.next];
+    }
+  };
+  const preds: NodeId[][] = Array.from({ length: N }, () => []);
+  const succs: NodeId[][] = cfg.nodes.map((n, id) => {
+    const out = succ(n).filter((x) => x !== END && x !== null && x >= 0 && x < N);
+    for (const x of out) preds[x].push(id);
+    return out;
+  });
+  const own = cfg.nodes.map((n) => new Set(readsOf(n)));
+  const live: Set<string>[] = cfg.nodes.map((_, id) => new Set(own[id]));
+  const reach: Set<NodeId>[] = cfg.nodes.map((_, id) => new Set(heads.has(id) ? [id] : []));
+  const work: NodeId[] = cfg.nodes.map((_, id) => id);
+  const queued = new Uint8Array(N).fill(1);
+  while (work.length) {
+    const id = work.pop()!;
+    queued[id] = 0;
+    let grew = false;
+    for (const x of succs[id]) {
+      for (const v of live[x]) if (!live[id].has(v)) { live[id].add(v); grew = true; }
+      for (const h of reach[x]) if (!reach[id].has(h)) { reach[id].add(h); grew = true; }
+    }
+    if (grew) for (const p of preds[id]) if (!queued[p]) { queued[p] = 1; work.push(p); }
+  }
+  return { live, reach };
 }
 
 export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
@@ -206,7 +299,7 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
   let statesCut = false;
   let work = 0;
   let merged = 0;
-  const { node: relevant, tested, constNames } = relevance(cfg, opts.relevantCall);
+  const { node: relevant, tested, foldNames } = relevance(cfg, opts.relevantCall, opts.escapeRoots);
 
   // Join nodes: more than one way in (labels, loop heads, the ends of ifs). Only there can states meet.
   const indeg = new Map<NodeId, number>();
@@ -222,6 +315,9 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
   }
   const heads = new Set<NodeId>();
   cfg.nodes.forEach((n, id) => { if (n.k === 'nop' && (n.loopHead !== null || n.label !== null)) heads.add(id); });
+  const { live, reach } = liveness(cfg, heads);
+  /** Names only this function can change between two tests (its locals and parameters, not fields or globals). */
+  const localNames = new Set([...Object.keys(cfg.varKinds ?? {}), ...(cfg.params ?? [])].filter((x) => /^[A-Za-z_]\w*$/.test(x)));
   const visited = new Set<string>();
   const sigIds = new Map<string, string>();
   /** Per loop head: the different sets of iteration kinds seen there (for widening). */
@@ -253,16 +349,26 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
   /** The state key at a join node: relevant history, loop frames, bound results, constants. */
   const keyOf = (node: NodeId, s: State): string => {
     let k = `${node}|${s.gap ? 1 : 0}|${s.lastGap ?? ''}|${s.hist}|`;
-    for (const f of s.frames) k += `${f.head}@${f.start}:${f.iterations > 0 ? 1 : 0};`;
+    const lv = live[node];
+    const rh = reach[node];
+    // Frames of loops the path can still come back to (a loop left for good is only history).
+    for (const f of s.frames) if (rh.has(f.head)) k += `${f.head}:${f.iterations > 0 ? 1 : 0};`;
     k += '|';
     // Only what a later branch can read: results bound to variables that some branch tests, and
-    // constants of names a branch folds or a modelled call reads.
+    // constants of names a branch folds or a modelled call reads; and only while something still reads them.
     const env: string[] = [];
-    for (const [v, i] of s.env) if (tested.has(v)) env.push(`${v}=${relevant.has(s.nodes[i]) ? s.nodes[i] : ''}:${valueText(s.values.get(i))}`);
+    for (const [v, i] of s.env) if (tested.has(v) && lv.has(v)) env.push(`${v}=${relevant.has(s.nodes[i]) ? s.nodes[i] : ''}:${valueText(s.values.get(i))}`);
     k += env.sort().join(',');
     k += '|';
     const consts: string[] = [];
-    for (const [a, b] of s.consts) if (constNames.has(a) || constNames.has(rootOf(a) ?? '')) consts.push(`${a}=${b}`);
+    for (const [a, b] of s.consts) {
+      const r = rootOf(a) ?? '';
+      if (!(foldNames.has(a) || foldNames.has(r)) || !lv.has(r)) continue;
+      // A field's constant: while its member is still read somewhere.
+      const member = /(\w+)\s*$/.exec(a)?.[1];
+      if (member && member !== r && !lv.has(member)) continue;
+      consts.push(`${a}=${b}`);
+    }
     k += consts.sort().join(',');
     return k;
   };
@@ -303,7 +409,10 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
     const full = f.seen.join(',');
     const widened = !sets.has(full) && sets.size >= WIDEN_AFTER;
     if (!widened) sets.add(full);
-    s.hist = s.hist.slice(0, f.start) + (widened ? `L${node}{*|${sig}}` : `L${node}{${full}|${sig}}`);
+    // A loop whose iterations so far did nothing relevant leaves no trace: iterating it is the same
+    // state as not entering it.
+    const idle = f.seen.length === 1 && sigText === '';
+    s.hist = s.hist.slice(0, f.start) + (idle ? '' : widened ? `L${node}{*|${sig}}` : `L${node}{${full}|${sig}}`);
     f.mark = s.hist.length;
     return { iterations: f.iterations, repeat: repeat || widened };
   };
@@ -439,7 +548,7 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
               const cv = s.consts.get(n.constTest.name);
               if (cv !== undefined) {
                 let truth: boolean | null;
-                if (n.constTest.eq !== null) truth = cv === n.constTest.eq ? true : /^-?\d+$/.test(cv) && /^-?\d+$/.test(n.constTest.eq) ? false : null;
+                if (n.constTest.eq !== null) truth = cv === n.constTest.eq ? true : /^-?\d+$/.test(cv) && /^-?\d+$/.test(n.constTest.eq) ? false : cv === NONZERO && /^(0+|false|NULL)$/.test(n.constTest.eq) ? false : null;
                 else truth = constTruth(cv);
                 if (truth !== null) {
                   if (n.constTest.negated) truth = !truth;
@@ -470,6 +579,11 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
             if (!feasible) continue;
             const c = value ? clone(s) : s;
             c.values = values;
+            // A local or parameter tested on its own (`if (need_lock)`) keeps that answer until it is
+            // assigned: a later test of it folds the same way (correlated branches, as Smatch's
+            // implied states), so `if (x) lock; … if (x) unlock;` has no path that locks and skips the unlock.
+            const ct = n.constTest;
+            if (ct && ct.eq === null && !c.consts.has(ct.name) && localNames.has(ct.name)) c.consts.set(ct.name, value !== ct.negated ? NONZERO : '0');
             push(c, { kind: 'assume', cond: n.cond, value, facts, text: n.text, ref: n.ref }, node, `b${node}${value ? 1 : 0};`);
             const tied = facts.length ? ` [${facts.map((f) => `${(s.steps[f.callStep] as { call?: { name: string } }).call?.name ?? '?'}() ${describeRelation(f.relation, f.value)}`).join(', ')}]` : '';
             c.assumptions.push(`${n.cond} is ${value}${tied}`);
@@ -482,6 +596,19 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
   };
 
   walk(cfg.entry, { steps: [], nodes: [], assumptions: [], env: new Map(), consts: new Map(), values: new Map(), lastCall: new Map(), gap: false, lastGap: null, hist: '', frames: [] });
+  if (process.env.LS_DEBUG_FN && cfg.nodes.some((n) => n.k === 'call' && n.step.call.name === process.env.LS_DEBUG_CALL)) {
+    for (const id of relevant) { const n: any = cfg.nodes[id]; console.error('REL', id, n.k, n.text ?? n.step?.text ?? n.cond ?? ''); }
+    const per = new Map<string, string[]>();
+    for (const k of visited) { const n = k.slice(0, k.indexOf('|')); if (!per.has(n)) per.set(n, []); per.get(n)!.push(k); }
+    const top = [...per.entries()].sort((a, b) => b[1].length - a[1].length).slice(0, 2);
+    for (const [n, ks] of top) { const nd: any = cfg.nodes[+n]; console.error('NODE', n, nd.k, nd.label ?? nd.loopHead ?? '', ks.length); for (const k of ks.slice(0, 8)) console.error('   ', k); }
+  }
+  if (process.env.LS_DEBUG_KEYS) {
+    const per = new Map<string, string[]>();
+    for (const k of visited) { const n = k.slice(0, k.indexOf('|')); if (!per.has(n)) per.set(n, []); per.get(n)!.push(k); }
+    const top = [...per.entries()].sort((a, b) => b[1].length - a[1].length).slice(0, 3);
+    for (const [n, ks] of top) { const nd: any = cfg.nodes[+n]; console.error('NODE', n, nd.k, nd.label ?? nd.loopHead ?? '', ks.length); for (const k of ks.slice(0, 8)) console.error('   ', k); }
+  }
   if (capHit && paths.length >= maxPaths) problems.push({ kind: 'path-cap', message: `more than ${maxPaths} witness paths: the search stopped at the cap` });
   if (statesCut) problems.push({ kind: 'state-cap', message: `more than ${maxStates} distinct states: the search stopped at the budget` });
   if (loopCut) problems.push({ kind: 'loop-bound', message: `a loop did not reach a fixpoint within ${loopCap} iterations on one path; longer runs were cut` });

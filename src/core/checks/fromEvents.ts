@@ -50,7 +50,7 @@ function gapLines(ctx: CheckContext, from: number, to: number): number | null {
  * be ended or its reference stored. The wb lock, mutexes and spinlocks are not released by callees
  * that merely receive the inode or the lock's container.
  */
-const ESCAPES_TO_CALLEE = new Set(['folio-lock', 'writeback-bit', 'refcount', 'request', 'folio-dirty', 'folio-cleared', 'wb-iter']);
+export const ESCAPES_TO_CALLEE: ReadonlySet<string> = new Set(['folio-lock', 'writeback-bit', 'refcount', 'request', 'folio-dirty', 'folio-cleared', 'wb-iter']);
 
 function escapedToOpaque(ctx: CheckContext, e: SimEvent, opaqueSteps: Map<number, string[] | null>): string | null {
   if (!ESCAPES_TO_CALLEE.has(e.resource)) return null;
@@ -126,6 +126,11 @@ export function findingsFromEvents(ctx: CheckContext, select: (e: SimEvent) => b
     const related = (e.related ?? [])
       .filter((i) => i >= 0 && i < ctx.path.steps.length && i !== e.step)
       .map((i) => ({ step: i, message: relatedMessage(ctx.path.steps[i]) }));
+    if (e.onlyIf) {
+      // A rule of some kernel versions only, and the code does not say which: a note, with its condition.
+      severity = 'info';
+      message += ` (${e.onlyIf})`;
+    }
     if (e.acrossGap) {
       severity = SOFTER[severity];
       const from = Math.min(e.step, ...(e.related ?? [e.step]));

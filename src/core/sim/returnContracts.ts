@@ -62,6 +62,25 @@ function lastState(run: PathRun, resource: string, key: string): string | undefi
   return undefined;
 }
 
+/**
+ * A return of a variable the path has just found non-zero (`if (ret) return ret;`, `if (err < 0)
+ * return err;`), in a function where some success return gives back the same variable.
+ */
+function errnoReturn(p: Path, ended: RunOfPath[]): boolean {
+  const x = p.returnExpr?.trim();
+  if (!x || !/^[A-Za-z_]\w*$/.test(x)) return false;
+  let nonzero = false;
+  for (const st of p.steps) {
+    if (st.kind === 'assign' && st.lhs.trim() === x) nonzero = false;
+    if (st.kind === 'call' && st.assignTo?.trim() === x) nonzero = false;
+    if (st.kind === 'assume') {
+      const c = st.cond.replace(/\s+/g, '');
+      if ((st.value && (c === x || c === `${x}<0` || c === `${x}!=0`)) || (!st.value && c === `!${x}`)) nonzero = true;
+    }
+  }
+  return nonzero && ended.some((o) => o.path !== p && o.run.returnClass === 'success' && o.path.returnExpr?.trim() === x);
+}
+
 export function returnContracts(fn: FunctionAnalysis, runs: RunOfPath[]): (r: RunOfPath, e: SimEvent) => ReturnVerdict {
   const ann = fn.lockAnnotations;
   const annotated = new Set([...(ann?.acquires ?? []), ...(ann?.mustHold ?? [])].map(norm));
@@ -76,8 +95,10 @@ export function returnContracts(fn: FunctionAnalysis, runs: RunOfPath[]): (r: Ru
     for (const a of annotated) {
       if (objectKey(e.resource, a) === e.key) return { kind: 'contract', why: `annotated __acquires(${a})` };
     }
-    const cls = r.run.returnClass;
-    const touched = ended.filter((x) => x.run.returnClass === cls).map((x) => ({ x, st: lastState(x.run, e.resource, e.key!) }))
+    // `if (ret) return ret;` where other paths return the same `ret` as their success: in the kernel's
+    // errno convention the non-zero value is the error (a class the runner could not name is a failure).
+    const cls = r.run.returnClass === 'unknown' && errnoReturn(r.path, ended) ? 'failure' : r.run.returnClass;
+    const touched = ended.filter((x) => (x.run.returnClass === 'unknown' && errnoReturn(x.path, ended) ? 'failure' : x.run.returnClass) === cls).map((x) => ({ x, st: lastState(x.run, e.resource, e.key!) }))
       .filter((t) => t.st !== undefined);
     const held = touched.filter((t) => t.st === 'held');
     const released = touched.filter((t) => t.st !== 'held');

@@ -742,7 +742,15 @@ function runVariant(
           : h.resource === 'writeback-bit'
             ? `with writeback of ${h.object} started (step ${h.acqStep}) and never ended: truncate, fsync and FGP_STABLE writers wait for it forever`
             : `with the ${label(h.resource)} of ${h.object} still held${h.acqStep >= 0 ? ` (acquired at step ${h.acqStep})` : ' (held on entry)'}`;
-      emit({ step: i, kind: 'leak', resource: h.resource, object: h.object, key: h.key, atReturn: true, rule, message: `${rtext} (${retClass}) ${what}`, related: h.acqStep >= 0 ? [h.acqStep] : [], acrossGap: acrossGap(h.acqStep, i) });
+      // The two-reference request (netfs_alloc_request() takes the caller's and the collection's, and
+      // netfs_put_failed_request() drops both) is recent netfs; on older kernels the request has one
+      // reference and netfs_put_request() is the right put. A function that itself uses
+      // netfs_put_failed_request() is written for the new convention; otherwise the claim is conditional.
+      const onlyIf = h.resource === 'refcount' && /request|_req$/.test(acqCall) && !fn.callees.includes('netfs_put_failed_request')
+        && steps.some((st, j) => j > h.acqStep && j < i && st.kind === 'call' && st.call.name === 'netfs_put_request')
+        ? 'if this kernel\'s netfs_alloc_request() takes two references, as kernels with netfs_put_failed_request() do; with one reference netfs_put_request() is right'
+        : undefined;
+      emit({ step: i, kind: 'leak', resource: h.resource, object: h.object, key: h.key, atReturn: true, rule, message: `${rtext} (${retClass}) ${what}`, related: h.acqStep >= 0 ? [h.acqStep] : [], acrossGap: acrossGap(h.acqStep, i), ...(onlyIf ? { onlyIf } : {}) });
     }
     if (contract.inodeDirtyRule && returnLiteral(path, i, expr) === '1' && !inodeDirty) {
       const begin = steps.findIndex((st) => st.kind === 'call' && /wb_begin|trylock/.test(st.call.name));

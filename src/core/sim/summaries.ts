@@ -12,6 +12,9 @@ import { contractFor } from './contracts';
 import { isGlobalName, rootOf } from './pathModel';
 import { objectKey, runPathDetailed, type FunctionSummary, type RunPathOptions, type SummaryEffect } from './runPath';
 
+/** Resources a callee given the object can release (the checks' ESCAPES_TO_CALLEE, for locks and refs). */
+const OPAQUE_MAY_RELEASE = new Set(['folio-lock', 'writeback-bit', 'refcount', 'request']);
+
 const TRACKED = new Set(['wb-lock', 'folio-lock', 'mutex', 'spinlock', 'bit-lock', 'rwsem', 'stable-writes']);
 
 export function summarizeFunction(fn: FunctionAnalysis, opts: RunPathOptions = {}): FunctionSummary | null {
@@ -41,13 +44,18 @@ export function summarizeFunction(fn: FunctionAnalysis, opts: RunPathOptions = {
     for (const { run, final } of runPathDetailed(p, fn, opts)) {
       if (!run.feasible) continue;
       for (const i of stored) escapes.add(i);
+      /** Parameters this path hands to a callee with no model (it may unlock or put them). */
+      const opaque = new Set<number>();
       for (const e of run.events) {
         if (e.kind !== 'opaque-call') continue;
         const st = p.steps[e.step];
         if (st?.kind !== 'call') continue;
-        for (const a of st.call.args) {
+        for (const a of e.escaping ?? st.call.args) {
           const i = params.indexOf(rootOf(a) ?? '');
-          if (i >= 0) escapes.add(i);
+          if (i >= 0) {
+            escapes.add(i);
+            opaque.add(i);
+          }
         }
       }
       if (p.end !== 'return' && p.end !== 'fallthrough') continue;
@@ -65,6 +73,9 @@ export function summarizeFunction(fn: FunctionAnalysis, opts: RunPathOptions = {
         else if (!h.acquiredHere && h.status === 'released') kind = 'release';
         else if (h.status === 'handed') kind = 'handoff';
         if (!kind) continue;
+        // A lock or reference the path took and then gave to a callee with no model is not known to
+        // be held at the return (nilfs_commit_chunk() unlocks the folio it is given): no effect.
+        if (kind === 'acquire' && typeof obj === 'number' && opaque.has(obj) && OPAQUE_MAY_RELEASE.has(h.resource)) continue;
         const e: SummaryEffect = { kind, resource: h.resource, obj: kind === 'handoff' ? 'held' : obj, ...(h.variety ? { variety: h.variety } : {}) };
         effects.set(`${e.kind}|${e.resource}|${e.obj}`, e);
       }
