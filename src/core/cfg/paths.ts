@@ -100,9 +100,9 @@ interface State {
 const MAX_STEPS_PER_PATH = 3000;
 const WORK_BUDGET = 2_000_000;
 /** Steps in all witnesses together (what the runner, the checks and the JSON carry). */
-const WITNESS_STEP_BUDGET = +(process.env.LS_WB ?? 400_000);
+const WITNESS_STEP_BUDGET = 400_000;
 const DEFAULT_MAX_STATES = 100_000;
-const DEFAULT_MAX_PATHS = +(process.env.LS_MP ?? 2048);
+const DEFAULT_MAX_PATHS = 2048;
 const DEFAULT_LOOP_CAP = 64;
 const WIDEN_AFTER = 4;
 
@@ -596,19 +596,6 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
   };
 
   walk(cfg.entry, { steps: [], nodes: [], assumptions: [], env: new Map(), consts: new Map(), values: new Map(), lastCall: new Map(), gap: false, lastGap: null, hist: '', frames: [] });
-  if (process.env.LS_DEBUG_FN && cfg.nodes.some((n) => n.k === 'call' && n.step.call.name === process.env.LS_DEBUG_CALL)) {
-    for (const id of relevant) { const n: any = cfg.nodes[id]; console.error('REL', id, n.k, n.text ?? n.step?.text ?? n.cond ?? ''); }
-    const per = new Map<string, string[]>();
-    for (const k of visited) { const n = k.slice(0, k.indexOf('|')); if (!per.has(n)) per.set(n, []); per.get(n)!.push(k); }
-    const top = [...per.entries()].sort((a, b) => b[1].length - a[1].length).slice(0, 2);
-    for (const [n, ks] of top) { const nd: any = cfg.nodes[+n]; console.error('NODE', n, nd.k, nd.label ?? nd.loopHead ?? '', ks.length); for (const k of ks.slice(0, 8)) console.error('   ', k); }
-  }
-  if (process.env.LS_DEBUG_KEYS) {
-    const per = new Map<string, string[]>();
-    for (const k of visited) { const n = k.slice(0, k.indexOf('|')); if (!per.has(n)) per.set(n, []); per.get(n)!.push(k); }
-    const top = [...per.entries()].sort((a, b) => b[1].length - a[1].length).slice(0, 3);
-    for (const [n, ks] of top) { const nd: any = cfg.nodes[+n]; console.error('NODE', n, nd.k, nd.label ?? nd.loopHead ?? '', ks.length); for (const k of ks.slice(0, 8)) console.error('   ', k); }
-  }
   if (capHit && paths.length >= maxPaths) problems.push({ kind: 'path-cap', message: `more than ${maxPaths} witness paths: the search stopped at the cap` });
   if (statesCut) problems.push({ kind: 'state-cap', message: `more than ${maxStates} distinct states: the search stopped at the budget` });
   if (loopCut) problems.push({ kind: 'loop-bound', message: `a loop did not reach a fixpoint within ${loopCap} iterations on one path; longer runs were cut` });
