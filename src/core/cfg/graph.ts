@@ -451,6 +451,16 @@ export class CfgBuilder {
       const callNode = this.callNode(r, lhs, text, next);
       return this.evalArgs(r.args, callNode);
     }
+    // `ret = !folio_trylock(folio)`: the call's answer is tested right here (its negation is stored),
+    // so it becomes a branch on the call with the two constants: `if (!ret)` later folds on them.
+    if (r.k === 'unary' && r.op === '!') {
+      const inner = r.arg.k === 'cast' ? unwrapCast(r.arg) : r.arg;
+      if (inner.k === 'call' && !TRANSPARENT.test(inner.callee) && !inner.callee.startsWith('__lockstep')) {
+        const t = this.assignTo(lhs, { k: 'lit', text: '0', row }, `${lhs} = ${r.text}`, row, next);
+        const f = this.assignTo(lhs, { k: 'lit', text: '1', row }, `${lhs} = ${r.text}`, row, next);
+        return this.cond(inner, t, f, inner.text);
+      }
+    }
     if (r.k === 'cond' && hasCall(r)) {
       const t = this.assignTo(lhs, r.then ?? r.test, `${lhs} = ${(r.then ?? r.test).text}`, row, next);
       const f = this.assignTo(lhs, r.else, `${lhs} = ${r.else.text}`, row, next);

@@ -52,7 +52,25 @@ function gapLines(ctx: CheckContext, from: number, to: number): number | null {
  */
 export const ESCAPES_TO_CALLEE: ReadonlySet<string> = new Set(['folio-lock', 'writeback-bit', 'refcount', 'request', 'folio-dirty', 'folio-cleared', 'wb-iter']);
 
+/** Locks a callee can take or drop when it is given the lock itself (`demofs_down_write(&di->sem)`). */
+const LOCK_ITSELF = new Set(['mutex', 'spinlock', 'rwsem', 'bit-lock']);
+
 function escapedToOpaque(ctx: CheckContext, e: SimEvent, opaqueSteps: Map<number, string[] | null>): string | null {
+  if (LOCK_ITSELF.has(e.resource)) {
+    // Not its container (a callee given the inode does not release its mutex), but the lock itself:
+    // a wrapper with no model (a trylock loop, a lockdep-annotated helper) may take or drop it.
+    const lock = norm(baseObject(e.object));
+    // From where the lock was last taken or dropped on the path (the start when it was not).
+    const rel = (e.related ?? []).filter((i) => i >= 0);
+    const from = rel.length ? Math.min(...rel) : 0;
+    for (let i = from; i < e.step; i++) {
+      const s = ctx.path.steps[i];
+      if (s?.kind !== 'call' || !opaqueSteps.has(i)) continue;
+      const args = opaqueSteps.get(i) ?? s.call.args;
+      if (args.some((a) => norm(a) === lock)) return s.call.name;
+    }
+    return null;
+  }
   if (!ESCAPES_TO_CALLEE.has(e.resource)) return null;
   const from = Math.min(...(e.related ?? []).filter((i) => i >= 0), e.step);
   const word = new RegExp(`(^|[^\\w])${baseObject(e.object).replace(/^&/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^\\w]|$)`);
@@ -70,6 +88,9 @@ function escapedToOpaque(ctx: CheckContext, e: SimEvent, opaqueSteps: Map<number
   }
   return null;
 }
+
+/** A lock expression compared as written, without spaces or a leading `&`. */
+const norm = (t: string): string => t.replace(/\s+/g, '').replace(/^&/, '');
 
 /** An object's name without the "(before step N)" that marks an earlier instance of a reassigned variable. */
 const baseObject = (o: string): string => o.replace(/\s*\(before step \d+\)/g, '');

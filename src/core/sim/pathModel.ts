@@ -160,6 +160,17 @@ export interface FinalHeld {
   uncertain: boolean;
 }
 
+/**
+ * A result the caller does not test (or a void function): what every return class of the callee does,
+ * it does on this call too (a void lock wrapper has one class, and its acquire holds).
+ */
+function commonEffects(sum: FunctionSummary): SummaryEffect[] {
+  const classes = Object.values(sum.byClass).filter((x): x is SummaryEffect[] => !!x);
+  if (classes.length === 0) return [];
+  const key = (e: SummaryEffect) => `${e.kind}|${e.resource}|${String(e.obj)}|${e.variety ?? ''}`;
+  return classes[0].filter((e) => classes.every((c) => c.some((o) => key(o) === key(e))));
+}
+
 /** Turns a summary into an API entry for the call, choosing the class the facts imply. */
 export function summaryEntry(sum: FunctionSummary, facts: CallFact[]): ApiEntry {
   // For a function that returns true or false, true is its success (classOfConst), whereas for an
@@ -169,7 +180,7 @@ export function summaryEntry(sum: FunctionSummary, facts: CallFact[]): ApiEntry 
     if (facts.some((f) => f.relation === 'true' || f.relation === 'nonzero')) cls = 'success';
     else if (facts.some((f) => f.relation === 'false' || f.relation === 'zero')) cls = 'failure';
   }
-  let effects = sum.byClass[cls] ?? sum.byClass.unknown ?? [];
+  let effects = sum.byClass[cls] ?? sum.byClass.unknown ?? (cls === 'unknown' ? commonEffects(sum) : []);
   // A NULL or error-pointer result is no object: nothing is acquired on it, whatever the class.
   if (facts.some((f) => f.relation === 'null' || f.relation === 'is-err')) effects = effects.filter((e) => e.obj !== 'result');
   return {
