@@ -79,6 +79,10 @@ function isSourceFile(p: string | null): boolean {
   return !!p && /\.(c|h)$/.test(p);
 }
 
+const PATH_WORDS_MAX = 16;
+const PATH_WORDS_HEAD = 4;
+const PATH_WORDS_TAIL = 10;
+
 /** The branch conditions of a path in a reviewer's words: "netfs_wb_begin() returns true, then …". */
 export function describePath(path: Path): string {
   const parts: string[] = [];
@@ -95,7 +99,12 @@ export function describePath(path: Path): string {
     }
   }
   const dedup = parts.filter((p, i) => p !== parts[i - 1]);
-  return dedup.length ? ` — path: ${dedup.join(', ')}` : '';
+  // A long loop's witness can take hundreds of branches: the message keeps how it started and how it
+  // ended (the timeline and `lockstep paths` show every step).
+  const shown = dedup.length > PATH_WORDS_MAX
+    ? [...dedup.slice(0, PATH_WORDS_HEAD), `… ${dedup.length - PATH_WORDS_HEAD - PATH_WORDS_TAIL} more …`, ...dedup.slice(-PATH_WORDS_TAIL)]
+    : dedup;
+  return shown.length ? ` — path: ${shown.join(', ')}` : '';
 }
 
 /** Run all checks over every path and variant of one function. */

@@ -9,7 +9,8 @@ import { classOfFacts, type ReturnClass } from './conditions';
 
 /** What a function does to its caller's state, per return class (inter-procedural summary). */
 export interface SummaryEffect {
-  kind: 'acquire' | 'release' | 'handoff';
+  /** unmark: ends a marked state of the argument (a folio cleared for I/O is written or re-dirtied). */
+  kind: 'acquire' | 'release' | 'handoff' | 'unmark';
   resource: string;
   /** Argument index, the assigned result, or (handoff) whatever such resource is held. */
   obj: number | 'result' | 'held';
@@ -27,6 +28,13 @@ export interface FunctionSummary {
   escapes?: number[];
   /** Every return is `true` or `false`: a branch on the call's truth picks the class (true = success). */
   boolResult?: boolean;
+  /**
+   * Per returned constant (`AOP_WRITEPAGE_ACTIVATE`, `1`, `-EAGAIN`): the effects on every path that
+   * returns it. A caller that tests the result against that constant gets these, not its class's.
+   */
+  byValue?: Record<string, SummaryEffect[]>;
+  /** Per returned constant: the effects on every path that returns something else (`ret != AOP_WRITEPAGE_ACTIVATE`). */
+  byOther?: Record<string, SummaryEffect[]>;
 }
 
 export interface RunPathOptions {
@@ -181,6 +189,11 @@ export function summaryEntry(sum: FunctionSummary, facts: CallFact[]): ApiEntry 
     else if (facts.some((f) => f.relation === 'false' || f.relation === 'zero')) cls = 'failure';
   }
   let effects = sum.byClass[cls] ?? sum.byClass.unknown ?? (cls === 'unknown' ? commonEffects(sum) : []);
+  // `if (ret == AOP_WRITEPAGE_ACTIVATE) folio_unlock(folio);`: the callee's paths that return that value.
+  const eq = facts.find((f) => f.relation === 'eq' && f.value !== undefined && sum.byValue && Object.prototype.hasOwnProperty.call(sum.byValue, f.value.trim()));
+  const ne = facts.find((f) => f.relation === 'ne' && f.value !== undefined && sum.byOther && Object.prototype.hasOwnProperty.call(sum.byOther, f.value.trim()));
+  if (eq) effects = sum.byValue![eq.value!.trim()];
+  else if (ne) effects = sum.byOther![ne.value!.trim()];
   // A NULL or error-pointer result is no object: nothing is acquired on it, whatever the class.
   if (facts.some((f) => f.relation === 'null' || f.relation === 'is-err')) effects = effects.filter((e) => e.obj !== 'result');
   return {

@@ -6,16 +6,27 @@
  * seen, no gaps, paths not truncated) are summarised; a summary passed to runPath wins over the table,
  * so a patch that moves an unlock into or out of a callee is checked against its own convention (R3).
  */
-import type { FunctionAnalysis } from '../types';
+import type { FunctionAnalysis, Path } from '../types';
+import { returnLiteral } from './conditions';
 import type { ReturnClass } from './conditions';
 import { contractFor } from './contracts';
 import { isGlobalName, rootOf } from './pathModel';
+import { builtinApiTable, lookupApi } from './apiTable';
 import { objectKey, runPathDetailed, type FunctionSummary, type RunPathOptions, type SummaryEffect } from './runPath';
 
 /** Resources a callee given the object can release (the checks' ESCAPES_TO_CALLEE, for locks and refs). */
 const OPAQUE_MAY_RELEASE = new Set(['folio-lock', 'writeback-bit', 'refcount', 'request']);
 
-const TRACKED = new Set(['wb-lock', 'folio-lock', 'mutex', 'spinlock', 'bit-lock', 'rwsem', 'stable-writes']);
+// folio-cleared: a callee that starts writeback on, or re-dirties, the folio its caller cleared for I/O ends that state for the caller.
+const TRACKED = new Set(['wb-lock', 'folio-lock', 'mutex', 'spinlock', 'bit-lock', 'rwsem', 'stable-writes', 'folio-cleared']);
+
+/** The constant a path returns, as written (`0`, `-EAGAIN`, `AOP_WRITEPAGE_ACTIVATE`), or via a local set to a number. */
+function returnedConstant(p: Path): string | null {
+  if (p.end !== 'return' || p.returnExpr === null) return null;
+  const e = p.returnExpr.trim();
+  if (/^-?\s*(\d+|[A-Z][A-Z0-9_]*)$/.test(e)) return e.replace(/\s+/g, '');
+  return returnLiteral(p, p.steps.length - 1, e);
+}
 
 export function summarizeFunction(fn: FunctionAnalysis, opts: RunPathOptions = {}): FunctionSummary | null {
   if (!fn.params || !fn.complete || fn.truncated || fn.notAnalysed || fn.paths.length === 0) return null;
@@ -24,6 +35,9 @@ export function summarizeFunction(fn: FunctionAnalysis, opts: RunPathOptions = {
   const byClass: Partial<Record<ReturnClass, Map<string, SummaryEffect> | null>> = {};
   let takesFolioLock = false;
   const escapes = new Set<number>();
+  const byValue = new Map<string, Map<string, SummaryEffect>>();
+  /** Every feasible ending run: the constant it returns (or null) and its effects. */
+  const endings: { lit: string | null; effects: Map<string, SummaryEffect> }[] = [];
   for (const p of fn.paths) {
     // A parameter stored into memory the caller can reach through another parameter or a global
     // (`ceph_wbc->pages[n] = page`) is kept there for later: whoever reads that memory owns it now.
@@ -79,6 +93,23 @@ export function summarizeFunction(fn: FunctionAnalysis, opts: RunPathOptions = {
         const e: SummaryEffect = { kind, resource: h.resource, obj: kind === 'handoff' ? 'held' : obj, ...(h.variety ? { variety: h.variety } : {}) };
         effects.set(`${e.kind}|${e.resource}|${e.obj}`, e);
       }
+      // A folio its caller cleared for I/O that this path writes or re-dirties (folio_redirty_for_writepage,
+      // folio_start_writeback): the caller's cleared state ends here.
+      for (const st of p.steps) {
+        if (st.kind !== 'call') continue;
+        for (const op of lookupApi(opts.table ?? builtinApiTable(), st.call.name, st.call.args)?.ops ?? []) {
+          if (op.kind !== 'unmark' || op.resource !== 'folio-cleared' || typeof op.obj !== 'number') continue;
+          const i = params.findIndex((q) => objectKey('folio-lock', q) === objectKey('folio-lock', st.call.args[op.obj as number] ?? ''));
+          if (i >= 0) effects.set(`unmark|folio-cleared|${i}`, { kind: 'unmark', resource: 'folio-cleared', obj: i });
+        }
+      }
+      const lit = returnedConstant(p);
+      if (lit !== null) {
+        const pv = byValue.get(lit);
+        if (pv === undefined) byValue.set(lit, new Map(effects));
+        else for (const k of [...pv.keys()]) if (!effects.has(k)) pv.delete(k);
+      }
+      endings.push({ lit, effects });
       const prev = byClass[run.returnClass];
       if (prev === undefined) byClass[run.returnClass] = effects;
       else if (prev !== null) for (const k of [...prev.keys()]) if (!effects.has(k)) prev.delete(k);
@@ -91,11 +122,26 @@ export function summarizeFunction(fn: FunctionAnalysis, opts: RunPathOptions = {
     if (m) out.byClass[c] = [...m.keys()].sort().map((k) => m.get(k)!);
   }
   if (takesFolioLock) out.takesFolioLock = true;
+  // Per returned constant, and for everything else than it: a caller that compares the result with
+  // the constant gets the effects of exactly those paths.
+  if (byValue.size > 0 && endings.some((e) => e.lit === null || e.lit !== endings[0].lit)) {
+    const bv: Record<string, SummaryEffect[]> = {};
+    const bo: Record<string, SummaryEffect[]> = {};
+    for (const [v, m] of [...byValue].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      bv[v] = [...m.keys()].sort().map((k) => m.get(k)!);
+      const others = endings.filter((e) => e.lit !== v);
+      if (others.length === 0) continue;
+      const common = [...others[0].effects.keys()].filter((k) => others.every((e) => e.effects.has(k)));
+      bo[v] = common.sort().map((k) => others[0].effects.get(k)!);
+    }
+    out.byValue = bv;
+    out.byOther = bo;
+  }
   const ends = fn.paths.filter((p) => p.end === 'return');
   if (ends.length > 0 && ends.every((p) => p.returnExpr !== null && /^(true|false)$/.test(p.returnExpr.trim()))) out.boolResult = true;
   // A parameter whose fate the summary states (released, handed, acquired) is known, whatever the
   // function also passes it to; only the others escape.
-  for (const effs of Object.values(out.byClass)) for (const e of effs ?? []) if (typeof e.obj === 'number') escapes.delete(e.obj);
+  for (const effs of Object.values(out.byClass)) for (const e of effs ?? []) if (typeof e.obj === 'number' && e.kind !== 'unmark') escapes.delete(e.obj);
   if (escapes.size) out.escapes = [...escapes].sort((a, b) => a - b);
   return out;
 }
