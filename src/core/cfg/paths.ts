@@ -153,7 +153,7 @@ const ENV_WORDS = /\b(sync_mode|origin)\b/;
  * does not model splits nothing even when it is handed a tracked object: the paths through it still
  * carry it (the checks see the hand-over), but two paths that differ only there are one state.
  */
-function relevance(cfg: Cfg, relevantCall: PathOptions['relevantCall'], escapeRoots?: PathOptions['escapeRoots']): { node: Set<NodeId>; tracked: Set<string>; tested: Set<string>; foldNames: Set<string> } {
+function relevance(cfg: Cfg, relevantCall: PathOptions['relevantCall'], escapeRoots?: PathOptions['escapeRoots']): { node: Set<NodeId>; tracked: Set<string>; tested: Set<string>; foldNames: Set<string>; modelled: Set<NodeId> } {
   const node = new Set<NodeId>();
   const tracked = new Set<string>();
   /** Variables holding a modelled call's result (a branch on them is a fact the runner reads). */
@@ -184,7 +184,12 @@ function relevance(cfg: Cfg, relevantCall: PathOptions['relevantCall'], escapeRo
     // A call relevant only because it is handed a tracked object (second question) follows nothing
     // else: its other arguments and its result are not the simulator's business.
     const handedOnly = !first.has(id);
-    for (const a of n.step.call.args) if (!handedOnly || roots.has(rootOf(a) ?? '')) track(rootOf(a));
+    // An int or bool argument (a position, a length, a flag) is a value, not an object the simulator
+    // follows: assignments to it split nothing (a flag the runner reads is folded through constants).
+    for (const a of n.step.call.args) {
+      const r = rootOf(a);
+      if (r && !isValue(r) && (!handedOnly || roots.has(r))) track(r);
+    }
     const res = n.step.assignTo && !handedOnly ? rootOf(n.step.assignTo) : null;
     if (res) {
       results.add(res);
@@ -215,7 +220,7 @@ function relevance(cfg: Cfg, relevantCall: PathOptions['relevantCall'], escapeRo
     // Constants of locals are in the state key; a branch on anything else the runner cannot read.
     if (ENV_WORDS.test(n.cond) || (sub && (sub.kind === 'call' ? node.has(sub.node) : tracked.has(sub.name) || results.has(sub.name)))) node.add(id);
   });
-  return { node, tracked, tested, foldNames };
+  return { node, tracked, tested, foldNames, modelled: first };
 }
 
 function valueText(v: ValueState | undefined): string {
@@ -299,7 +304,7 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
   let statesCut = false;
   let work = 0;
   let merged = 0;
-  const { node: relevant, tested, foldNames } = relevance(cfg, opts.relevantCall, opts.escapeRoots);
+  const { node: relevant, tested, foldNames, modelled } = relevance(cfg, opts.relevantCall, opts.escapeRoots);
 
   // Join nodes: more than one way in (labels, loop heads, the ends of ifs). Only there can states meet.
   const indeg = new Map<NodeId, number>();
@@ -357,7 +362,10 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
     // Only what a later branch can read: results bound to variables that some branch tests, and
     // constants of names a branch folds or a modelled call reads; and only while something still reads them.
     const env: string[] = [];
-    for (const [v, i] of s.env) if (tested.has(v) && lv.has(v)) env.push(`${v}=${relevant.has(s.nodes[i]) ? s.nodes[i] : ''}:${valueText(s.values.get(i))}`);
+    // What a path knows of a call result matters to the runner only for a call it models (a trylock's
+    // answer, a lookup's NULL); facts about other results only prune infeasible paths, and merging two
+    // paths that differ there keeps one of them, never invents one.
+    for (const [v, i] of s.env) if (tested.has(v) && lv.has(v) && modelled.has(s.nodes[i])) env.push(`${v}=${s.nodes[i]}:${valueText(s.values.get(i))}`);
     k += env.sort().join(',');
     k += '|';
     const consts: string[] = [];

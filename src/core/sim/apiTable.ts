@@ -107,6 +107,15 @@ const needFolio = (obj: number, message: string): ApiOp => ({
 });
 const VM_BUG_LOCKED = 'VM_BUG_ON_FOLIO(!folio_test_locked(folio)) — kernel BUG at mm/filemap.c';
 
+const FOLIO_DATA = [
+  'flush_dcache_folio', 'folio_mark_uptodate', 'folio_clear_uptodate', 'folio_mark_accessed', 'copy_folio_from_iter_atomic',
+  'copy_page_from_iter_atomic', 'folio_zero_segment', 'folio_zero_segments', 'folio_zero_range', 'folio_zero_tail',
+  'folio_attach_private', 'folio_detach_private', 'folio_change_private', 'folio_test_private', 'offset_in_folio',
+  'folio_address', 'kmap_local_folio', 'kunmap_local', 'folio_test_highmem', 'folio_set_error', 'folio_clear_error',
+  'folio_test_error', 'folio_order', 'folio_shift', 'folio_test_large', 'folio_contains', 'folio_pgoff',
+  'memcpy_from_folio', 'memcpy_to_folio', 'folio_fill_tail', 'folio_test_swapcache', 'folio_inode', 'folio_file_mapping',
+];
+
 /** Functions modeled as having no lock effect (so they are not reported as opaque). */
 const NEUTRAL = [
   'netfs_stat', '_enter', '_leave', '_debug', 'kenter', 'kleave', 'folio_pos', 'folio_size', 'folio_index',
@@ -334,6 +343,11 @@ export function builtinEntries(): ApiEntry[] {
   add({ name: 'iomap_writeback_folio', ops: [needFolio(1, 'WARN_ON_ONCE(!folio_test_locked(folio)) in iomap_writeback_folio'), { kind: 'unmark', resource: 'folio-cleared', obj: 1 }], ref: '§10.2' });
 
   for (const n of NEUTRAL) add({ name: n, ops: [] });
+  // Folio data and flag helpers (include/linux/pagemap.h, highmem.h, page-flags.h): they copy, zero,
+  // map or flag the folio's contents and never take or drop its lock or the caller's reference.
+  // folio_attach_private() takes a reference that belongs to the private data and
+  // folio_detach_private() drops that one again: a pair of their own, not the caller's.
+  for (const n of FOLIO_DATA) add({ name: n, ops: [], ref: 'pagemap.h' });
   return e;
 }
 
