@@ -79,6 +79,8 @@ interface LoopFrame {
 }
 
 interface State {
+  /** Answers of call-free conditions that the function tests more than once (correlated branches). */
+  conds: Map<string, boolean>;
   steps: Step[];
   /** CFG node of each step (parallel to steps). */
   nodes: NodeId[];
@@ -108,6 +110,7 @@ const WIDEN_AFTER = 4;
 
 function clone(s: State): State {
   return {
+    conds: new Map(s.conds),
     steps: s.steps.slice(),
     nodes: s.nodes.slice(),
     assumptions: s.assumptions.slice(),
@@ -125,6 +128,18 @@ function clone(s: State): State {
 function kill(s: State, name: string): void {
   s.env.delete(name);
   s.consts.delete(name);
+  if (s.conds.size) {
+    const r = rootOf(name);
+    const re = r ? new RegExp(`(^|[^\\w])${r}([^\\w]|$)`) : null;
+    for (const c of [...s.conds.keys()]) if (re && re.test(c)) s.conds.delete(c);
+  }
+}
+
+/** A branch condition as compared for correlation: likely()/unlikely() and spaces dropped; null when it calls something. */
+function condKey(cond: string): string | null {
+  const t = cond.replace(/\b(un)?likely\s*\(/g, '(').replace(/\s+/g, '');
+  if (/[A-Za-z_]\w*\(/.test(t)) return null;
+  return t;
 }
 
 /** The value a branch leaves a tested local with when nothing else is known: non-zero (truthy). */
@@ -321,6 +336,10 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
   const heads = new Set<NodeId>();
   cfg.nodes.forEach((n, id) => { if (n.k === 'nop' && (n.loopHead !== null || n.label !== null)) heads.add(id); });
   const { live, reach } = liveness(cfg, heads);
+  /** Call-free conditions tested at more than one branch: a second test answers as the first did. */
+  const seenConds = new Map<string, number>();
+  for (const n of cfg.nodes) if (n.k === 'branch' && n.loop === null) { const k = condKey(n.cond); if (k) seenConds.set(k, (seenConds.get(k) ?? 0) + 1); }
+  const repeated = new Set([...seenConds].filter(([, c]) => c > 1).map(([k]) => k));
   /** Names only this function can change between two tests (its locals and parameters, not fields or globals). */
   const localNames = new Set([...Object.keys(cfg.varKinds ?? {}), ...(cfg.params ?? [])].filter((x) => /^[A-Za-z_]\w*$/.test(x)));
   const visited = new Set<string>();
@@ -368,6 +387,7 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
     for (const [v, i] of s.env) if (tested.has(v) && lv.has(v) && modelled.has(s.nodes[i])) env.push(`${v}=${s.nodes[i]}:${valueText(s.values.get(i))}`);
     k += env.sort().join(',');
     k += '|';
+    if (s.conds.size) k += '|' + [...s.conds].map(([c, v]) => `${c}=${v ? 1 : 0}`).sort().join(',');
     const consts: string[] = [];
     for (const [a, b] of s.consts) {
       const r = rootOf(a) ?? '';
@@ -527,6 +547,7 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
           s.gap = true;
           s.env.clear();
           s.consts.clear();
+          s.conds.clear();
           const where = n.gap.ref.sourceLine !== null ? ` at line ${n.gap.ref.sourceLine}` : '';
           if (n.next !== null && n.noExit && n.gotos.length === 0) {
             node = n.next;
@@ -550,7 +571,12 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
           return;
         }
         case 'branch': {
+          const ck = n.loop === null ? condKey(n.cond) : null;
+          const correlated = ck !== null && repeated.has(ck) ? ck : null;
           for (const value of [true, false]) {
+            // `if (!(sbi->flags & X)) down_read(...); … if (!(sbi->flags & X)) up_read(...);`: the
+            // second test of an unchanged condition answers as the first (Smatch's implied states).
+            if (correlated !== null && s.conds.has(correlated) && s.conds.get(correlated) !== value) continue;
             // constants of locals
             if (n.constTest) {
               const cv = s.consts.get(n.constTest.name);
@@ -587,6 +613,7 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
             if (!feasible) continue;
             const c = value ? clone(s) : s;
             c.values = values;
+            if (correlated !== null) c.conds.set(correlated, value);
             // A local or parameter tested on its own (`if (need_lock)`) keeps that answer until it is
             // assigned: a later test of it folds the same way (correlated branches, as Smatch's
             // implied states), so `if (x) lock; … if (x) unlock;` has no path that locks and skips the unlock.
@@ -603,7 +630,7 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
     }
   };
 
-  walk(cfg.entry, { steps: [], nodes: [], assumptions: [], env: new Map(), consts: new Map(), values: new Map(), lastCall: new Map(), gap: false, lastGap: null, hist: '', frames: [] });
+  walk(cfg.entry, { conds: new Map(), steps: [], nodes: [], assumptions: [], env: new Map(), consts: new Map(), values: new Map(), lastCall: new Map(), gap: false, lastGap: null, hist: '', frames: [] });
   if (capHit && paths.length >= maxPaths) problems.push({ kind: 'path-cap', message: `more than ${maxPaths} witness paths: the search stopped at the cap` });
   if (statesCut) problems.push({ kind: 'state-cap', message: `more than ${maxStates} distinct states: the search stopped at the budget` });
   if (loopCut) problems.push({ kind: 'loop-bound', message: `a loop did not reach a fixpoint within ${loopCap} iterations on one path; longer runs were cut` });

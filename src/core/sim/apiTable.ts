@@ -255,6 +255,17 @@ export function builtinEntries(): ApiEntry[] {
   add({ name: 'iomap_get_folio', ops: [acq('folio-lock', 'result', { rel: 'not-err' }), acq('refcount', 'result', { rel: 'not-err' })], domain: 'err-pointer', takesFolioLock: true, maySleep: true, ref: '§10.1' });
   add({ name: 'folio_get', ops: [acq('refcount', 0)], ref: '§1.1' });
   add({ name: 'folio_put', ops: [rel('refcount', 0, undefined, { rule: 'R9' })], ref: '§1.1' });
+  // Buffer heads (include/linux/buffer_head.h, fs/buffer.c): __getblk()/__bread() and their sb_
+  // wrappers return the buffer with a reference held (NULL when none could be had), which the caller
+  // drops with brelse()/put_bh() (or bforget()), brelse(NULL) being allowed; get_bh() takes another.
+  // ext4's bitmap and directory-block readers return the buffer or an ERR_PTR.
+  for (const n of ['sb_bread', 'sb_bread_unmovable', '__bread', '__bread_gfp', 'sb_getblk', 'sb_getblk_gfp', '__getblk', '__getblk_gfp', 'bdev_getblk', 'sb_find_get_block'])
+    add({ name: n, ops: [acq('refcount', 'result', { rel: 'nonnull' }, { rule: 'R9' })], domain: 'pointer', result: 'buffer head with a reference, or NULL', ref: 'buffer_head.h' });
+  for (const n of ['ext4_read_inode_bitmap', 'ext4_read_block_bitmap', 'ext4_append', 'ext4_sb_bread'])
+    add({ name: n, ops: [acq('refcount', 'result', { rel: 'not-err' }, { rule: 'R9' })], domain: 'err-pointer', result: 'buffer head with a reference, or ERR_PTR', ref: 'buffer_head.h' });
+  add({ name: 'get_bh', ops: [acq('refcount', 0)], ref: 'buffer_head.h' });
+  for (const n of ['brelse', '__brelse', 'put_bh', 'bforget', '__bforget'])
+    add({ name: n, ops: [rel('refcount', 0, undefined, { rule: 'R9' })], ref: 'buffer_head.h' });
   add({ name: 'find_lock_entries', ops: [], ref: '§3 (trylock; skips)' });
 
   // §4 dirty / writeback / stable primitives.
