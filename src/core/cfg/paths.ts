@@ -248,7 +248,11 @@ const IDENT = /[A-Za-z_]\w*/g;
 /** The names a node reads (identifiers of its condition, arguments, right-hand side, returned value). */
 function readsOf(n: Node): string[] {
   switch (n.k) {
-    case 'branch': return n.cond.match(IDENT) ?? [];
+    case 'branch': {
+      // Also the condition itself, for correlated branches: a later test of the same condition reads it.
+      const k = n.loop === null ? condKey(n.cond) : null;
+      return [...n.cond.match(IDENT) ?? [], ...(k !== null ? [`?${k}`] : [])];
+    }
     case 'call': {
       const out = [...n.step.call.name.match(IDENT) ?? []];
       for (const a of n.step.call.args) out.push(...a.match(IDENT) ?? []);
@@ -387,7 +391,8 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
     for (const [v, i] of s.env) if (tested.has(v) && lv.has(v) && modelled.has(s.nodes[i])) env.push(`${v}=${s.nodes[i]}:${valueText(s.values.get(i))}`);
     k += env.sort().join(',');
     k += '|';
-    if (s.conds.size) k += '|' + [...s.conds].map(([c, v]) => `${c}=${v ? 1 : 0}`).sort().join(',');
+    // An answer kept for a condition no later branch tests again is history only.
+    if (s.conds.size) k += '|' + [...s.conds].filter(([c]) => lv.has(`?${c}`)).map(([c, v]) => `${c}=${v ? 1 : 0}`).sort().join(',');
     const consts: string[] = [];
     for (const [a, b] of s.consts) {
       const r = rootOf(a) ?? '';
