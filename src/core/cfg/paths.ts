@@ -277,7 +277,7 @@ function readsOf(n: Node): string[] {
  * of a loop the path has left for good, cannot change what follows: it stays out of the state key, so
  * paths that differ only there merge (Smatch and xgcc key their states on live data only).
  */
-function liveness(cfg: Cfg, heads: Set<NodeId>): { live: Set<string>[]; reach: Set<NodeId>[] } {
+function liveness(cfg: Cfg, heads: Set<NodeId>): { live: { has(name: string): boolean }[]; reach: { has(head: NodeId): boolean }[] } {
   const N = cfg.nodes.length;
   const succ = (n: Node): NodeId[] => {
     switch (n.k) {
@@ -293,9 +293,24 @@ function liveness(cfg: Cfg, heads: Set<NodeId>): { live: Set<string>[]; reach: S
     for (const x of out) preds[x].push(id);
     return out;
   });
-  const own = cfg.nodes.map((n) => new Set(readsOf(n)));
-  const live: Set<string>[] = cfg.nodes.map((_, id) => new Set(own[id]));
-  const reach: Set<NodeId>[] = cfg.nodes.map((_, id) => new Set(heads.has(id) ? [id] : []));
+  // Bit sets per node (names, loop heads): the fixpoint is a few word ORs per edge.
+  const nameIdx = new Map<string, number>();
+  const own = cfg.nodes.map((n) => readsOf(n).map((v) => {
+    let k = nameIdx.get(v);
+    if (k === undefined) nameIdx.set(v, (k = nameIdx.size));
+    return k;
+  }));
+  const headIdx = new Map<NodeId, number>();
+  for (const h of heads) headIdx.set(h, headIdx.size);
+  const W = Math.max(1, Math.ceil(nameIdx.size / 32));
+  const H = Math.max(1, Math.ceil(headIdx.size / 32));
+  const lv = new Uint32Array(N * W);
+  const rc = new Uint32Array(N * H);
+  for (let id = 0; id < N; id++) {
+    for (const k of own[id]) lv[id * W + (k >>> 5)] |= 1 << (k & 31);
+    const h = headIdx.get(id);
+    if (h !== undefined) rc[id * H + (h >>> 5)] |= 1 << (h & 31);
+  }
   const work: NodeId[] = cfg.nodes.map((_, id) => id);
   const queued = new Uint8Array(N).fill(1);
   while (work.length) {
@@ -303,11 +318,29 @@ function liveness(cfg: Cfg, heads: Set<NodeId>): { live: Set<string>[]; reach: S
     queued[id] = 0;
     let grew = false;
     for (const x of succs[id]) {
-      for (const v of live[x]) if (!live[id].has(v)) { live[id].add(v); grew = true; }
-      for (const h of reach[x]) if (!reach[id].has(h)) { reach[id].add(h); grew = true; }
+      for (let w = 0; w < W; w++) {
+        const v = (lv[id * W + w] | lv[x * W + w]) >>> 0;
+        if (v !== lv[id * W + w]) { lv[id * W + w] = v; grew = true; }
+      }
+      for (let w = 0; w < H; w++) {
+        const v = (rc[id * H + w] | rc[x * H + w]) >>> 0;
+        if (v !== rc[id * H + w]) { rc[id * H + w] = v; grew = true; }
+      }
     }
     if (grew) for (const p of preds[id]) if (!queued[p]) { queued[p] = 1; work.push(p); }
   }
+  const live = cfg.nodes.map((_, id) => ({
+    has: (name: string): boolean => {
+      const k = nameIdx.get(name);
+      return k !== undefined && (lv[id * W + (k >>> 5)] & (1 << (k & 31))) !== 0;
+    },
+  }));
+  const reach = cfg.nodes.map((_, id) => ({
+    has: (head: NodeId): boolean => {
+      const k = headIdx.get(head);
+      return k !== undefined && (rc[id * H + (k >>> 5)] & (1 << (k & 31))) !== 0;
+    },
+  }));
   return { live, reach };
 }
 
