@@ -16,6 +16,7 @@
  */
 import type { FileDiff } from './types';
 import { reconstructFunctions, splitFunctions } from './c/index';
+import { calledNames, stripCode } from './c/lines';
 import { lookupApi, type ApiEntry, type ApiTable, type FunctionSummary } from './sim/index';
 
 const NOT_CALLS = new Set(['if', 'while', 'for', 'switch', 'return', 'sizeof', 'typeof', '__typeof__', 'defined', '__builtin_expect', 'likely', 'unlikely']);
@@ -39,10 +40,9 @@ interface Body {
 
 /** The calls a body makes (names, member names of indirect calls) and whether it stores a parameter. */
 function readBody(text: string): Body {
-  const calls = new Set<string>();
   // Comments and strings name no calls.
-  const code = text.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/[^\n]*/g, ' ').replace(/"(?:[^"\\\n]|\\.)*"/g, '""');
-  for (const m of code.matchAll(/(?<![\w])([A-Za-z_]\w*)\s*\(/g)) if (!NOT_CALLS.has(m[1])) calls.add(m[1]);
+  const code = stripCode(text);
+  const calls = new Set(calledNames(code).filter((n) => !NOT_CALLS.has(n)));
   // Parameters: the names before ',' or ')' in the signature's parentheses.
   const open = code.indexOf('(');
   const body = code.indexOf('{');

@@ -9,6 +9,7 @@ import { countErrors, errorSpan, type SNode, type SyntaxTree } from './syntax';
 import { functionName, functionNodes, lowerFunction } from './lower';
 import { parseC, treeSitterError, treeSitterReady } from './treesitter';
 import { preprocess } from './preprocess';
+import { calledNames, stripCode } from './lines';
 import { reconstructFunctions, splitFunctions, type FunctionText } from './reconstruct';
 
 export type { PathOptions };
@@ -207,11 +208,10 @@ export function analyseCalleesFirst(texts: FunctionText[], analyse: (ft: Functio
   texts.forEach((ft, i) => byName.set(ft.name, [...(byName.get(ft.name) ?? []), i]));
   const state = new Uint8Array(texts.length); // 0 new, 1 on the stack, 2 done
   const callsOf = (i: number): number[] => {
-    const code = texts[i].text.replace(/\/\*[\s\S]*?\*\//g, ' ');
-    const body = code.indexOf('{');
+    const code = stripCode(texts[i].text);
     const seen: number[] = [];
-    for (const m of code.slice(Math.max(0, body)).matchAll(/(?<![\w])([A-Za-z_]\w*)\s*\(/g)) {
-      for (const j of byName.get(m[1]) ?? []) if (j !== i && !seen.includes(j)) seen.push(j);
+    for (const name of calledNames(code.slice(Math.max(0, code.indexOf('{'))))) {
+      for (const j of byName.get(name) ?? []) if (j !== i && !seen.includes(j)) seen.push(j);
     }
     return seen;
   };

@@ -38,6 +38,19 @@ export function stripLine(line: string, st: LexState): string {
   return out;
 }
 
+/** A whole text with comments, strings and char literals removed (stripLine over its lines). */
+export function stripCode(text: string): string {
+  const st: LexState = { inComment: false };
+  return text.split('\n').map((l) => stripLine(l, st)).join('\n');
+}
+
+/** The names called in stripped code (`f(`, and the member name of `ops->write(`), in order, once each. */
+export function calledNames(code: string): string[] {
+  const out = new Set<string>();
+  for (const m of code.matchAll(/(?<![\w])([A-Za-z_]\w*)\s*\(/g)) out.add(m[1]);
+  return [...out];
+}
+
 export function count(code: string, ch: string): number {
   let k = 0;
   for (const c of code) if (c === ch) k++;

@@ -163,10 +163,10 @@ const ENV_WORDS = /\b(sync_mode|origin)\b/;
 
 /**
  * Which nodes are relevant (their steps split states): the calls the simulator models (API table,
- * summaries), the assignments to or from the objects those calls touch, and the branches the runner
- * can read (the entry variants' words, a fact about a modelled call's result). A call the simulator
- * does not model splits nothing even when it is handed a tracked object: the paths through it still
- * carry it (the checks see the hand-over), but two paths that differ only there are one state.
+ * summaries), then the calls with no model that are handed an object one of those is about (the
+ * checks read such hand-overs), the assignments to or from the objects those calls touch, and the
+ * branches the runner can read (`sync_mode`/`origin` against the entry variant, a fact about a modelled
+ * call's result). Any other call splits nothing: two paths that differ only there are one state.
  */
 function relevance(cfg: Cfg, relevantCall: PathOptions['relevantCall'], escapeRoots?: PathOptions['escapeRoots']): { node: Set<NodeId>; tracked: Set<string>; tested: Set<string>; foldNames: Set<string>; modelled: Set<NodeId> } {
   const node = new Set<NodeId>();

@@ -56,35 +56,36 @@ export const ESCAPES_TO_CALLEE: ReadonlySet<string> = new Set(['folio-lock', 'wr
 const LOCK_ITSELF = new Set(['mutex', 'spinlock', 'rwsem', 'bit-lock']);
 
 function escapedToOpaque(ctx: CheckContext, e: SimEvent, opaqueSteps: Map<number, string[] | null>): string | null {
+  let from: number;
+  let until = e.step;
+  let handed: (arg: string) => boolean;
+  let queriesCount = false;
   if (LOCK_ITSELF.has(e.resource)) {
     // Not its container (a callee given the inode does not release its mutex), but the lock itself:
-    // a wrapper with no model (a trylock loop, a lockdep-annotated helper) may take or drop it.
+    // a wrapper with no model (a trylock loop, a lockdep-annotated helper) may take or drop it, from
+    // where the lock was last taken or dropped on the path (the start when it was not).
     const lock = norm(baseObject(e.object));
-    // From where the lock was last taken or dropped on the path (the start when it was not).
     const rel = (e.related ?? []).filter((i) => i >= 0);
-    const from = rel.length ? Math.min(...rel) : 0;
-    for (let i = from; i < e.step; i++) {
-      const s = ctx.path.steps[i];
-      if (s?.kind !== 'call' || !opaqueSteps.has(i)) continue;
-      const args = opaqueSteps.get(i) ?? s.call.args;
-      if (args.some((a) => norm(a) === lock)) return s.call.name;
-    }
-    return null;
-  }
-  if (!ESCAPES_TO_CALLEE.has(e.resource)) return null;
-  const from = Math.min(...(e.related ?? []).filter((i) => i >= 0), e.step);
-  const word = new RegExp(`(^|[^\\w])${baseObject(e.object).replace(/^&/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^\\w]|$)`);
-  // The object's containers (`ctx` and `ctx->req` for `ctx->req->folio`): a callee given one of them
-  // can reach the object through it.
-  const containers = containersOf(e.object);
-  // An earlier instance of a reassigned variable went by that name only until the reassignment.
-  const renamed = /\(before step (\d+)\)/.exec(e.object);
-  const until = renamed ? Math.min(e.step, Number(renamed[1])) : e.step;
+    from = rel.length ? Math.min(...rel) : 0;
+    handed = (a) => norm(a) === lock;
+    queriesCount = true;
+  } else if (ESCAPES_TO_CALLEE.has(e.resource)) {
+    from = Math.min(...(e.related ?? []).filter((i) => i >= 0), e.step);
+    const word = new RegExp(`(^|[^\\w])${baseObject(e.object).replace(/^&/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^\\w]|$)`);
+    // The object's containers (`ctx` and `ctx->req` for `ctx->req->folio`): a callee given one of them
+    // can reach the object through it.
+    const containers = containersOf(e.object);
+    handed = (a) => word.test(a) || containers.has(norm(a));
+    // An earlier instance of a reassigned variable went by that name only until the reassignment.
+    const renamed = /\(before step (\d+)\)/.exec(e.object);
+    if (renamed) until = Math.min(e.step, Number(renamed[1]));
+  } else return null;
   for (let i = from; i < until; i++) {
     const s = ctx.path.steps[i];
     if (s?.kind !== 'call' || !opaqueSteps.has(i)) continue;
-    const args = opaqueSteps.get(i) ?? s.call.args;
-    if (args.some((a) => word.test(a) || containers.has(a.replace(/\s+/g, '').replace(/^&/, ''))) && !isQuery(ctx, i)) return s.call.name;
+    // A call that only asks about the object (its result tested at once) does not take it over; a
+    // wrapper given the lock itself may take or drop it whatever it returns.
+    if ((opaqueSteps.get(i) ?? s.call.args).some(handed) && (queriesCount || !isQuery(ctx, i))) return s.call.name;
   }
   return null;
 }

@@ -90,15 +90,22 @@ export function returnContracts(fn: FunctionAnalysis, runs: RunOfPath[]): (r: Ru
     if (!literal.has(p)) literal.set(p, endLiteral(p));
     return literal.get(p) ?? null;
   };
+  // `if (ret) return ret;` where other paths return the same `ret` as their success: in the kernel's
+  // errno convention the non-zero value is the error (a class the runner could not name is a failure).
+  // Decided once per run, on first use.
+  const classes = new Map<RunOfPath, string>();
+  const classOf = (x: RunOfPath): string => {
+    let c = classes.get(x);
+    if (c === undefined) classes.set(x, (c = x.run.returnClass === 'unknown' && errnoReturn(x.path, ended) ? 'failure' : x.run.returnClass));
+    return c;
+  };
   return (r, e) => {
     if (e.kind !== 'leak' || !e.atReturn || !e.key || !RETURNABLE.has(e.resource)) return null;
     for (const a of annotated) {
       if (objectKey(e.resource, a) === e.key) return { kind: 'contract', why: `annotated __acquires(${a})` };
     }
-    // `if (ret) return ret;` where other paths return the same `ret` as their success: in the kernel's
-    // errno convention the non-zero value is the error (a class the runner could not name is a failure).
-    const cls = r.run.returnClass === 'unknown' && errnoReturn(r.path, ended) ? 'failure' : r.run.returnClass;
-    const touched = ended.filter((x) => (x.run.returnClass === 'unknown' && errnoReturn(x.path, ended) ? 'failure' : x.run.returnClass) === cls).map((x) => ({ x, st: lastState(x.run, e.resource, e.key!) }))
+    const cls = classOf(r);
+    const touched = ended.filter((x) => classOf(x) === cls).map((x) => ({ x, st: lastState(x.run, e.resource, e.key!) }))
       .filter((t) => t.st !== undefined);
     const held = touched.filter((t) => t.st === 'held');
     const released = touched.filter((t) => t.st !== 'held');

@@ -17,8 +17,7 @@ import { objectKey, runPathDetailed, type FunctionSummary, type RunPathOptions, 
 /** Resources a callee given the object can release (the checks' ESCAPES_TO_CALLEE, for locks and refs). */
 const OPAQUE_MAY_RELEASE = new Set(['folio-lock', 'writeback-bit', 'refcount', 'request']);
 
-// folio-cleared: a callee that starts writeback on, or re-dirties, the folio its caller cleared for I/O ends that state for the caller.
-const TRACKED = new Set(['wb-lock', 'folio-lock', 'mutex', 'spinlock', 'bit-lock', 'rwsem', 'stable-writes', 'folio-cleared']);
+const TRACKED = new Set(['wb-lock', 'folio-lock', 'mutex', 'spinlock', 'bit-lock', 'rwsem', 'stable-writes']);
 
 /** The constant a path returns, as written (`0`, `-EAGAIN`, `AOP_WRITEPAGE_ACTIVATE`), or via a local set to a number. */
 function returnedConstant(p: Path): string | null {
@@ -54,6 +53,18 @@ export function summarizeFunction(fn: FunctionAnalysis, opts: RunPathOptions = {
       const into = rootOf(lhs);
       if (i < 0 || !into || into === params[i] || !/->|\.|\[|^\s*\*/.test(lhs)) continue;
       if (intoParam.has(into) || isGlobalName(fn, into)) stored.add(i);
+    }
+    // A folio its caller cleared for I/O that this path writes or re-dirties (folio_redirty_for_writepage,
+    // folio_start_writeback): the caller's cleared state ends here. (The runner keeps that state outside
+    // its held resources, so it is read from the path's calls, once per path.)
+    const unmarked = new Set<number>();
+    for (const st of p.steps) {
+      if (st.kind !== 'call') continue;
+      for (const op of lookupApi(opts.table ?? builtinApiTable(), st.call.name, st.call.args)?.ops ?? []) {
+        if (op.kind !== 'unmark' || op.resource !== 'folio-cleared' || typeof op.obj !== 'number') continue;
+        const i = params.findIndex((q) => objectKey('folio-lock', q) === objectKey('folio-lock', st.call.args[op.obj as number] ?? ''));
+        if (i >= 0) unmarked.add(i);
+      }
     }
     for (const { run, final } of runPathDetailed(p, fn, opts)) {
       if (!run.feasible) continue;
@@ -93,16 +104,7 @@ export function summarizeFunction(fn: FunctionAnalysis, opts: RunPathOptions = {
         const e: SummaryEffect = { kind, resource: h.resource, obj: kind === 'handoff' ? 'held' : obj, ...(h.variety ? { variety: h.variety } : {}) };
         effects.set(`${e.kind}|${e.resource}|${e.obj}`, e);
       }
-      // A folio its caller cleared for I/O that this path writes or re-dirties (folio_redirty_for_writepage,
-      // folio_start_writeback): the caller's cleared state ends here.
-      for (const st of p.steps) {
-        if (st.kind !== 'call') continue;
-        for (const op of lookupApi(opts.table ?? builtinApiTable(), st.call.name, st.call.args)?.ops ?? []) {
-          if (op.kind !== 'unmark' || op.resource !== 'folio-cleared' || typeof op.obj !== 'number') continue;
-          const i = params.findIndex((q) => objectKey('folio-lock', q) === objectKey('folio-lock', st.call.args[op.obj as number] ?? ''));
-          if (i >= 0) effects.set(`unmark|folio-cleared|${i}`, { kind: 'unmark', resource: 'folio-cleared', obj: i });
-        }
-      }
+      for (const i of unmarked) effects.set(`unmark|folio-cleared|${i}`, { kind: 'unmark', resource: 'folio-cleared', obj: i });
       const lit = returnedConstant(p);
       if (lit !== null) {
         const pv = byValue.get(lit);
