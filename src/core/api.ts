@@ -190,6 +190,7 @@ function applyReturnContract(run: PathRun, path: Path, verdict: ReturnType<typeo
   for (const e of run.events) {
     const v = verdict({ path, run }, e);
     if (v?.kind === 'contract') covered.push({ e, why: v.why });
+    else if (v?.kind === 'split') events.push({ ...e, onlyIf: `${v.held} of the ${v.total} paths returning it that take it return it held too: whether the returned object is locked depends on the path (an argument or flag may decide), so no contract is inferred` });
     else if (v?.kind === 'inconsistent') events.push({ ...e, message: `${e.message}; ${v.released} of the ${v.total} paths returning ${run.returnClass === 'unknown' ? 'the same way' : run.returnClass} that take it release it (inconsistent returns)` });
     else events.push(e);
   }
@@ -312,6 +313,9 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
   // A neutral entry (a query such as folio_size(), a trace point) is known but changes nothing: it
   // does not split states either; nor does a defined function whose summary says it changes nothing
   // the caller holds (a trace, debug or arithmetic helper).
+  // Resources whose net effect on a per-iteration object folds a loop iteration (cfg/paths.ts
+  // projectIteration); the writeback lock, iteration state, requests and counters keep their tokens.
+  const FOLDABLE = new Set(['folio-lock', 'refcount', 'folio-cleared', 'writeback-bit', 'mutex', 'spinlock', 'rwsem', 'bit-lock']);
   const pathOptsOf = (side: Side): PathOptions => ({
     maxPaths: opts.maxPathsPerFunction,
     loopUnroll: opts.loopUnroll,
@@ -340,6 +344,31 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
       if (s) {
         if (s.takesFolioLock) return null;
         for (const effs of Object.values(s.byClass)) for (const e of effs ?? []) if (ESCAPES_TO_CALLEE.has(e.resource)) add(e.obj);
+      }
+      return out;
+    },
+    effectOf: (name: string, args: string[], assignTo: string | null): { expr: string; op: string }[] | null => {
+      // A function the message defines is summarised per return class: kept as it is.
+      if (allDefined.has(name)) return null;
+      const entry = lookupApi(apiTab, name, args);
+      const out: { expr: string; op: string }[] = [];
+      // The result names a new object from here on.
+      if (assignTo) out.push({ expr: assignTo, op: '=' });
+      // No model: whatever it is handed escapes to it (the checks then leave that object alone).
+      if (!entry) return [...out, ...args.map((a) => ({ expr: a, op: 'o' }))];
+      if (entry.indexArg !== undefined) return null;
+      for (const op of entry.ops) {
+        if (op.obj === 'held' || op.guard || !FOLDABLE.has(op.resource)) return null;
+        const expr = op.obj === 'result' ? assignTo : args[op.obj];
+        if (!expr) return null;
+        switch (op.kind) {
+          case 'acquire': out.push({ expr, op: `${op.when ? '?' : ''}+${op.resource}` }); break;
+          case 'release': out.push({ expr, op: op.when ? `?-${op.resource}` : `-${op.resource}` }); break;
+          case 'mark': out.push({ expr, op: `m+${op.resource}` }); break;
+          case 'unmark': out.push({ expr, op: `m-${op.resource}` }); break;
+          case 'handoff': out.push({ expr, op: `h${op.resource}` }); break;
+          default: break; // assertions change nothing
+        }
       }
       return out;
     },

@@ -150,3 +150,34 @@ test('engine: what a defined function may change is read from its whole body, th
   // Defined, but its whole body is not seen: it may do anything.
   assert.equal(eff.has('demofs_partial'), true);
 });
+
+// What a loop iteration leaves behind (cfg/paths.ts projectIteration): the folio variable is assigned
+// anew before the next iteration reads it, so iterations that lock it, touch different flags and
+// unlock it leave the same state at the head. The effect callback is the one the checker derives
+// from the API table (api.ts), reduced here to the lock and unlock.
+const loops = readFileSync(join(root, 'test', 'fixtures', 'c', 'loops.c'), 'utf8');
+const loopOpts = {
+  relevantCall: (name) => /^(folio_|flush_dcache)/.test(name),
+  effectOf: (name, args) => (name === 'folio_lock' ? [{ expr: args[0], op: '+folio-lock' }] : name === 'folio_unlock' ? [{ expr: args[0], op: '-folio-lock' }] : []),
+};
+const iterationsOf = (p) => p.steps.filter((s) => s.kind === 'call' && s.call.name === 'folio_lock').length;
+
+test('engine: 128 kinds of iteration over per-iteration folios fold at the loop head (not truncated, witnesses a few iterations long)', () => {
+  const [f] = core.analyzeSource(loops, 'fs/demofs/batch.c', 'post', { functions: ['demofs_touch_batch'], ...loopOpts });
+  assert.equal(f.truncated, false, `states ${f.states}, witnesses ${f.paths.length}`);
+  assert.ok(f.paths.length < 600, `witnesses ${f.paths.length}`);
+  assert.ok(f.paths.every((p) => iterationsOf(p) <= 3), `longest witness: ${Math.max(...f.paths.map(iterationsOf))} iterations`);
+  // Every kind of iteration is still walked by some witness: the one that waits on writeback and
+  // marks dirty, and the one that does neither.
+  const did = (p, name) => p.steps.some((s) => s.kind === 'call' && s.call.name === name);
+  assert.ok(f.paths.some((p) => did(p, 'folio_wait_writeback') && did(p, 'folio_mark_dirty')));
+  assert.ok(f.paths.some((p) => iterationsOf(p) >= 1 && !did(p, 'folio_wait_writeback') && !did(p, 'folio_mark_dirty')));
+});
+
+test('engine: a path back at a loop head waits for shorter ones (breadth-first), so witnesses stay short', () => {
+  const [f] = core.analyzeSource(loops, 'fs/demofs/batch.c', 'post', { functions: ['demofs_lock_some'], relevantCall: loopOpts.relevantCall });
+  assert.equal(f.truncated, false);
+  assert.ok(f.paths.every((p) => iterationsOf(p) <= 3), `longest witness: ${Math.max(...f.paths.map(iterationsOf))} iterations`);
+  // The skip (want == 2) is taken on some witness, after a locking iteration.
+  assert.ok(f.paths.some((p) => p.steps.some((s) => s.kind === 'assume' && /want == 2/.test(s.cond) && s.value) && iterationsOf(p) >= 1));
+});

@@ -36,7 +36,8 @@ export interface GapMeta {
 export type Node =
   | { k: 'call'; step: Extract<Step, { kind: 'call' }>; next: NodeId; kills: string[] }
   | { k: 'assign'; step: Extract<Step, { kind: 'assign' }>; next: NodeId; constVal: string | null }
-  | { k: 'kill'; names: string[]; next: NodeId }
+  /** `names` lose what is known of them; `delta` (`x++`, `x--` of a local): a known integer moves by it. */
+  | { k: 'kill'; names: string[]; next: NodeId; delta?: number }
   | { k: 'return'; step: Extract<Step, { kind: 'return' }> }
   | { k: 'bug'; step: Extract<Step, { kind: 'bug' }> }
   | {
@@ -520,7 +521,7 @@ export class CfgBuilder {
       case 'cast':
         return this.evalExpr(e.arg, next);
       case 'update':
-        return this.evalExpr(e.arg, this.add({ k: 'kill', names: [e.arg.text], next }));
+        return this.evalExpr(e.arg, this.add({ k: 'kill', names: [e.arg.text], next, ...(e.arg.k === 'id' ? { delta: /\+\+/.test(e.op) ? 1 : -1 } : {}) }));
       case 'other': {
         let cur = next;
         for (let i = e.subs.length - 1; i >= 0; i--) cur = this.evalExpr(e.subs[i], cur);

@@ -47,6 +47,14 @@ export interface PathOptions {
    * result. Their roots are the `resourceRoots` of the second question above.
    */
   escapeRoots?: (name: string, args: string[], assignTo: string | null) => string[] | null;
+  /**
+   * A modelled call's net effect on the objects it is about, for folding loop iterations: each entry
+   * names an argument or result expression and what the call does to it (`+folio-lock` acquires,
+   * `-folio-lock` releases, `?+folio-lock` acquires by its result, `m+folio-cleared` marks, `h…` hands
+   * off). null when the effect is more than that (a summary, a hand-off to no model, an iteration
+   * primitive): the call is then kept in the loop's signature as it is.
+   */
+  effectOf?: (name: string, args: string[], assignTo: string | null) => { expr: string; op: string }[] | null;
   /** Budget of distinct (node, state) pairs. */
   maxStates?: number;
   /**
@@ -128,6 +136,8 @@ function clone(s: State): State {
 function kill(s: State, name: string): void {
   s.env.delete(name);
   s.consts.delete(name);
+  // A variable that names another object now: what was known of its fields is about the old one.
+  if (/^[A-Za-z_]\w*$/.test(name) && s.consts.size) for (const a of [...s.consts.keys()]) if (a !== name && rootOf(a) === name) s.consts.delete(a);
   if (s.conds.size) {
     const r = rootOf(name);
     const re = r ? new RegExp(`(^|[^\\w])${r}([^\\w]|$)`) : null;
@@ -267,12 +277,41 @@ function readsOf(n: Node): string[] {
       return out;
     }
     case 'return': return n.step.expr?.match(IDENT) ?? [];
+    case 'kill': return n.delta !== undefined ? n.names : [];
     default: return [];
   }
 }
 
 /**
- * Per node: the names some later node may read (backward liveness over the CFG), and the loop heads
+ * The names whose constants, bound results and correlated answers the walk forgets at a node (what it
+ * knew of them before cannot matter after): a whole variable assigned or declared, an argument passed
+ * by address, and the answers of conditions that name an assigned variable. `null` for a gap, which
+ * forgets everything.
+ */
+function erasedAt(n: Node, condNames: Map<string, string[]>): string[] | null {
+  const out: string[] = [];
+  const erase = (text: string): void => {
+    const t = text.trim();
+    if (/^[A-Za-z_]\w*$/.test(t)) out.push(t);
+    const r = rootOf(t);
+    if (r) for (const c of condNames.get(r) ?? []) out.push(c);
+  };
+  switch (n.k) {
+    case 'gap': return null;
+    case 'kill': for (const x of n.names) erase(x); break;
+    case 'call':
+      for (const x of n.kills) erase(x);
+      if (n.step.assignTo) erase(n.step.assignTo);
+      break;
+    case 'assign': erase(n.step.lhs); break;
+    default: break;
+  }
+  return out;
+}
+
+/**
+ * Per node: the names some later node may read before the walk forgets them (backward liveness over
+ * the CFG: a read keeps a name live, an assignment ends it), and the loop heads
  * it can still reach. A constant or bound result of a name that nothing reads any more, or the frame
  * of a loop the path has left for good, cannot change what follows: it stays out of the state key, so
  * paths that differ only there merge (Smatch and xgcc key their states on live data only).
@@ -300,14 +339,34 @@ function liveness(cfg: Cfg, heads: Set<NodeId>): { live: { has(name: string): bo
     if (k === undefined) nameIdx.set(v, (k = nameIdx.size));
     return k;
   }));
+  // Which correlated-condition keys name each identifier (an assignment to it forgets their answers).
+  const condNames = new Map<string, string[]>();
+  for (const v of nameIdx.keys()) {
+    if (v[0] !== '?') continue;
+    for (const w of new Set(v.slice(1).match(IDENT) ?? [])) {
+      let l = condNames.get(w);
+      if (!l) condNames.set(w, (l = []));
+      l.push(v);
+    }
+  }
   const headIdx = new Map<NodeId, number>();
   for (const h of heads) headIdx.set(h, headIdx.size);
   const W = Math.max(1, Math.ceil(nameIdx.size / 32));
   const H = Math.max(1, Math.ceil(headIdx.size / 32));
   const lv = new Uint32Array(N * W);
+  const use = new Uint32Array(N * W);
+  // Per node, the names that pass through it (not forgotten there): all ones but the erased ones.
+  const keep = new Uint32Array(N * W).fill(0xffffffff);
   const rc = new Uint32Array(N * H);
   for (let id = 0; id < N; id++) {
-    for (const k of own[id]) lv[id * W + (k >>> 5)] |= 1 << (k & 31);
+    for (const k of own[id]) use[id * W + (k >>> 5)] |= 1 << (k & 31);
+    const erased = erasedAt(cfg.nodes[id], condNames);
+    if (erased === null) keep.fill(0, id * W, id * W + W);
+    else for (const v of erased) {
+      const k = nameIdx.get(v);
+      if (k !== undefined) keep[id * W + (k >>> 5)] &= ~(1 << (k & 31));
+    }
+    for (let w = 0; w < W; w++) lv[id * W + w] = use[id * W + w];
     const h = headIdx.get(id);
     if (h !== undefined) rc[id * H + (h >>> 5)] |= 1 << (h & 31);
   }
@@ -319,7 +378,7 @@ function liveness(cfg: Cfg, heads: Set<NodeId>): { live: { has(name: string): bo
     let grew = false;
     for (const x of succs[id]) {
       for (let w = 0; w < W; w++) {
-        const v = (lv[id * W + w] | lv[x * W + w]) >>> 0;
+        const v = (lv[id * W + w] | (lv[x * W + w] & keep[id * W + w]) | use[id * W + w]) >>> 0;
         if (v !== lv[id * W + w]) { lv[id * W + w] = v; grew = true; }
       }
       for (let w = 0; w < H; w++) {
@@ -342,6 +401,95 @@ function liveness(cfg: Cfg, heads: Set<NodeId>): { live: { has(name: string): bo
     },
   }));
   return { live, reach };
+}
+
+/**
+ * What a loop iteration leaves behind, for the state key at the loop head. Tokens about objects
+ * that are still live at the head (read again before being assigned: a request, a batch, a lock
+ * taken before the loop) are kept as they are. An object the next iteration assigns anew before
+ * reading it (`folio = fbatch->folios[i]`) can matter afterwards only through the state the
+ * iteration left it in, so its tokens fold into that net effect: acquisitions that the iteration
+ * released again cancel (the acquisition attempt is kept: the runner remembers it), marks and
+ * hand-offs stay, and a branch on it stays where it stood. Two iterations that lock a folio, touch
+ * different flags of it and unlock it leave the same state at the head. Each iteration as it
+ * really was is still kept as a witness once per head state (the caller's `keptRepeats`).
+ */
+function projectIteration(
+  sigText: string,
+  isLive: (name: string) => boolean,
+  rootsOf: (string[] | null)[],
+  effects: ({ root: string; op: string }[] | null)[],
+): string {
+  const kept: string[] = [];
+  const net = new Map<string, string[]>();
+  const attempted = new Map<string, Set<string>>();
+  const listOf = (r: string): string[] => {
+    let l = net.get(r);
+    if (!l) net.set(r, (l = []));
+    return l;
+  };
+  const re = /([cabgL])(\d+);/g;
+  let m: RegExpExecArray | null;
+  let last = 0;
+  while ((m = re.exec(sigText))) {
+    if (m.index !== last) kept.push(sigText.slice(last, m.index));
+    last = re.lastIndex;
+    const tok = m[0];
+    const kind = m[1];
+    const id = kind === 'b' ? Number(m[2].slice(0, -1)) : Number(m[2]);
+    if (kind === 'c') {
+      const eff = effects[id];
+      // No model of its effect: as it is. Only assertions (a folio that must be locked): nothing stays.
+      if (!eff) { kept.push(tok); continue; }
+      if (eff.length === 0) continue;
+      if (eff.some((e) => isLive(e.root))) { kept.push(tok); continue; }
+      for (const e of eff) {
+        const l = listOf(e.root);
+        const acq = /^\??\+(.*)$/.exec(e.op);
+        if (acq) {
+          let a = attempted.get(e.root);
+          if (!a) attempted.set(e.root, (a = new Set()));
+          a.add(acq[1]);
+        }
+        // A release undoes the latest acquisition of the same resource if nothing else happened to
+        // that resource in between (escapes and branches do not count: what is released is released).
+        const rel = /^-(.*)$/.exec(e.op);
+        if (rel) {
+          let j = l.length - 1;
+          while (j >= 0 && (l[j] === 'o' || l[j][0] === 'b' || (l[j] !== `+${rel[1]}` && !l[j].endsWith(rel[1])))) j--;
+          if (j >= 0 && l[j] === `+${rel[1]}`) { l.splice(j, 1); continue; }
+        }
+        l.push(e.op);
+      }
+      continue;
+    }
+    if (kind === 'b' || kind === 'a') {
+      const roots = rootsOf[id];
+      if (!roots || !roots.length || roots.some(isLive)) { kept.push(tok); continue; }
+      // A branch on the object (or a call's answer about it) stays in its place among its effects;
+      // an assignment to it marks that the name moved to another object there.
+      if (kind === 'a') listOf(roots[0]).push('=');
+      else for (const r of roots) listOf(r).push(tok);
+      continue;
+    }
+    kept.push(tok);
+  }
+  if (last !== sigText.length) kept.push(sigText.slice(last));
+  const folded: string[] = [];
+  for (const r of new Set([...net.keys(), ...attempted.keys()])) {
+    let l = net.get(r) ?? [];
+    // Branches matter only where they can decide a conditional effect before them; a reassignment only where the
+    // object was changed at all.
+    const firstCond = l.findIndex((x) => x[0] === '?');
+    l = l.filter((x, i) => x[0] !== 'b' || (firstCond >= 0 && i > firstCond));
+    // An escape matters only for what is still held or marked; a renaming only where something is.
+    if (!l.some((x) => x !== '=' && x !== 'o' && x[0] !== 'b')) l = [];
+    const seq = l.join(' ');
+    const att = [...(attempted.get(r) ?? [])].sort().join(' ');
+    if (seq === '' && att === '') continue;
+    folded.push(`${r}<${att}>${seq}`);
+  }
+  return kept.join('') + (folded.length ? `~${folded.sort().join(',')};` : '');
 }
 
 export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
@@ -373,6 +521,50 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
   const heads = new Set<NodeId>();
   cfg.nodes.forEach((n, id) => { if (n.k === 'nop' && (n.loopHead !== null || n.label !== null)) heads.add(id); });
   const { live, reach } = liveness(cfg, heads);
+  /** Per name, the literals some branch compares it with (`err == -EEXIST`). */
+  const eqLits = new Map<string, Set<string>>();
+  for (const n of cfg.nodes) if (n.k === 'branch' && n.constTest?.eq) {
+    let l = eqLits.get(n.constTest.name);
+    if (!l) eqLits.set(n.constTest.name, (l = new Set()));
+    l.add(n.constTest.eq.replace(/\s+/g, ''));
+  }
+  // For folding iterations (projectIteration): the objects each call or branch is about, and each
+  // modelled call's net effect on them.
+  const nodeRoots: (string[] | null)[] = cfg.nodes.map(() => null);
+  const nodeEffects: ({ root: string; op: string }[] | null)[] = cfg.nodes.map(() => null);
+  if (opts.effectOf) {
+    cfg.nodes.forEach((n, id) => {
+      if (n.k === 'assign' && relevant.has(id)) {
+        const l = rootOf(n.step.lhs);
+        const r = n.constVal !== null ? null : rootOf(n.step.rhs);
+        nodeRoots[id] = l && /^[A-Za-z_]\w*$/.test(n.step.lhs.trim()) ? [l, ...(r && r !== l ? [r] : [])] : null;
+      }
+      if (n.k !== 'call' || !relevant.has(id)) return;
+      const eff = opts.effectOf!(n.step.call.name, n.step.call.args, n.step.assignTo);
+      nodeEffects[id] = eff === null ? null : eff.flatMap((e) => { const r = rootOf(e.expr); return r ? [{ root: r, op: e.op }] : [{ root: '?', op: e.op }]; });
+      // What a branch on its answer is about: the objects it changes, or else its arguments.
+      const rs = new Set<string>();
+      if (nodeEffects[id]?.length) for (const e of nodeEffects[id]!) rs.add(e.root);
+      else for (const a of [...n.step.call.args, ...(n.step.assignTo ? [n.step.assignTo] : [])]) { const r = rootOf(a); if (r) rs.add(r); }
+      nodeRoots[id] = [...rs];
+    });
+    // A variable holding the answer of calls that change objects (`err = filemap_add_folio(…)`):
+    // a branch on it decides what those calls did to them.
+    const owners = new Map<string, Set<string>>();
+    cfg.nodes.forEach((n, id) => {
+      if (n.k !== 'call' || !n.step.assignTo || !nodeEffects[id]?.length) return;
+      const v = n.step.assignTo.trim();
+      let o = owners.get(v);
+      if (!o) owners.set(v, (o = new Set()));
+      for (const e of nodeEffects[id]!) o.add(e.root);
+    });
+    cfg.nodes.forEach((n, id) => {
+      if (n.k !== 'branch' || !relevant.has(id)) return;
+      const sub = n.facts?.subject;
+      // A branch on a call's result is about that call's objects; on a variable, about it.
+      nodeRoots[id] = !sub ? null : sub.kind === 'call' ? nodeRoots[sub.node] : owners.has(sub.name) ? [...owners.get(sub.name)!] : [sub.name];
+    });
+  }
   /** Call-free conditions tested at more than one branch: a second test answers as the first did. */
   const seenConds = new Map<string, number>();
   for (const n of cfg.nodes) if (n.k === 'branch' && n.loop === null) { const k = condKey(n.cond); if (k) seenConds.set(k, (seenConds.get(k) ?? 0) + 1); }
@@ -425,7 +617,10 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
     k += env.sort().join(',');
     k += '|';
     // An answer kept for a condition no later branch tests again is history only.
-    if (s.conds.size) k += '|' + [...s.conds].filter(([c]) => lv.has(`?${c}`)).map(([c, v]) => `${c}=${v ? 1 : 0}`).sort().join(',');
+    if (s.conds.size) {
+      const conds = [...s.conds].filter(([c]) => lv.has(`?${c}`));
+      if (conds.length) k += '|' + conds.map(([c, v]) => `${c}=${v ? 1 : 0}`).sort().join(',');
+    }
     const consts: string[] = [];
     for (const [a, b] of s.consts) {
       const r = rootOf(a) ?? '';
@@ -433,7 +628,9 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
       // A field's constant: while its member is still read somewhere.
       const member = /(\w+)\s*$/.exec(a)?.[1];
       if (member && member !== r && !lv.has(member)) continue;
-      consts.push(`${a}=${b}`);
+      // Error codes that no branch compares the name with fold alike (`if (ret)`, `if (ret < 0)`):
+      // -EIO and -ENOMEM are one state for what follows (both a failure return).
+      consts.push(`${a}=${/^-\s*E[A-Z0-9]+$/.test(b) && !eqLits.get(a)?.has(b.replace(/\s+/g, '')) ? '-E' : b}`);
     }
     k += consts.sort().join(',');
     return k;
@@ -444,6 +641,8 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
    * iteration signatures seen, and the last one). Returns the iteration count and whether this
    * iteration repeated the one before it.
    */
+  /** (head, history before the iteration, iteration kind) of the repeated iterations kept as witnesses. */
+  const keptRepeats = new Set<string>();
   const atHead = (node: NodeId, s: State): { iterations: number; repeat: boolean } => {
     let fi = -1;
     for (let j = s.frames.length - 1; j >= 0; j--) if (s.frames[j].head === node) { fi = j; break; }
@@ -458,14 +657,16 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
     s.frames.length = fi + 1;
     // Signatures are interned to short ids, so summaries stay short however the loops nest.
     const sigText = s.hist.slice(f.mark).replace(/L(\d+)\{[^{}]*\}/g, 'L$1;');
-    let sig = sigIds.get(sigText);
-    if (sig === undefined) sigIds.set(sigText, (sig = `s${sigIds.size}`));
+    let fullSig = sigIds.get(sigText);
+    if (fullSig === undefined) sigIds.set(sigText, (fullSig = `s${sigIds.size}`));
+    // The key keeps what the iteration left behind (projectIteration); the witness set, the iteration as it was.
+    const keyText = opts.effectOf ? projectIteration(sigText, (x) => live[node].has(x), nodeRoots, nodeEffects) : sigText;
+    let sig = sigIds.get(keyText);
+    if (sig === undefined) sigIds.set(keyText, (sig = `s${sigIds.size}`));
+    const transition = `${node}|${s.hist.slice(0, f.mark)}|${fullSig}`;
     f.iterations++;
-    const repeat = f.iterations > 1 && sig === f.last;
-    if (!f.seen.includes(sig)) {
-      f.seen.push(sig);
-      f.seen.sort();
-    }
+    // A new array: clones share their frames' `seen` (copied on write, not on every clone).
+    if (!f.seen.includes(sig)) f.seen = [...f.seen, sig].sort();
     f.last = sig;
     // Widening: once a head has seen more than WIDEN_AFTER different sets of iteration kinds, its
     // summary keeps only the last iteration's kind, so the states at the head stay few; every path
@@ -477,13 +678,25 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
     if (!widened) sets.add(full);
     // A loop whose iterations so far did nothing relevant leaves no trace: iterating it is the same
     // state as not entering it.
-    const idle = f.seen.length === 1 && sigText === '';
+    const idle = f.seen.length === 1 && keyText === '';
     s.hist = s.hist.slice(0, f.start) + (idle ? '' : widened ? `L${node}{*|${sig}}` : `L${node}{${full}|${sig}}`);
     f.mark = s.hist.length;
-    return { iterations: f.iterations, repeat: repeat || widened };
+    // A path merged at the head after an iteration is kept as a witness of that iteration once per
+    // (history before it, iteration as it was): with folded iterations it can meet a state that
+    // another kind of iteration made, and widening drops what came before the last iteration.
+    const keep = !keptRepeats.has(transition);
+    if (keep) keptRepeats.add(transition);
+    return { iterations: f.iterations, repeat: keep };
   };
 
-  const walk = (node: NodeId, s: State): void => {
+  /**
+   * Paths that came back to a loop head in a new state wait here, shortest first: every iteration
+   * kind is first tried from the shortest way into the loop (breadth-first over iterations), so the
+   * witnesses of a loop with many iteration kinds are a few iterations long instead of a chain of
+   * every kind in turn (depth-first), which made their steps grow with the cube of the kinds.
+   */
+  const deferred: { node: NodeId; s: State }[] = [];
+  const walk = (node: NodeId, s: State, resumed = false): void => {
     for (;;) {
       if (capHit) return;
       if (++work > WORK_BUDGET || s.steps.length > MAX_STEPS_PER_PATH) {
@@ -497,8 +710,8 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
         return;
       }
       const n: Node = cfg.nodes[node];
-      const h = heads.has(node) ? atHead(node, s) : null;
-      if ((indeg.get(node) ?? 0) > 1 || h) {
+      const h = !resumed && heads.has(node) ? atHead(node, s) : null;
+      if (!resumed && ((indeg.get(node) ?? 0) > 1 || h)) {
         const key = keyOf(node, s);
         if (visited.has(key)) {
           merged++;
@@ -521,7 +734,12 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
           return;
         }
         visited.add(key);
+        if (h && h.iterations > 0) {
+          deferred.push({ node, s });
+          return;
+        }
       }
+      resumed = false;
       switch (n.k) {
         case 'nop': {
           if (n.loopEnter !== null) {
@@ -533,10 +751,20 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
           node = n.next;
           continue;
         }
-        case 'kill':
+        case 'kill': {
+          // `nr_pages--` from a known 1 is 0, `i++` from 0 is non-zero: a loop counted down from a
+          // constant ends where the code says. Anything further is unknown (the values stay few, so
+          // counting loops still reach their fixpoint).
+          const cv = n.delta !== undefined && n.names.length === 1 ? s.consts.get(n.names[0]) : undefined;
           for (const x of n.names) kill(s, x);
+          if (cv !== undefined && n.delta !== undefined) {
+            const now = /^-?\d+$/.test(cv) ? Number(cv) + n.delta : null;
+            if (now === 0) s.consts.set(n.names[0], '0');
+            else if (now !== null && Number(cv) === 0) s.consts.set(n.names[0], NONZERO);
+          }
           node = n.next;
           continue;
+        }
         case 'call': {
           const idx = s.steps.length;
           push(s, n.step, node, `c${node};`);
@@ -669,6 +897,14 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
   };
 
   walk(cfg.entry, { conds: new Map(), steps: [], nodes: [], assumptions: [], env: new Map(), consts: new Map(), values: new Map(), lastCall: new Map(), gap: false, lastGap: null, hist: '', frames: [] });
+  while (deferred.length && !capHit) {
+    // The shortest waiting path next (a stable pick: the earliest of equal length).
+    let bi = 0;
+    for (let j = 1; j < deferred.length; j++) if (deferred[j].s.steps.length < deferred[bi].s.steps.length) bi = j;
+    const d = deferred.splice(bi, 1)[0];
+    walk(d.node, d.s, true);
+  }
+  for (const d of deferred) emit(d.s, 'cut', null);
   if (capHit && paths.length >= maxPaths) problems.push({ kind: 'path-cap', message: `more than ${maxPaths} witness paths: the search stopped at the cap` });
   if (statesCut) problems.push({ kind: 'state-cap', message: `more than ${maxStates} distinct states: the search stopped at the budget` });
   if (loopCut) problems.push({ kind: 'loop-bound', message: `a loop did not reach a fixpoint within ${loopCap} iterations on one path; longer runs were cut` });

@@ -114,6 +114,9 @@ const FOLIO_DATA = [
   'folio_address', 'kmap_local_folio', 'kunmap_local', 'folio_test_highmem', 'folio_set_error', 'folio_clear_error',
   'folio_test_error', 'folio_order', 'folio_shift', 'folio_test_large', 'folio_contains', 'folio_pgoff',
   'memcpy_from_folio', 'memcpy_to_folio', 'folio_fill_tail', 'folio_test_swapcache', 'folio_inode', 'folio_file_mapping',
+  // page-flags.h flag helpers that no lock, reference or writeback rule reads
+  'folio_test_referenced', 'folio_set_referenced', '__folio_set_referenced', 'folio_test_idle', 'folio_clear_idle',
+  'folio_set_idle', 'folio_test_workingset', 'folio_test_mappedtodisk', 'folio_set_mappedtodisk', 'folio_clear_mappedtodisk',
 ];
 
 /** Functions modeled as having no lock effect (so they are not reported as opaque). */
@@ -252,6 +255,11 @@ export function builtinEntries(): ApiEntry[] {
       result: 'locked folio + ref, or ERR_PTR',
       ref: '§3',
     });
+  // filemap_add_folio() (mm/filemap.c) sets the folio locked before inserting it and clears the lock
+  // again when the insert fails: on success (0) the caller holds the lock of the new folio, which it
+  // unlocks or hands to the read (page_cache_ra_unbounded(), __filemap_get_folio()).
+  for (const n of ['filemap_add_folio', 'add_to_page_cache_lru'])
+    add({ name: n, ops: [acq('folio-lock', n === 'filemap_add_folio' ? 1 : 0, { rel: 'zero' })], domain: 'errno', maySleep: true, result: 'the new folio, locked, in the page cache (0), or an errno with the folio unlocked', ref: '§3' });
   add({ name: 'iomap_get_folio', ops: [acq('folio-lock', 'result', { rel: 'not-err' }), acq('refcount', 'result', { rel: 'not-err' })], domain: 'err-pointer', takesFolioLock: true, maySleep: true, ref: '§10.1' });
   add({ name: 'folio_get', ops: [acq('refcount', 0)], ref: '§1.1' });
   add({ name: 'folio_put', ops: [rel('refcount', 0, undefined, { rule: 'R9' })], ref: '§1.1' });

@@ -16,7 +16,8 @@
  *    return one literal value that no releasing path returns: `return 1` = locked, `return 0` = not).
  * Failure returns never hand a lock to the caller by inference: an error path that keeps a lock is
  * the classic bug, and only an annotation can say otherwise. A leak that is inconsistent with other
- * paths of its class says so, with the counts.
+ * paths of its class says so, with the counts; when the object is the one returned and a good share of
+ * the paths return it held too, the split is said as a note (no majority to infer a rule from).
  */
 import type { FunctionAnalysis, Path, SimEvent } from '../types';
 import { returnLiteral } from './conditions';
@@ -30,7 +31,17 @@ export interface RunOfPath { path: Path; run: PathRun }
 export type ReturnVerdict =
   | { kind: 'contract'; why: string }
   | { kind: 'inconsistent'; released: number; total: number }
+  /** The returned object itself, held on a good share of the returns of its class: a note, not a verdict. */
+  | { kind: 'split'; held: number; total: number }
   | null;
+
+/**
+ * A returned object held on at least this share of the paths of its class that touch it is not a
+ * deviant minority (Engler et al. rank deviations by how rare they are): whether a lookup returns its
+ * folio locked is often an argument's choice (`__filemap_get_folio()` locks only under FGP_LOCK, and
+ * unlocks a new folio again under FGP_FOR_MMAP), which the search cannot tell from the paths.
+ */
+const SPLIT_SHARE = 0.25;
 
 const norm = (t: string): string => t.replace(/\s+/g, '');
 
@@ -118,6 +129,8 @@ export function returnContracts(fn: FunctionAnalysis, runs: RunOfPath[]): (r: Ru
     if (lit !== null && held.every((t) => litOf(t.x.path) === lit) && released.every((t) => { const l = litOf(t.x.path); return l !== null && l !== lit; })) {
       return { kind: 'contract', why: `returned held whenever it returns ${lit} (${paths} path${paths === 1 ? '' : 's'}), released when it returns anything else: the function's contract, inferred` };
     }
-    return { kind: 'inconsistent', released: new Set(released.map((t) => t.x.path.id)).size, total: new Set(touched.map((t) => t.x.path.id)).size };
+    const total = new Set(touched.map((t) => t.x.path.id)).size;
+    if (r.path.returnExpr !== null && objectKey(e.resource, r.path.returnExpr) === e.key && paths >= 2 && paths >= SPLIT_SHARE * total) return { kind: 'split', held: paths, total };
+    return { kind: 'inconsistent', released: new Set(released.map((t) => t.x.path.id)).size, total };
   };
 }
