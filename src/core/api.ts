@@ -21,6 +21,7 @@ import { scenarioHints } from './hints';
 import { crossTaskChecks } from './cross/index';
 import { partialSummaries } from './partialSummaries';
 import { bodiesOf, effectfulDefined, effectfulEntry, summaryHasEffect } from './effects';
+import { patchAssumptions } from './patchIntent';
 import { resultWords, stepsToLines } from './checks/words';
 
 const SEV_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -518,6 +519,13 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
     lap('cross');
     // Phase 3: simulate every path, run the checks, label the findings.
     for (const entry of perFile) {
+      // What the patch's added releases say is held (patchIntent.ts), for both sides alike.
+      for (const post of entry.post) {
+        const pre = entry.pre.find((p) => p.name === post.name);
+        if (!pre) continue;
+        const assumed = patchAssumptions(pre, post, apiTab, allDefined);
+        if (assumed.length) pre.assumedHeld = post.assumedHeld = assumed;
+      }
       const sides: Record<Side, AnalysedFunction[]> = { pre: [], post: [] };
       for (const side of ['pre', 'post'] as const) {
         for (const fn of entry[side]) {

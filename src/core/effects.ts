@@ -23,7 +23,7 @@ const NOT_CALLS = new Set(['if', 'while', 'for', 'switch', 'return', 'sizeof', '
 
 /** An API entry that changes (or reads) something the simulator models. */
 export function effectfulEntry(e: ApiEntry | null): boolean {
-  return e !== null && (e.ops.length > 0 || !!e.takesFolioLock || !!e.reachesWriteback || !!e.waitsForWbLock || !!e.maySleep || e.indexArg !== undefined || e.cannotFailWhenArgFalse !== undefined);
+  return e !== null && (e.ops.length > 0 || !!e.misuse || !!e.takesFolioLock || !!e.reachesWriteback || !!e.waitsForWbLock || !!e.maySleep || e.indexArg !== undefined || e.cannotFailWhenArgFalse !== undefined);
 }
 
 /** Any entry of the table for this name is effectful (argument-matched entries included). */

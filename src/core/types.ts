@@ -201,6 +201,11 @@ export interface FunctionAnalysis {
   locals?: string[];
   /** sparse context annotations on the definition (__acquires(x), __releases(x), __must_hold(x)), when any. */
   lockAnnotations?: { acquires: string[]; releases: string[]; mustHold: string[] };
+  /**
+   * Objects the patch's own added releases say are held, though neither side shows them acquired
+   * (patchIntent.ts): both sides run with them held on entry, and findings resting on that are notes.
+   */
+  assumedHeld?: { resource: string; object: string; why: string; labels?: string[]; keptBy?: string[] }[];
   problems: Problem[];
 }
 
@@ -266,6 +271,10 @@ export interface SimEvent {
    * analysed does not show which one it is written for: reported as info at most, with this condition.
    */
   onlyIf?: string;
+  /** Rests on what the patch's own added release says is held (patchIntent.ts): no contract is inferred from it. */
+  byPatch?: true;
+  /** A call that is wrong whatever the object's state (an internal helper, `__folio_put`): no hand-off excuses it. */
+  misuse?: true;
   /**
    * True when a gap step (code the patch does not show) lies between the related step and this one,
    * so the unseen code might have changed the outcome. Checks soften or drop such findings.

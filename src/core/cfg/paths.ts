@@ -643,12 +643,12 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
    */
   /** (head, history before the iteration, iteration kind) of the repeated iterations kept as witnesses. */
   const keptRepeats = new Set<string>();
-  const atHead = (node: NodeId, s: State): { iterations: number; repeat: boolean } => {
+  const atHead = (node: NodeId, s: State): { iterations: number; transition: string | null } => {
     let fi = -1;
     for (let j = s.frames.length - 1; j >= 0; j--) if (s.frames[j].head === node) { fi = j; break; }
     if (fi < 0) {
       s.frames.push({ head: node, start: s.hist.length, mark: s.hist.length, seen: [], last: '', iterations: 0 });
-      return { iterations: 0, repeat: false };
+      return { iterations: 0, transition: null };
     }
     const f = s.frames[fi];
     // Inner loops entered during this iteration are part of its signature, by their head only: what
@@ -684,9 +684,9 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
     // A path merged at the head after an iteration is kept as a witness of that iteration once per
     // (history before it, iteration as it was): with folded iterations it can meet a state that
     // another kind of iteration made, and widening drops what came before the last iteration.
-    const keep = !keptRepeats.has(transition);
-    if (keep) keptRepeats.add(transition);
-    return { iterations: f.iterations, repeat: keep };
+    // (Recorded when such a witness is emitted, not when a path goes on from here: a path that goes
+    // on may still merge at a later join without becoming a witness.)
+    return { iterations: f.iterations, transition };
   };
 
   /**
@@ -715,10 +715,14 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
         const key = keyOf(node, s);
         if (visited.has(key)) {
           merged++;
-          // The loop's fixpoint: this iteration did what the one before it did. What follows was
-          // walked from the first visit; the path so far is kept as a witness of the repeated
-          // iteration (its end is not an exit, so only what happened on the way is checked).
-          if (h?.repeat) emit(s, 'cut', null);
+          // The loop's fixpoint: this iteration left the state an earlier visit left. What follows
+          // was walked from that visit; the path so far is kept as a witness of the iteration, once per
+          // (history before it, iteration as it was) (its end is not an exit, so only what happened on
+          // the way is checked).
+          if (h?.transition && !keptRepeats.has(h.transition)) {
+            keptRepeats.add(h.transition);
+            emit(s, 'cut', null);
+          }
           return;
         }
         if (h && h.iterations > loopCap) {

@@ -60,6 +60,7 @@ function escapedToOpaque(ctx: CheckContext, e: SimEvent, opaqueSteps: Map<number
   let until = e.step;
   let handed: (arg: string) => boolean;
   let queriesCount = false;
+  if (e.misuse) return null;
   if (LOCK_ITSELF.has(e.resource)) {
     // Not its container (a callee given the inode does not release its mutex), but the lock itself:
     // a wrapper with no model (a trylock loop, a lockdep-annotated helper) may take or drop it, from
@@ -70,7 +71,9 @@ function escapedToOpaque(ctx: CheckContext, e: SimEvent, opaqueSteps: Map<number
     handed = (a) => norm(a) === lock;
     queriesCount = true;
   } else if (ESCAPES_TO_CALLEE.has(e.resource)) {
-    from = Math.min(...(e.related ?? []).filter((i) => i >= 0), e.step);
+    // From where it was taken; an object held on entry (no acquisition step) from the start.
+    const rel = (e.related ?? []).filter((i) => i >= 0);
+    from = rel.length ? Math.min(...rel, e.step) : 0;
     const word = new RegExp(`(^|[^\\w])${baseObject(e.object).replace(/^&/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^\\w]|$)`);
     // The object's containers (`ctx` and `ctx->req` for `ctx->req->folio`): a callee given one of them
     // can reach the object through it.
@@ -83,11 +86,28 @@ function escapedToOpaque(ctx: CheckContext, e: SimEvent, opaqueSteps: Map<number
   for (let i = from; i < until; i++) {
     const s = ctx.path.steps[i];
     if (s?.kind !== 'call' || !opaqueSteps.has(i)) continue;
+    if (failedConstructor(ctx, i, e.step)) continue;
     // A call that only asks about the object (its result tested at once) does not take it over; a
     // wrapper given the lock itself may take or drop it whatever it returns.
     if ((opaqueSteps.get(i) ?? s.call.args).some(handed) && (queriesCount || !isQuery(ctx, i))) return s.call.name;
   }
   return null;
+}
+
+/**
+ * A call that builds something from the object and returned NULL or an ERR_PTR on this path
+ * (`req = nfs_page_create_from_folio(ctx, folio, …); if (IS_ERR(req))`): in the kernel's convention a
+ * constructor or lookup that fails leaves what it was given with the caller, so it took nothing over.
+ * (A call whose int result says it failed may still have consumed its argument, as ->writepage does.)
+ */
+function failedConstructor(ctx: CheckContext, i: number, until: number): boolean {
+  const s = ctx.path.steps[i];
+  if (s.kind !== 'call' || !s.assignTo) return false;
+  for (let j = i + 1; j <= until && j < ctx.path.steps.length; j++) {
+    const st = ctx.path.steps[j];
+    if (st.kind === 'assume' && st.facts.some((f) => f.callStep === i && (f.relation === 'null' || f.relation === 'is-err'))) return true;
+  }
+  return false;
 }
 
 /** A lock expression compared as written, without spaces or a leading `&`. */

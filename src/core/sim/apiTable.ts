@@ -73,6 +73,8 @@ export interface ApiEntry {
   indexArg?: number;
   /** A plain unlock (folio_unlock): releasing a folio whose dirty bit was cleared for I/O drops its data (R5). */
   plainUnlock?: boolean;
+  /** Calling it at all is wrong in code outside its subsystem (an internal helper): the rule and why. */
+  misuse?: { resource: string; rule: string; message: string };
   /** kernel-model.md section. */
   ref?: string;
 }
@@ -261,6 +263,14 @@ export function builtinEntries(): ApiEntry[] {
   for (const n of ['filemap_add_folio', 'add_to_page_cache_lru'])
     add({ name: n, ops: [acq('folio-lock', n === 'filemap_add_folio' ? 1 : 0, { rel: 'zero' })], domain: 'errno', maySleep: true, result: 'the new folio, locked, in the page cache (0), or an errno with the folio unlocked', ref: '§3' });
   add({ name: 'iomap_get_folio', ops: [acq('folio-lock', 'result', { rel: 'not-err' }), acq('refcount', 'result', { rel: 'not-err' })], domain: 'err-pointer', takesFolioLock: true, maySleep: true, ref: '§10.1' });
+  // __folio_put() (mm/swap.c) frees the folio outright: folio_put() calls it only once
+  // folio_put_testzero() has dropped the last reference. Called directly, it frees a folio that
+  // others (the page cache, another array) still reference.
+  for (const n of ['__folio_put', '__put_page'])
+    add({ name: n, ops: [], misuse: { resource: 'refcount', rule: 'R9', message: `${n}() frees the folio whatever its reference count: it is what folio_put() calls once the last reference is gone; drop a reference with folio_put()` }, ref: '§1.1' });
+  // nfs_netfs_folio_unlock() (fs/nfs/fscache.h) says who unlocks a read folio: true, the caller; false,
+  // netfs, because fscache is enabled and netfs will unlock it.
+  add({ name: 'nfs_netfs_folio_unlock', ops: [{ kind: 'handoff', resource: 'folio-lock', obj: 0, when: { rel: 'false' }, to: 'netfs (fscache)' }], domain: 'bool', result: 'true: the caller unlocks the folio; false: netfs will', ref: 'fs/nfs/fscache.h' });
   add({ name: 'folio_get', ops: [acq('refcount', 0)], ref: '§1.1' });
   add({ name: 'folio_put', ops: [rel('refcount', 0, undefined, { rule: 'R9' })], ref: '§1.1' });
   // Buffer heads (include/linux/buffer_head.h, fs/buffer.c): __getblk()/__bread() and their sb_
@@ -470,7 +480,9 @@ function validateEntry(x: unknown, where: string, problems: Problem[]): ApiEntry
     problems.push({ kind: 'api-table', message: `${where}.domain: expected one of errno, bool, pointer, err-pointer, got ${JSON.stringify(x.domain)}` });
   for (const k of ['indexArg']) if (x[k] !== undefined && typeof x[k] !== 'number') problems.push({ kind: 'api-table', message: `${where}.${k}: expected an argument index` });
   if (x.plainUnlock !== undefined && typeof x.plainUnlock !== 'boolean') problems.push({ kind: 'api-table', message: `${where}.plainUnlock: expected true or false` });
-  const known = new Set(['name', 'match', 'ops', 'cannotFailWhenArgFalse', 'takesFolioLock', 'reachesWriteback', 'waitsForWbLock', 'maySleep', 'primitive', 'result', 'ref', 'domain', 'indexArg', 'plainUnlock']);
+  if (x.misuse !== undefined && !(isObj(x.misuse) && typeof x.misuse.resource === 'string' && typeof x.misuse.rule === 'string' && typeof x.misuse.message === 'string'))
+    problems.push({ kind: 'api-table', message: `${where}.misuse: expected { "resource", "rule", "message" } strings` });
+  const known = new Set(['name', 'match', 'ops', 'cannotFailWhenArgFalse', 'takesFolioLock', 'reachesWriteback', 'waitsForWbLock', 'maySleep', 'primitive', 'result', 'ref', 'domain', 'indexArg', 'plainUnlock', 'misuse']);
   for (const k of Object.keys(x).sort()) if (!known.has(k)) problems.push({ kind: 'api-table', message: `${where}.${k}: unknown field (known: ${[...known].join(', ')})` });
   if (problems.length !== before) return null;
   const out = JSON.parse(JSON.stringify(x)) as ApiEntry;

@@ -13,6 +13,12 @@ export interface EntryHeld {
   /** 'task': held by the running task; 'request': owned by the request the function collects. */
   owner: 'task' | 'request';
   variety?: 'bit' | 'mutex';
+  /** Held only by the patch's word (patchIntent.ts): what a finding about it rests on. */
+  assumed?: string;
+  /** Unseen labels that, by the patch's word, do not release it. */
+  assumedLabels?: string[];
+  /** Calls (`name(args)`) that, by the patch's word, leave it held. */
+  assumedKeptBy?: string[];
 }
 
 export interface ContractVariant {
@@ -82,6 +88,13 @@ export function isWritepagesLike(fn: FunctionAnalysis): boolean {
 }
 
 export function contractFor(fn: FunctionAnalysis): FunctionContract {
+  const c = contractByRole(fn);
+  if (!fn.assumedHeld?.length || c.skipped) return c;
+  const extra: EntryHeld[] = fn.assumedHeld.map((a) => ({ resource: a.resource, object: a.object, owner: 'task', assumed: a.why, ...(a.labels ? { assumedLabels: a.labels } : {}), ...(a.keptBy ? { assumedKeptBy: a.keptBy } : {}) }));
+  return { ...c, variants: c.variants.map((v) => ({ ...v, entryHeld: [...v.entryHeld, ...extra] })) };
+}
+
+function contractByRole(fn: FunctionAnalysis): FunctionContract {
   const skip = Object.prototype.hasOwnProperty.call(PRIMITIVE_IMPLS, fn.name) ? PRIMITIVE_IMPLS[fn.name] : null;
   if (skip) return base({ skipped: skip });
   switch (fn.name) {

@@ -73,6 +73,10 @@ export interface Held {
   fromWildcard?: boolean;
   /** Page-cache lookups: the mapping and the index expression, for the ascending-order rule. */
   index?: { mapping: string; base: string; offset: number };
+  /** Held on entry only by the patch's word (patchIntent.ts). */
+  assumed?: string;
+  /** Handed off to someone other than a netfs request (a batch, netfs read completion): who. */
+  handedTo?: string;
 }
 
 export const LEAK_RULE: Record<string, string> = {

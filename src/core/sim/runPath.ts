@@ -6,6 +6,7 @@
  * else is an 'opaque-call', never a guess.
  */
 import type { FunctionAnalysis, Path, SimEvent, Step, Trace, TraceStep, CallFact } from '../types';
+import { keptKey } from '../patchIntent';
 import { builtinApiTable, lookupApi, type ApiEntry, type ApiOp, type ApiTable } from './apiTable';
 import { evalCondition, knowledgeOf, returnClass, returnLiteral, returnsConstant, satisfies, type Env, type ReturnClass } from './conditions';
 import { contractFor, type ContractVariant, type FunctionContract } from './contracts';
@@ -48,12 +49,34 @@ function runVariantMemo(path: Path, fn: FunctionAnalysis, contract: FunctionCont
   if (!byTable) memo.set(path, (byTable = new WeakMap()));
   let byVariant = byTable.get(table);
   if (!byVariant) byTable.set(table, (byVariant = new Map()));
-  const hit = byVariant.get(v.name);
+  // A variant run with the patch's assumptions is another run than the one without them.
+  const vk = v.entryHeld.some((e) => e.assumed) ? `${v.name}\u0000${v.entryHeld.map((e) => e.assumed ? `${e.resource}:${e.object}` : '').join(',')}` : v.name;
+  const hit = byVariant.get(vk);
   if (hit) return hit;
-  const r = runVariant(path, fn, contract, v, table, summaries);
-  byVariant.set(v.name, r);
+  const r = withAssumptions(path, fn, contract, v, table, summaries);
+  byVariant.set(vk, r);
   return r;
 }
+
+/**
+ * A variant that holds objects only by the patch's word (patchIntent.ts) is also run without them:
+ * a leak or violation that only the assumption produces is a note that says what it rests on; what
+ * both runs find does not depend on it.
+ */
+function withAssumptions(path: Path, fn: FunctionAnalysis, contract: FunctionContract, v: ContractVariant, table: ApiTable, summaries: Record<string, FunctionSummary>): { run: PathRun; final: FinalHeld[] } {
+  const r = runVariant(path, fn, contract, v, table, summaries);
+  const assumed = v.entryHeld.filter((e) => e.assumed);
+  if (!assumed.length) return r;
+  const plain = runVariant(path, fn, contract, { ...v, entryHeld: v.entryHeld.filter((e) => !e.assumed) }, table, summaries);
+  const sig = (e: SimEvent) => `${e.kind}|${e.step}|${e.rule ?? ''}|${e.resource}`;
+  const without = new Set(plain.run.events.map(sig));
+  const why = (e: SimEvent) => assumed.find((a) => a.resource === e.resource && objectKey(a.resource, a.object) === objectKey(e.resource, e.object))?.assumed ?? assumed[0].assumed!;
+  const events = r.run.events.map((e) => (e.kind === 'leak' || e.kind === 'violation') && !e.onlyIf && !without.has(sig(e)) ? { ...e, onlyIf: why(e), byPatch: true as const } : e);
+  return { ...r, run: { ...r.run, events } };
+}
+
+/** Hand-off targets that are the netfs write request and its collector (the messages name them so). */
+const REQUEST_TARGET = /request|wreq|collector/;
 
 /** Matches an expression as a whole word (`folio` in `&folio->page`, not in `folios`). */
 const wordRe = (text: string): RegExp => new RegExp(`(^|[^\\w])${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^\\w]|$)`);
@@ -137,7 +160,9 @@ function runVariant(
     uncertain: false,
     endStep: -1,
     wildcard: e.object === '*',
+    ...(e.assumed ? { assumed: e.assumed } : {}),
   }));
+
   let requestCreated = false;
   let inodeDirty = false;
   let retClass: ReturnClass = 'unknown';
@@ -262,6 +287,15 @@ function runVariant(
       }
       opText = `branch: ${s.cond} is ${s.value}`;
     } else if (s.kind === 'gap') {
+      // A jump to an unseen label that the patch's own added release says does not release the
+      // object (patchIntent.ts): holding it here leaks it, by the patch's word.
+      const g = /^goto (\w+):/.exec(s.text);
+      if (g) for (const e of variant.entryHeld) {
+        if (!e.assumed || !e.assumedLabels?.includes(g[1])) continue;
+        const h = findHeld(e.resource, objectKey(e.resource, e.object), ['held']);
+        if (!h || h.owner !== 'task' || h.uncertain || !LEAK_RULE[h.resource]) continue;
+        emit({ step: i, kind: 'leak', resource: h.resource, object: h.object, key: h.key, rule: LEAK_RULE[h.resource], message: `goes to ${g[1]} (not shown) with the ${label(h.resource)} of ${h.object} still held; the code at ${g[1]} does not release it, as the patch's release before its own \`goto ${g[1]}\` says`, related: [], onlyIf: e.assumed });
+      }
       opText = `… ${s.lines === null ? 'unknown number of' : s.lines} line${s.lines === 1 ? '' : 's'} the patch does not show`;
     } else if (s.kind === 'return' || (s.kind === 'bug')) {
       opText = s.kind === 'bug' ? `BUG: ${s.text}` : `return${s.expr ? ' ' + s.expr : ''}`;
@@ -281,7 +315,11 @@ function runVariant(
         if (handed.length) emit({ step: i, kind: 'opaque-call', resource: 'call', object: name, escaping: handed, message: `${name}() hands ${handed.join(', ')} on to callees with no model: what happens to ${handed.length === 1 ? 'it' : 'them'} there is unknown` });
       }
       if (!entry) {
-        emit({ step: i, kind: 'opaque-call', resource: 'call', object: name, message: `${name}() has no model and no summary: its effects are unknown` });
+        // A call the patched side makes on its way to its added release left that object held (patchIntent.ts).
+        const callKey = keptKey(`${name}(${args.map((a) => a.replace(/\s+/g, '')).join(',')})`, facts.map((f) => f.relation));
+        const kept = variant.entryHeld.filter((e) => e.assumedKeptBy?.includes(callKey));
+        const escaping = kept.length ? args.filter((a) => !kept.some((e) => objectKey(e.resource, a) === objectKey(e.resource, e.object))) : null;
+        emit({ step: i, kind: 'opaque-call', resource: 'call', object: name, ...(escaping && escaping.length < args.length ? { escaping } : {}), message: `${name}() has no model and no summary: its effects are unknown` });
         // (A folio handed to an unknown callee may come back unlocked: the checks see the opaque-call
         // event between the acquisition and any finding and decide; the runner does not guess.)
       } else {
@@ -298,6 +336,7 @@ function runVariant(
           opText += ' (cannot fail: nowait is false)';
         }
         const nowaitTrue = entry.cannotFailWhenArgFalse !== undefined && !cannotFail;
+        if (entry.misuse) emit({ step: i, kind: 'violation', resource: entry.misuse.resource, object: args[0] ?? name, rule: entry.misuse.rule, misuse: true, message: `${name}(${args.join(', ')}): ${entry.misuse.message}` });
         // Hazards decided before the call's own ops.
         const heldTask = held.filter((h) => h.status === 'held' && h.owner === 'task' && !h.uncertain);
         // Folios the callee is handed (it releases them) or that it requires released are not SELF-DL victims.
@@ -512,7 +551,7 @@ function runVariant(
         }
         if (h && h.status === 'handed') {
           h.status = 'released';
-          emit({ step: i, kind: 'violation', resource, object: text, rule: resource === 'wb-lock' ? 'WB2' : 'R2', message: `${call} releases the ${label(resource)} after it was handed to the write request at step ${h.endStep}: the collector will end it again`, related: [h.acqStep, h.endStep].filter((x) => x >= 0), acrossGap: acrossGap(h.endStep, i) });
+          emit({ step: i, kind: 'violation', resource, object: text, rule: resource === 'wb-lock' ? 'WB2' : 'R2', message: h.handedTo ? `${call} releases the ${label(resource)} after it was left to ${h.handedTo} at step ${h.endStep}, which releases it too` : `${call} releases the ${label(resource)} after it was handed to the write request at step ${h.endStep}: the collector will end it again`, related: [h.acqStep, h.endStep].filter((x) => x >= 0), acrossGap: acrossGap(h.endStep, i) });
           h.endStep = i;
           return;
         }
@@ -549,7 +588,8 @@ function runVariant(
           if (h.owner === 'request') continue;
           h.status = 'handed';
           h.endStep = i;
-          emit({ step: i, kind: 'handoff', resource: h.resource, object: h.object, message: op.to === 'folio batch' ? `${call} stores ${h.object} in the batch: the batch's owner now releases its ${label(h.resource)}` : h.resource === 'refcount' ? `${call} submits ${h.object}: the collection now owns its second reference` : `${call} hands the ${label(h.resource)} of ${h.object} to the ${op.to ?? 'request'}: the collector (netfs_write_collection) ends it, once`, related: h.acqStep >= 0 ? [h.acqStep] : [], acrossGap: acrossGap(h.acqStep, i) });
+          if (op.to && !REQUEST_TARGET.test(op.to)) h.handedTo = op.to;
+          emit({ step: i, kind: 'handoff', resource: h.resource, object: h.object, message: op.to === 'folio batch' ? `${call} stores ${h.object} in the batch: the batch's owner now releases its ${label(h.resource)}` : h.handedTo ? `${call} leaves the ${label(h.resource)} of ${h.object} to ${h.handedTo}, which releases it` : h.resource === 'refcount' ? `${call} submits ${h.object}: the collection now owns its second reference` : `${call} hands the ${label(h.resource)} of ${h.object} to the ${op.to ?? 'request'}: the collector (netfs_write_collection) ends it, once`, related: h.acqStep >= 0 ? [h.acqStep] : [], acrossGap: acrossGap(h.acqStep, i) });
         }
         return;
       }

@@ -1,0 +1,148 @@
+/*
+ * What a patch's own added releases say about the state before them.
+ *
+ * A fix that adds `folio_unlock(folio)` (or `brelse(bh)`, `up_read(&sem)`, `folio_put(folio)`) to an
+ * error path says, in code, that the object is held there. When the function shows no acquisition of
+ * that object on either side (the folio came locked from the caller, or was locked in lines the patch
+ * does not show), the checker has no way to know it is held; the patch's author has told it. Both sides
+ * are then run with the object held from the start, and every finding that rests on that assumption is
+ * a note that says so ("assuming folio is locked when the function starts, as the folio_unlock() the
+ * patch adds at line 309 implies"). The pre-image path that returns without the release is what the
+ * patch fixes; nothing here can become an error.
+ *
+ * Only whole objects the function does not assign (a parameter, or a name from unseen code) and does
+ * not hand to a function the message defines, only releases the API table models, and only when the
+ * other side has fewer such calls.
+ */
+import type { FunctionAnalysis, Step } from './types';
+import { lookupApi, type ApiTable } from './sim/index';
+import { label, objectKey, rootOf } from './sim/pathModel';
+
+export interface AssumedHeld {
+  resource: string;
+  object: string;
+  /** Words for the finding: what the assumption rests on. */
+  why: string;
+  /**
+   * Labels the patch jumps to right after its added release (`folio_unlock(folio); goto out;`), when
+   * the label is not shown: by the patch's word the code there does not release the object, so a path
+   * that jumps there holding it leaks it.
+   */
+  labels?: string[];
+  /**
+   * Calls (as `keptKey`: `name(args)` and what the path knew of the result) that a path of the patched
+   * side makes before reaching the added release: by the patch's word they left the object held with
+   * that result, so they did not take it over.
+   */
+  keptBy?: string[];
+}
+
+/** Resources whose leaks the runner reports (a released object of these can be assumed held). */
+const ASSUMABLE = new Set(['folio-lock', 'refcount', 'mutex', 'spinlock', 'rwsem', 'bit-lock']);
+
+type CallStep = Extract<Step, { kind: 'call' }>;
+
+/** Each call site of a function side once (paths share steps of one site). */
+function callSites(fn: FunctionAnalysis): CallStep[] {
+  const seen = new Set<string>();
+  const out: CallStep[] = [];
+  for (const p of fn.paths) {
+    for (const s of p.steps) {
+      if (s.kind !== 'call') continue;
+      const k = `${s.ref.sourceLine ?? s.ref.inputLine}|${s.text}|${s.call.name}(${s.call.args.join(',')})`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      out.push(s);
+    }
+  }
+  return out;
+}
+
+/** A call as `name(args)|what the path knew of its result`: it left the object held with that result. */
+export const keptKey = (callSig: string, relations: string[]): string => `${callSig}|${[...new Set(relations)].sort().join(',')}`;
+
+export const sig = (s: { call: { name: string; args: string[] } }) => `${s.call.name}(${s.call.args.map((a) => a.replace(/\s+/g, '')).join(',')})`;
+
+/** Names the function assigns as a whole (its own objects: the engine follows those). */
+function assigned(fn: FunctionAnalysis): Set<string> {
+  const out = new Set<string>();
+  for (const p of fn.paths) {
+    for (const s of p.steps) {
+      const lhs = s.kind === 'assign' ? s.lhs : s.kind === 'call' ? s.assignTo : null;
+      if (lhs && /^\s*[A-Za-z_]\w*\s*$/.test(lhs)) out.add(lhs.trim());
+    }
+  }
+  return out;
+}
+
+/**
+ * The objects one side releases in calls the other side lacks, with no visible acquisition on either
+ * side: for `from` = post, what a fix adds; for `from` = pre, what a change removes (then the pre-image
+ * releases it, and the post-image may leak it).
+ */
+export function patchAssumptions(pre: FunctionAnalysis, post: FunctionAnalysis, table: ApiTable, defined: Set<string> = new Set()): AssumedHeld[] {
+  if (pre.notAnalysed || post.notAnalysed) return [];
+  const sitesPre = callSites(pre);
+  const sitesPost = callSites(post);
+  const count = (sites: CallStep[]) => {
+    const m = new Map<string, number>();
+    for (const s of sites) m.set(sig(s), (m.get(sig(s)) ?? 0) + 1);
+    return m;
+  };
+  const nPre = count(sitesPre);
+  const nPost = count(sitesPost);
+  const own = new Set([...assigned(pre), ...assigned(post)]);
+  const acquired = new Set<string>();
+  for (const s of [...sitesPre, ...sitesPost]) {
+    // A function the message defines is summarised: what it takes is seen, not assumed.
+    if (defined.has(s.call.name)) for (const a of s.call.args) { const r = rootOf(a); if (r) acquired.add(`*|${r}`); }
+    for (const op of lookupApi(table, s.call.name, s.call.args)?.ops ?? []) {
+      if (op.kind !== 'acquire') continue;
+      const x = op.obj === 'result' ? s.assignTo : typeof op.obj === 'number' ? s.call.args[op.obj] : null;
+      if (x) acquired.add(`${op.resource}|${objectKey(op.resource, x)}`);
+    }
+  }
+  // A call on the object that the patch removed (`__folio_put(f)` → `folio_put(f)`): the patch
+  // changed how the object is let go, it did not add a release the old code lacked.
+  const replaced = new Set<string>();
+  for (const s of sitesPre) {
+    if ((nPre.get(sig(s)) ?? 0) <= (nPost.get(sig(s)) ?? 0)) continue;
+    for (const a of s.call.args) { const r = rootOf(a); if (r) replaced.add(a.replace(/\s+/g, '')); }
+  }
+  const out: AssumedHeld[] = [];
+  const said = new Set<string>();
+  for (const s of sitesPost) {
+    if ((nPost.get(sig(s)) ?? 0) <= (nPre.get(sig(s)) ?? 0)) continue;
+    for (const op of lookupApi(table, s.call.name, s.call.args)?.ops ?? []) {
+      if (op.kind !== 'release' || op.when || typeof op.obj !== 'number' || !ASSUMABLE.has(op.resource)) continue;
+      const x = s.call.args[op.obj];
+      const root = x ? rootOf(x) : null;
+      if (!x || !root || own.has(root)) continue;
+      const key = `${op.resource}|${objectKey(op.resource, x)}`;
+      if (acquired.has(key) || acquired.has(`*|${root}`) || said.has(key) || replaced.has(x.replace(/\s+/g, ''))) continue;
+      said.add(key);
+      const line = s.ref.sourceLine !== null ? ` at line ${s.ref.sourceLine}` : '';
+      const labels = new Set<string>();
+      const keptBy = new Set<string>();
+      for (const p of post.paths) {
+        p.steps.forEach((st, j) => {
+          if (st !== s && !(st.kind === 'call' && st.text === s.text && st.ref.sourceLine === s.ref.sourceLine)) return;
+          const next = p.steps[j + 1];
+          const g = next?.kind === 'gap' ? /^goto (\w+):/.exec(next.text) : null;
+          if (g) labels.add(g[1]);
+          for (let k = 0; k < j; k++) {
+            const b = p.steps[k];
+            if (b.kind === 'call') keptBy.add(keptKey(sig(b), p.steps.flatMap((x) => (x.kind === 'assume' ? x.facts : [])).filter((f) => f.callStep === k).map((f) => f.relation)));
+          }
+        });
+      }
+      out.push({
+        resource: op.resource, object: x,
+        why: `assuming the ${label(op.resource)} of ${x} is held when the function starts, as the ${s.call.name}() the patch adds${line} implies`,
+        ...(labels.size ? { labels: [...labels] } : {}),
+        ...(keptBy.size ? { keptBy: [...keptBy] } : {}),
+      });
+    }
+  }
+  return out;
+}
