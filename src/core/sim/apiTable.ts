@@ -73,6 +73,8 @@ export interface ApiEntry {
   indexArg?: number;
   /** A plain unlock (folio_unlock): releasing a folio whose dirty bit was cleared for I/O drops its data (R5). */
   plainUnlock?: boolean;
+  /** Accepts NULL and ERR_PTR values for its object arguments (`p9_fid_put()`, `clone_fid()`): handing it an untested lookup result is testing it. */
+  takesErr?: boolean;
   /** Calling it at all is wrong in code outside its subsystem (an internal helper): the rule and why. */
   misuse?: { resource: string; rule: string; message: string };
   /** kernel-model.md section. */
@@ -263,6 +265,16 @@ export function builtinEntries(): ApiEntry[] {
   for (const n of ['filemap_add_folio', 'add_to_page_cache_lru'])
     add({ name: n, ops: [acq('folio-lock', n === 'filemap_add_folio' ? 1 : 0, { rel: 'zero' })], domain: 'errno', maySleep: true, result: 'the new folio, locked, in the page cache (0), or an errno with the folio unlocked', ref: '§3' });
   add({ name: 'iomap_get_folio', ops: [acq('folio-lock', 'result', { rel: 'not-err' }), acq('refcount', 'result', { rel: 'not-err' })], domain: 'err-pointer', takesFolioLock: true, maySleep: true, ref: '§10.1' });
+  // 9p fids (fs/9p/fid.h, net/9p/client.c): the lookups and walks return a referenced fid or an
+  // ERR_PTR; p9_fid_put() drops a reference (clunking the fid at the last one; NULL is allowed) and
+  // p9_client_clunk() did the same before fids were refcounted.
+  // (p9_client_walk() and p9_client_attach() are left out: a non-cloning walk returns the fid it was
+  // given, and fs/9p/fid.c juggles such fids in ways only an alias-aware model could follow.)
+  // clone_fid() passes an ERR_PTR through, and p9_fid_put() ignores NULL and ERR_PTR fids.
+  for (const n of ['v9fs_fid_lookup', 'v9fs_parent_fid', 'clone_fid'])
+    add({ name: n, ops: [acq('refcount', 'result', { rel: 'not-err' })], domain: 'err-pointer', maySleep: true, ...(n === 'clone_fid' ? { takesErr: true } : {}), result: 'a referenced fid, or an ERR_PTR', ref: 'fs/9p/fid.h' });
+  add({ name: 'p9_fid_put', ops: [rel('refcount', 0, undefined, { rule: 'R9' })], maySleep: true, takesErr: true, ref: 'include/net/9p/client.h' });
+  add({ name: 'p9_client_clunk', ops: [rel('refcount', 0, undefined, { rule: 'R9' })], maySleep: true, ref: 'include/net/9p/client.h' });
   // __folio_put() (mm/swap.c) frees the folio outright: folio_put() calls it only once
   // folio_put_testzero() has dropped the last reference. Called directly, it frees a folio that
   // others (the page cache, another array) still reference.
@@ -482,7 +494,7 @@ function validateEntry(x: unknown, where: string, problems: Problem[]): ApiEntry
   if (x.plainUnlock !== undefined && typeof x.plainUnlock !== 'boolean') problems.push({ kind: 'api-table', message: `${where}.plainUnlock: expected true or false` });
   if (x.misuse !== undefined && !(isObj(x.misuse) && typeof x.misuse.resource === 'string' && typeof x.misuse.rule === 'string' && typeof x.misuse.message === 'string'))
     problems.push({ kind: 'api-table', message: `${where}.misuse: expected { "resource", "rule", "message" } strings` });
-  const known = new Set(['name', 'match', 'ops', 'cannotFailWhenArgFalse', 'takesFolioLock', 'reachesWriteback', 'waitsForWbLock', 'maySleep', 'primitive', 'result', 'ref', 'domain', 'indexArg', 'plainUnlock', 'misuse']);
+  const known = new Set(['name', 'match', 'ops', 'cannotFailWhenArgFalse', 'takesFolioLock', 'reachesWriteback', 'waitsForWbLock', 'maySleep', 'primitive', 'result', 'ref', 'domain', 'indexArg', 'plainUnlock', 'misuse', 'takesErr']);
   for (const k of Object.keys(x).sort()) if (!known.has(k)) problems.push({ kind: 'api-table', message: `${where}.${k}: unknown field (known: ${[...known].join(', ')})` });
   if (problems.length !== before) return null;
   const out = JSON.parse(JSON.stringify(x)) as ApiEntry;

@@ -415,7 +415,7 @@ function runVariant(
               if (op.kind === 'mark') continue;
               if (op.kind === 'acquire') {
                 uncertain = true;
-                if (k.facts === 0 && op.resource !== 'request' && !gaps.some((g) => g > i) && !resultReturned(i)) {
+                if (k.facts === 0 && op.resource !== 'request' && !gaps.some((g) => g > i) && !resultReturned(i) && !handedToErrAware(i)) {
                   const t = objText(op, s);
                   const r = resolveResource(op, t);
                   emit({ step: i, kind: 'ignored-result', resource: r.resource, object: t, rule: r.resource === 'wb-lock' ? 'WB3' : r.resource === 'folio-lock' ? 'R1' : undefined, message: `the result of ${name}(${args.join(', ')}) is never tested: the path cannot know whether it holds the ${label(r.resource)}` });
@@ -693,6 +693,31 @@ function runVariant(
       if (t.kind === 'call' && t.call.args.some((a) => word!.test(a))) return false;
     }
     return false;
+  }
+
+  /**
+   * The untested result goes only to callees that take NULL and ERR_PTR values (`clone_fid(dfid);
+   * p9_fid_put(dfid);`): they test it, so not testing it here is no mistake.
+   */
+  function handedToErrAware(i: number): boolean {
+    const s = steps[i];
+    if (s.kind !== 'call' || !s.assignTo || !/^[A-Za-z_]\w*$/.test(s.assignTo.trim())) return false;
+    const word = wordRe(s.assignTo.trim());
+    let handed = false;
+    for (let j = i + 1; j < steps.length; j++) {
+      const t = steps[j];
+      if (t.kind === 'assign') {
+        if (word.test(t.rhs)) return false;
+        if (t.lhs.trim() === s.assignTo.trim()) break;
+        continue;
+      }
+      if (t.kind === 'assume' && word.test(t.cond)) return false;
+      if (t.kind === 'return' && t.expr && word.test(t.expr)) return false;
+      if (t.kind !== 'call' || !t.call.args.some((a) => word.test(a))) continue;
+      if (!lookupApi(table, t.call.name, t.call.args)?.takesErr) return false;
+      handed = true;
+    }
+    return handed;
   }
 
   /**
