@@ -151,7 +151,7 @@ function runVariant(
   const usesWbMutex = steps.some((s) => s.kind === 'call' && /^mutex_/.test(s.call.name) && s.call.args.some((a) => /wb_lock\s*\)?\s*$/.test(a)));
   const held: Held[] = variant.entryHeld.map((e) => ({
     resource: e.resource,
-    key: e.object,
+    key: e.assumed ? objectKey(e.resource, e.object) : e.object,
     object: e.object === '*' ? `the ${label(e.resource)}` : e.object,
     variety: e.variety ?? (e.resource === 'wb-lock' ? (usesWbMutex ? 'mutex' : 'bit') : undefined),
     acqStep: -1,
