@@ -35,6 +35,11 @@ export interface AssumedHeld {
    * that result, so they did not take it over.
    */
   keptBy?: string[];
+  /**
+   * The other way round: a release the patch removes, of an object no visible line acquires, says the
+   * object is not held there (a stray unlock left behind when code moved): both sides run with it free.
+   */
+  free?: true;
 }
 
 /** Resources whose leaks the runner reports (a released object of these can be assumed held). */
@@ -142,6 +147,29 @@ export function patchAssumptions(pre: FunctionAnalysis, post: FunctionAnalysis, 
         ...(labels.size ? { labels: [...labels] } : {}),
         ...(keptBy.size ? { keptBy: [...keptBy] } : {}),
       });
+    }
+  }
+  // Releases the patch removes (the pre-image has more of them) of objects nothing visible takes.
+  const added = new Set<string>();
+  for (const s of sitesPost) {
+    if ((nPost.get(sig(s)) ?? 0) <= (nPre.get(sig(s)) ?? 0)) continue;
+    for (const a of s.call.args) added.add(a.replace(/\s+/g, ''));
+  }
+  for (const s of sitesPre) {
+    if ((nPre.get(sig(s)) ?? 0) <= (nPost.get(sig(s)) ?? 0)) continue;
+    for (const op of lookupApi(table, s.call.name, s.call.args)?.ops ?? []) {
+      if (op.kind !== 'release' || op.when || typeof op.obj !== 'number' || !ASSUMABLE.has(op.resource)) continue;
+      const x = s.call.args[op.obj];
+      const root = x ? rootOf(x) : null;
+      if (!x || !root || own.has(root)) continue;
+      const key = `${op.resource}|${objectKey(op.resource, x)}`;
+      // Moved or replaced rather than removed: the post-image does something else with it.
+      if (acquired.has(key) || acquired.has(`*|${root}`) || said.has(key) || added.has(x.replace(/\s+/g, ''))) continue;
+      // Still let go elsewhere in the post-image: the patch dropped one of several releases.
+      if (sitesPost.some((p) => p.call.args.some((a) => objectKey(op.resource, a) === objectKey(op.resource, x)))) continue;
+      said.add(key);
+      const line = s.ref.sourceLine !== null ? ` at line ${s.ref.sourceLine}` : '';
+      out.push({ resource: op.resource, object: x, free: true, why: `assuming the ${label(op.resource)} of ${x} is not held here, as the patch's removal of the ${s.call.name}()${line} implies` });
     }
   }
   return out;

@@ -205,7 +205,7 @@ export interface FunctionAnalysis {
    * Objects the patch's own added releases say are held, though neither side shows them acquired
    * (patchIntent.ts): both sides run with them held on entry, and findings resting on that are notes.
    */
-  assumedHeld?: { resource: string; object: string; why: string; labels?: string[]; keptBy?: string[] }[];
+  assumedHeld?: { resource: string; object: string; why: string; labels?: string[]; keptBy?: string[]; free?: true }[];
   problems: Problem[];
 }
 

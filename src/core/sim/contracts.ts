@@ -19,6 +19,8 @@ export interface EntryHeld {
   assumedLabels?: string[];
   /** Calls (`name(args)`) that, by the patch's word, leave it held. */
   assumedKeptBy?: string[];
+  /** Not held at all, by the patch's word (it removes a release): a release of it is a stray one. */
+  assumedFree?: true;
 }
 
 export interface ContractVariant {
@@ -90,7 +92,7 @@ export function isWritepagesLike(fn: FunctionAnalysis): boolean {
 export function contractFor(fn: FunctionAnalysis): FunctionContract {
   const c = contractByRole(fn);
   if (!fn.assumedHeld?.length || c.skipped) return c;
-  const extra: EntryHeld[] = fn.assumedHeld.map((a) => ({ resource: a.resource, object: a.object, owner: 'task', assumed: a.why, ...(a.labels ? { assumedLabels: a.labels } : {}), ...(a.keptBy ? { assumedKeptBy: a.keptBy } : {}) }));
+  const extra: EntryHeld[] = fn.assumedHeld.map((a) => ({ resource: a.resource, object: a.object, owner: 'task', assumed: a.why, ...(a.labels ? { assumedLabels: a.labels } : {}), ...(a.keptBy ? { assumedKeptBy: a.keptBy } : {}), ...(a.free ? { assumedFree: true as const } : {}) }));
   return { ...c, variants: c.variants.map((v) => ({ ...v, entryHeld: [...v.entryHeld, ...extra] })) };
 }
 

@@ -149,7 +149,7 @@ function runVariant(
   const traceSteps: TraceStep[] = [];
   // A wb lock held on entry without a stated variety is the mutex when the path uses the wb_lock mutex.
   const usesWbMutex = steps.some((s) => s.kind === 'call' && /^mutex_/.test(s.call.name) && s.call.args.some((a) => /wb_lock\s*\)?\s*$/.test(a)));
-  const held: Held[] = variant.entryHeld.map((e) => ({
+  const held: Held[] = variant.entryHeld.filter((e) => !e.assumedFree).map((e) => ({
     resource: e.resource,
     key: e.assumed ? objectKey(e.resource, e.object) : e.object,
     object: e.object === '*' ? `the ${label(e.resource)}` : e.object,
@@ -556,6 +556,12 @@ function runVariant(
           return;
         }
         const done = findHeld(resource, key, ['released']);
+        const free = !done && !attempted.has(`${resource}\u0000${key}`) ? variant.entryHeld.find((e) => e.assumedFree && e.resource === resource && objectKey(resource, e.object) === key) : undefined;
+        if (free) {
+          emit({ step: i, kind: 'violation', resource, object: text, rule: op.rule ?? (resource === 'folio-lock' ? 'R2' : resource === 'refcount' ? 'R9' : 'LK3'), message: `${call} releases the ${label(resource)} of ${text}, which nothing on this path holds: a stray release${op.message ? ' (' + op.message + ')' : ''}`, related: [], onlyIf: free.assumed });
+          held.push({ resource, key, object: text, variety, acqStep: -1, status: 'released', owner: 'task', uncertain: false, endStep: i, wildcard: false });
+          return;
+        }
         if (done && (LOCKLIKE.has(resource) || resource === 'writeback-bit') && acrossGap(done.endStep, i)) {
           emit({ step: i, kind: 'note', resource, object: text, rule: op.rule ?? (resource === 'wb-lock' ? 'WB2' : resource === 'folio-lock' ? 'R2' : 'LK3'), message: `${call} releases the ${label(resource)} of ${text} again (released at step ${done.endStep}); code the patch does not show lies between (a hidden return makes this another exit path)`, related: [done.acqStep, done.endStep].filter((x) => x >= 0), acrossGap: true });
           return;
