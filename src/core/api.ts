@@ -8,7 +8,7 @@ import type {
   PreImageSource, Problem, Related, Severity, Side, SimEvent, Trace,
 } from './types';
 import { parseInput } from './mail/index';
-import { initTreeSitter, analyzeFileDiffReport, analyzeWithTree, parseStats } from './c/index';
+import { initTreeSitter, analyzeFileDiffReport, analyzeSource, analyzeWithTree, parseStats, splitFunctions } from './c/index';
 import { builtinApiTable, loadApiTable, lookupApi, returnContracts, runPath, summarizeFunction, type ApiTable, type FunctionSummary, type PathRun } from './sim/index';
 import type { PathOptions } from './cfg/paths';
 import { rootOf } from './sim/pathModel';
@@ -109,6 +109,9 @@ export function describePath(path: Path): string {
 }
 
 /** Run all checks over every path and variant of one function. */
+/** How many functions of the kernel tree one message's changed functions may have summarised (phase 1b). */
+const MAX_TREE_CALLEES = 24;
+
 export function analyseFunction(
   fn: FunctionAnalysis, message: number, disabled: Set<string>, summaries: Record<string, FunctionSummary> = {},
   stop: () => boolean = () => false,
@@ -498,6 +501,33 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
       perFile.push(entry);
     }
     lap('c');
+    // Phase 1b: functions of the kernel tree that the changed functions call and the patch does not
+    // touch are summarised too (the same on both sides), so a callee that unlocks or puts what it is
+    // given is not opaque. One level, a bounded number, the message's own definitions and the API
+    // table first.
+    const treeSums: Record<string, FunctionSummary> = {};
+    if (treeTexts.some((t) => t != null)) {
+      const called = new Set<string>();
+      for (const e of perFile) for (const fn of [...e.pre, ...e.post]) for (const c of fn.callees) called.add(c);
+      let budget = MAX_TREE_CALLEES;
+      for (const [fi, file] of msg.files.entries()) {
+        const text = treeTexts[fi];
+        if (text == null || budget <= 0 || !isSourceFile(file.oldPath ?? file.newPath)) continue;
+        if (mustStop(`tree callees of ${file.newPath ?? file.oldPath}`)) break;
+        const names = splitFunctions(text).map((f) => f.name)
+          .filter((n) => called.has(n) && !allDefined.has(n) && !Object.prototype.hasOwnProperty.call(treeSums, n) && lookupApi(apiTab, n, []) === null);
+        const pick = [...new Set(names)].slice(0, budget);
+        if (!pick.length) continue;
+        budget -= pick.length;
+        const opts = { ...pathOpts.pre, afterFunction: undefined, functions: pick };
+        for (const fn of analyzeSource(text, file.oldPath ?? file.newPath ?? '', 'pre', opts)) {
+          if (fn.notAnalysed || fn.truncated || Object.prototype.hasOwnProperty.call(treeSums, fn.name)) continue;
+          const sum = summarizeFunction(fn, sumOpts);
+          if (sum) treeSums[fn.name] = sum;
+        }
+      }
+    }
+    lap('tree-callees');
     // Phase 2: summaries of the functions this message defines, per side, for their call sites.
     const summaries = { pre: {} as Record<string, FunctionSummary>, post: {} as Record<string, FunctionSummary> };
     for (const side of ['pre', 'post'] as const) {
@@ -508,7 +538,7 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
         const sum = early[side].has(fn) ? early[side].get(fn)! : summarizeFunction(fn, sumOpts);
         if (sum) full[fn.name] = sum;
       }
-      summaries[side] = { ...partialSummaries(fns, full, table), ...full };
+      summaries[side] = { ...treeSums, ...partialSummaries(fns, full, table), ...full };
     }
     lap('summaries');
     // Phase 4 (below): the protocol pairs the message defines, run against each other.

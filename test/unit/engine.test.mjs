@@ -181,3 +181,30 @@ test('engine: a path back at a loop head waits for shorter ones (breadth-first),
   // The skip (want == 2) is taken on some witness, after a locking iteration.
   assert.ok(f.paths.some((p) => p.steps.some((s) => s.kind === 'assume' && /want == 2/.test(s.cond) && s.value) && iterationsOf(p) >= 1));
 });
+
+// Callees found in the kernel tree that the patch does not touch are summarised (api.ts phase 1b).
+test('engine: a helper defined only in the tree is summarised: its unlock makes the added one a double unlock', async () => {
+  const dir = join(root, 'test', 'fixtures', 'c', 'tree-callee');
+  const tree = { 'fs/demofs/read.c': readFileSync(join(dir, 'tree', 'fs', 'demofs', 'read.c'), 'utf8') };
+  const bad = readFileSync(join(dir, 'bad.patch'), 'utf8');
+  const errs = (r) => r.findings.filter((f) => f.severity === 'error' && f.status === 'introduced');
+  // From the patch alone demofs_read_done() is a callee with no model: nothing is claimed.
+  assert.equal(errs(await core.checkText(bad, 'bad.patch', { wasmDir })).length, 0);
+  const withTree = await core.checkText(bad, 'bad.patch', { wasmDir, treeFiles: tree });
+  const e = errs(withTree);
+  assert.equal(e.length, 1, JSON.stringify(withTree.findings.map((f) => f.message), null, 1));
+  assert.match(e[0].message, /double release of the folio lock/);
+  // The good form calls the same helper and adds nothing after it.
+  const ok = await core.checkText(readFileSync(join(dir, 'ok.patch'), 'utf8'), 'ok.patch', { wasmDir, treeFiles: tree });
+  assert.equal(ok.findings.filter((f) => f.severity !== 'info').length, 0, JSON.stringify(ok.findings.map((f) => f.message), null, 1));
+});
+
+test('engine: `(struct dx_node *)(bh->b_data)` is a cast, not a call through a type (no callee takes bh over)', () => {
+  const src = 'static int demo(struct buffer_head *bh)\n{\n\tstruct dx_node *node;\n\n\tnode = (struct dx_node *)(bh->b_data);\n\tn = (*fn)(bh);\n\tm = (unsigned long)(bh->b_size);\n\treturn 0;\n}\n';
+  const [f] = core.analyzeSource(src, 'fs/demofs/dir.c', 'post');
+  const steps = f.paths[0].steps;
+  assert.ok(steps.some((s) => s.kind === 'assign' && s.lhs === 'node'), JSON.stringify(steps.map((s) => s.text)));
+  assert.ok(steps.some((s) => s.kind === 'assign' && s.lhs === 'm'));
+  // A call through a function pointer stays a call.
+  assert.ok(steps.some((s) => s.kind === 'call' && s.assignTo === 'n'));
+});

@@ -28,6 +28,11 @@ export function unIter(s: string): string {
 
 // ───────────── expressions ─────────────
 
+/** A parenthesised type name: `(struct x *)`, `(unsigned long)`, `(u8 *)`. */
+const CAST_TYPE = /^\(\s*(?:(?:const|volatile|struct|union|enum|unsigned|signed)\s+)*[A-Za-z_]\w*(?:\s+[A-Za-z_]\w*)*\s*\**\s*\)$/;
+/** …that is certainly a type: a pointer, a C type word, or a kernel fixed-width type. */
+const TYPE_WORD = /\*\s*\)$|\b(?:struct|union|enum|unsigned|signed|const|void|char|short|int|long|bool|u8|u16|u32|u64|s8|s16|s32|s64|size_t|ssize_t|loff_t|pgoff_t|gfp_t|uintptr_t)\b/;
+
 export function lowerExpr(c: Ctx, n: SNode): Expr {
   const text = unIter(txt(c, n));
   const row = n.startRow;
@@ -42,6 +47,9 @@ export function lowerExpr(c: Ctx, n: SNode): Expr {
       const args = argl ? argl.children.filter((k) => k.type !== 'comment').map((a) => lowerExpr(c, a)) : [];
       let callee = fn ? txt(c, fn) : text;
       if (callee.startsWith(ITER_PREFIX)) callee = callee.slice(ITER_PREFIX.length);
+      // `(struct dx_node *)(bh->b_data)`: a cast of a parenthesised expression, which the grammar
+      // can take for a call through `(struct dx_node *)`.
+      if (args.length === 1 && CAST_TYPE.test(callee) && TYPE_WORD.test(callee)) return { k: 'cast', arg: args[0], text, row };
       return { k: 'call', callee, args, text, row };
     }
     case 'assignment_expression': {
