@@ -49,16 +49,17 @@ type CallStep = Extract<Step, { kind: 'call' }>;
 
 /** Each call site of a function side once (paths share steps of one site). */
 function callSites(fn: FunctionAnalysis): CallStep[] {
+  // The CFG's own list when the C layer gave it; else the paths (which share the step objects of
+  // their CFG nodes: identity first, then the site's words).
+  const objs = new Set<CallStep>(fn.callSites ?? []);
+  if (!fn.callSites) for (const p of fn.paths) for (const s of p.steps) if (s.kind === 'call') objs.add(s);
   const seen = new Set<string>();
   const out: CallStep[] = [];
-  for (const p of fn.paths) {
-    for (const s of p.steps) {
-      if (s.kind !== 'call') continue;
-      const k = `${s.ref.sourceLine ?? s.ref.inputLine}|${s.text}|${s.call.name}(${s.call.args.join(',')})`;
-      if (seen.has(k)) continue;
-      seen.add(k);
-      out.push(s);
-    }
+  for (const s of objs) {
+    const k = `${s.ref.sourceLine ?? s.ref.inputLine}|${s.text}|${s.call.name}(${s.call.args.join(',')})`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(s);
   }
   return out;
 }
@@ -66,16 +67,22 @@ function callSites(fn: FunctionAnalysis): CallStep[] {
 /** A call as `name(args)|what the path knew of its result`: it left the object held with that result. */
 export const keptKey = (callSig: string, relations: string[]): string => `${callSig}|${[...new Set(relations)].sort().join(',')}`;
 
-export const sig = (s: { call: { name: string; args: string[] } }) => `${s.call.name}(${s.call.args.map((a) => a.replace(/\s+/g, '')).join(',')})`;
+const sigCache = new WeakMap<object, string>();
+export const sig = (s: { call: { name: string; args: string[] } }): string => {
+  let v = sigCache.get(s);
+  if (v === undefined) sigCache.set(s, (v = `${s.call.name}(${s.call.args.map((a) => a.replace(/\s+/g, '')).join(',')})`));
+  return v;
+};
 
 /** Names the function assigns as a whole (its own objects: the engine follows those). */
 function assigned(fn: FunctionAnalysis): Set<string> {
+  if (fn.assignedNames) return new Set(fn.assignedNames);
+  const steps = new Set<Step>();
+  for (const p of fn.paths) for (const s of p.steps) steps.add(s);
   const out = new Set<string>();
-  for (const p of fn.paths) {
-    for (const s of p.steps) {
-      const lhs = s.kind === 'assign' ? s.lhs : s.kind === 'call' ? s.assignTo : null;
-      if (lhs && /^\s*[A-Za-z_]\w*\s*$/.test(lhs)) out.add(lhs.trim());
-    }
+  for (const s of steps) {
+    const lhs = s.kind === 'assign' ? s.lhs : s.kind === 'call' ? s.assignTo : null;
+    if (lhs && /^\s*[A-Za-z_]\w*\s*$/.test(lhs)) out.add(lhs.trim());
   }
   return out;
 }
@@ -96,6 +103,10 @@ export function patchAssumptions(pre: FunctionAnalysis, post: FunctionAnalysis, 
   };
   const nPre = count(sitesPre);
   const nPost = count(sitesPost);
+  // Nothing to say unless one side has a release the other lacks.
+  const releases = (s: CallStep) => (lookupApi(table, s.call.name, s.call.args)?.ops ?? []).some((op) => op.kind === 'release' && ASSUMABLE.has(op.resource));
+  const more = (a: CallStep[], na: Map<string, number>, nb: Map<string, number>) => a.some((s) => (na.get(sig(s)) ?? 0) > (nb.get(sig(s)) ?? 0) && releases(s));
+  if (!more(sitesPost, nPost, nPre) && !more(sitesPre, nPre, nPost)) return [];
   const own = new Set([...assigned(pre), ...assigned(post)]);
   const acquired = new Set<string>();
   for (const s of [...sitesPre, ...sitesPost]) {
@@ -129,17 +140,26 @@ export function patchAssumptions(pre: FunctionAnalysis, post: FunctionAnalysis, 
       const line = s.ref.sourceLine !== null ? ` at line ${s.ref.sourceLine}` : '';
       const labels = new Set<string>();
       const keptBy = new Set<string>();
+      // Which of the sites with this call is the new one is not known (the counts differ): all of them.
+      const at = (t: CallStep) => `${t.ref.sourceLine ?? t.ref.inputLine}|${t.text}`;
+      const same = new Set(sitesPost.filter((t) => sig(t) === sig(s)).map(at));
       for (const p of post.paths) {
-        p.steps.forEach((st, j) => {
-          if (st !== s && !(st.kind === 'call' && st.text === s.text && st.ref.sourceLine === s.ref.sourceLine)) return;
-          const next = p.steps[j + 1];
-          const g = next?.kind === 'gap' ? /^goto (\w+):/.exec(next.text) : null;
-          if (g) labels.add(g[1]);
-          for (let k = 0; k < j; k++) {
-            const b = p.steps[k];
-            if (b.kind === 'call') keptBy.add(keptKey(sig(b), p.steps.flatMap((x) => (x.kind === 'assume' ? x.facts : [])).filter((f) => f.callStep === k).map((f) => f.relation)));
-          }
-        });
+        const j = p.steps.findIndex((st) => st.kind === 'call' && same.has(at(st)));
+        if (j < 0) continue;
+        const next = p.steps[j + 1];
+        const g = next?.kind === 'gap' ? /^goto (\w+):/.exec(next.text) : null;
+        if (g) labels.add(g[1]);
+        // What this path knew of each call's result.
+        const rels = new Map<number, string[]>();
+        for (const x of p.steps) if (x.kind === 'assume') for (const f of x.facts) {
+          const l = rels.get(f.callStep);
+          if (l) l.push(f.relation);
+          else rels.set(f.callStep, [f.relation]);
+        }
+        for (let k = 0; k < j; k++) {
+          const b = p.steps[k];
+          if (b.kind === 'call') keptBy.add(keptKey(sig(b), rels.get(k) ?? []));
+        }
       }
       out.push({
         resource: op.resource, object: x,

@@ -205,6 +205,9 @@ export interface FunctionAnalysis {
    * Objects the patch's own added releases say are held, though neither side shows them acquired
    * (patchIntent.ts): both sides run with them held on entry, and findings resting on that are notes.
    */
+  /** Every call site of the function once, and the whole variables it assigns (internal; not in the JSON). */
+  callSites?: Extract<Step, { kind: 'call' }>[];
+  assignedNames?: string[];
   assumedHeld?: { resource: string; object: string; why: string; labels?: string[]; keptBy?: string[]; free?: true }[];
   problems: Problem[];
 }

@@ -84,6 +84,15 @@ function lowerAndEnumerate(
   fa.truncated = res.truncated;
   fa.states = res.states;
   fa.callees = cfg.callees;
+  // Every call site and every whole variable assigned, once (patchIntent.ts compares the two sides).
+  fa.callSites = [];
+  const assigned = new Set<string>();
+  for (const n of cfg.nodes) {
+    if (n.k === 'call') fa.callSites.push(n.step);
+    const lhs = n.k === 'assign' ? n.step.lhs : n.k === 'call' ? n.step.assignTo : null;
+    if (lhs && /^\s*[A-Za-z_]\w*\s*$/.test(lhs)) assigned.add(lhs.trim());
+  }
+  fa.assignedNames = [...assigned];
   for (const p of res.problems) problems.push({ ...p, message: `${fa.name}: ${p.message}` });
 }
 

@@ -103,12 +103,20 @@ function escapedToOpaque(ctx: CheckContext, e: SimEvent, opaqueSteps: Map<number
 function failedConstructor(ctx: CheckContext, i: number, until: number): boolean {
   const s = ctx.path.steps[i];
   if (s.kind !== 'call' || !s.assignTo) return false;
-  for (let j = i + 1; j <= until && j < ctx.path.steps.length; j++) {
-    const st = ctx.path.steps[j];
-    if (st.kind === 'assume' && st.facts.some((f) => f.callStep === i && (f.relation === 'null' || f.relation === 'is-err'))) return true;
+  let firstError = errorFactsOf.get(ctx.path);
+  if (!firstError) {
+    // Per path, once: the first step that found each call's result NULL or an ERR_PTR.
+    firstError = new Map();
+    ctx.path.steps.forEach((st, j) => {
+      if (st.kind !== 'assume') return;
+      for (const f of st.facts) if ((f.relation === 'null' || f.relation === 'is-err') && !firstError!.has(f.callStep)) firstError!.set(f.callStep, j);
+    });
+    errorFactsOf.set(ctx.path, firstError);
   }
-  return false;
+  const at = firstError.get(i);
+  return at !== undefined && at <= until;
 }
+const errorFactsOf = new WeakMap<CheckContext['path'], Map<number, number>>();
 
 /** A lock expression compared as written, without spaces or a leading `&`. */
 const norm = (t: string): string => t.replace(/\s+/g, '').replace(/^&/, '');

@@ -163,6 +163,7 @@ function runVariant(
     ...(e.assumed ? { assumed: e.assumed } : {}),
   }));
 
+  const keptByAssumed = variant.entryHeld.some((e) => e.assumedKeptBy?.length);
   let requestCreated = false;
   let inodeDirty = false;
   let retClass: ReturnClass = 'unknown';
@@ -316,8 +317,7 @@ function runVariant(
       }
       if (!entry) {
         // A call the patched side makes on its way to its added release left that object held (patchIntent.ts).
-        const callKey = keptKey(`${name}(${args.map((a) => a.replace(/\s+/g, '')).join(',')})`, facts.map((f) => f.relation));
-        const kept = variant.entryHeld.filter((e) => e.assumedKeptBy?.includes(callKey));
+        const kept = keptByAssumed ? variant.entryHeld.filter((e) => e.assumedKeptBy?.includes(keptKey(`${name}(${args.map((a) => a.replace(/\s+/g, '')).join(',')})`, facts.map((f) => f.relation)))) : [];
         const escaping = kept.length ? args.filter((a) => !kept.some((e) => objectKey(e.resource, a) === objectKey(e.resource, e.object))) : null;
         emit({ step: i, kind: 'opaque-call', resource: 'call', object: name, ...(escaping && escaping.length < args.length ? { escaping } : {}), message: `${name}() has no model and no summary: its effects are unknown` });
         // (A folio handed to an unknown callee may come back unlocked: the checks see the opaque-call
