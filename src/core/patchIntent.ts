@@ -40,6 +40,12 @@ export interface AssumedHeld {
    * object is not held there (a stray unlock left behind when code moved): both sides run with it free.
    */
   free?: true;
+  /**
+   * An ownership predicate the patch adds before releasing the object (`if
+   * (nfs_netfs_folio_unlock(folio)) folio_unlock(folio);`): a release of it that does not ask first
+   * is one the predicate may say belongs to someone else.
+   */
+  askFirst?: string;
 }
 
 /** Resources whose leaks the runner reports (a released object of these can be assumed held). */
@@ -104,7 +110,7 @@ export function patchAssumptions(pre: FunctionAnalysis, post: FunctionAnalysis, 
   const nPre = count(sitesPre);
   const nPost = count(sitesPost);
   // Nothing to say unless one side has a release the other lacks.
-  const releases = (s: CallStep) => (lookupApi(table, s.call.name, s.call.args)?.ops ?? []).some((op) => op.kind === 'release' && ASSUMABLE.has(op.resource));
+  const releases = (s: CallStep) => (lookupApi(table, s.call.name, s.call.args)?.ops ?? []).some((op) => (op.kind === 'release' && ASSUMABLE.has(op.resource)) || (op.kind === 'handoff' && !!op.when));
   const more = (a: CallStep[], na: Map<string, number>, nb: Map<string, number>) => a.some((s) => (na.get(sig(s)) ?? 0) > (nb.get(sig(s)) ?? 0) && releases(s));
   if (!more(sitesPost, nPost, nPre) && !more(sitesPre, nPre, nPost)) return [];
   const own = new Set([...assigned(pre), ...assigned(post)]);
@@ -167,6 +173,23 @@ export function patchAssumptions(pre: FunctionAnalysis, post: FunctionAnalysis, 
         ...(labels.size ? { labels: [...labels] } : {}),
         ...(keptBy.size ? { keptBy: [...keptBy] } : {}),
       });
+    }
+  }
+  // Ownership predicates the patch adds (an entry whose hand-off depends on its answer), asked
+  // about an object that the other side releases without asking.
+  for (const s of sitesPost) {
+    if ((nPost.get(sig(s)) ?? 0) <= (nPre.get(sig(s)) ?? 0)) continue;
+    const entry = lookupApi(table, s.call.name, s.call.args);
+    for (const op of entry?.ops ?? []) {
+      if (op.kind !== 'handoff' || !op.when || typeof op.obj !== 'number') continue;
+      const x = s.call.args[op.obj];
+      if (!x) continue;
+      const releasedUnasked = sitesPre.some((p) => (lookupApi(table, p.call.name, p.call.args)?.ops ?? [])
+        .some((o) => o.kind === 'release' && o.resource === op.resource && typeof o.obj === 'number' && p.call.args[o.obj] !== undefined && objectKey(op.resource, p.call.args[o.obj]) === objectKey(op.resource, x)));
+      const askedBefore = sitesPre.some((p) => p.call.name === s.call.name);
+      if (!releasedUnasked || askedBefore) continue;
+      const line = s.ref.sourceLine !== null ? ` at line ${s.ref.sourceLine}` : '';
+      out.push({ resource: op.resource, object: x, askFirst: s.call.name, why: `${s.call.name}() decides who releases the ${label(op.resource)} of ${x}, as the call the patch adds${line} says` });
     }
   }
   // Releases the patch removes (the pre-image has more of them) of objects nothing visible takes.

@@ -21,6 +21,8 @@ export interface EntryHeld {
   assumedKeptBy?: string[];
   /** Not held at all, by the patch's word (it removes a release): a release of it is a stray one. */
   assumedFree?: true;
+  /** An ownership predicate that must be asked before releasing it (patchIntent.ts); not held by this entry. */
+  askFirst?: string;
 }
 
 export interface ContractVariant {
@@ -92,7 +94,7 @@ export function isWritepagesLike(fn: FunctionAnalysis): boolean {
 export function contractFor(fn: FunctionAnalysis): FunctionContract {
   const c = contractByRole(fn);
   if (!fn.assumedHeld?.length || c.skipped) return c;
-  const extra: EntryHeld[] = fn.assumedHeld.map((a) => ({ resource: a.resource, object: a.object, owner: 'task', assumed: a.why, ...(a.labels ? { assumedLabels: a.labels } : {}), ...(a.keptBy ? { assumedKeptBy: a.keptBy } : {}), ...(a.free ? { assumedFree: true as const } : {}) }));
+  const extra: EntryHeld[] = fn.assumedHeld.map((a) => ({ resource: a.resource, object: a.object, owner: 'task', assumed: a.why, ...(a.labels ? { assumedLabels: a.labels } : {}), ...(a.keptBy ? { assumedKeptBy: a.keptBy } : {}), ...(a.free ? { assumedFree: true as const } : {}), ...(a.askFirst ? { askFirst: a.askFirst } : {}) }));
   return { ...c, variants: c.variants.map((v) => ({ ...v, entryHeld: [...v.entryHeld, ...extra] })) };
 }
 

@@ -149,7 +149,7 @@ function runVariant(
   const traceSteps: TraceStep[] = [];
   // A wb lock held on entry without a stated variety is the mutex when the path uses the wb_lock mutex.
   const usesWbMutex = steps.some((s) => s.kind === 'call' && /^mutex_/.test(s.call.name) && s.call.args.some((a) => /wb_lock\s*\)?\s*$/.test(a)));
-  const held: Held[] = variant.entryHeld.filter((e) => !e.assumedFree).map((e) => ({
+  const held: Held[] = variant.entryHeld.filter((e) => !e.assumedFree && !e.askFirst).map((e) => ({
     resource: e.resource,
     key: e.assumed ? objectKey(e.resource, e.object) : e.object,
     object: e.object === '*' ? `the ${label(e.resource)}` : e.object,
@@ -247,6 +247,9 @@ function runVariant(
 
   /** Resources whose acquisition was attempted on the visible path (resource\0key). */
   const attempted = new Set<string>();
+  /** Ownership predicates asked on the path so far, by name and object key (patchIntent.ts askFirst). */
+  const asked = new Set<string>();
+  const askFirst = variant.entryHeld.filter((e) => e.askFirst);
   /** Folios whose dirty bit was cleared for I/O and that were neither written nor redirtied yet: key → step. */
   const cleared = new Map<string, number>();
   /**
@@ -304,6 +307,7 @@ function runVariant(
       const facts = factsFor(i);
       const name = s.call.name;
       const args = s.call.args;
+      for (const e of askFirst) if (e.askFirst === name && args.some((a) => objectKey(e.resource, a) === objectKey(e.resource, e.object))) asked.add(`${e.resource}\u0000${objectKey(e.resource, e.object)}`);
       const summary = Object.prototype.hasOwnProperty.call(summaries, name) ? summaries[name] : undefined;
       // A summary (derived from the patch's own, complete definition on this side) is merged with the
       // table: what it says about a resource of an argument wins; what it is silent about (resources it
@@ -531,6 +535,9 @@ function runVariant(
         return;
       }
       case 'release': {
+        const ask = askFirst.find((e) => e.resource === resource && objectKey(resource, e.object) === key);
+        if (ask && !asked.has(`${resource}\u0000${key}`))
+          emit({ step: i, kind: 'violation', resource, object: text, rule: op.rule ?? (resource === 'folio-lock' ? 'R2' : 'LK3'), message: `${call} releases the ${label(resource)} of ${text} without asking ${ask.askFirst}() first: when it says someone else releases it, this is a second release`, related: [], onlyIf: ask.assumed, byPatch: true });
         let h = findHeld(resource, key, ['held', 'handed']);
         if (!h) h = bindWildcard(resource, key, text);
         if (resource === 'folio-lock' && cleared.has(key)) {
