@@ -152,7 +152,17 @@ export function patchAssumptions(pre: FunctionAnalysis, post: FunctionAnalysis, 
       for (const p of post.paths) {
         const j = p.steps.findIndex((st) => st.kind === 'call' && same.has(at(st)));
         if (j < 0) continue;
-        const next = p.steps[j + 1];
+        // The jump that follows the release (`brelse(bh); ret = -EIO; goto out;`): past assignments
+        // and calls that do not touch the object.
+        const word = new RegExp(`(^|[^\\w])${root}([^\\w]|$)`);
+        let q = j + 1;
+        while (q < p.steps.length) {
+          const t = p.steps[q];
+          if (t.kind === 'assign' && !word.test(t.lhs) && !word.test(t.rhs)) q++;
+          else if (t.kind === 'call' && !t.call.args.some((a) => word.test(a))) q++;
+          else break;
+        }
+        const next = p.steps[q];
         const g = next?.kind === 'gap' ? /^goto (\w+):/.exec(next.text) : null;
         if (g) labels.add(g[1]);
         // What this path knew of each call's result.
