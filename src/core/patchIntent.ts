@@ -46,6 +46,12 @@ export interface AssumedHeld {
    * is one the predicate may say belongs to someone else.
    */
   askFirst?: string;
+  /**
+   * The call (as `keptKey`) on the way to the added release that was handed the object's container
+   * by address (`ext4_reserve_inode_write(handle, inode, &iloc)` before `brelse(iloc.bh)`): the object
+   * is taken there, with that result, not on entry.
+   */
+  acquiredBy?: string;
 }
 
 /** Resources whose leaks the runner reports (a released object of these can be assumed held). */
@@ -146,6 +152,7 @@ export function patchAssumptions(pre: FunctionAnalysis, post: FunctionAnalysis, 
       const line = s.ref.sourceLine !== null ? ` at line ${s.ref.sourceLine}` : '';
       const labels = new Set<string>();
       const keptBy = new Set<string>();
+      let acquiredBy: string | undefined;
       // Which of the sites with this call is the new one is not known (the counts differ): all of them.
       const at = (t: CallStep) => `${t.ref.sourceLine ?? t.ref.inputLine}|${t.text}`;
       const same = new Set(sitesPost.filter((t) => sig(t) === sig(s)).map(at));
@@ -174,12 +181,18 @@ export function patchAssumptions(pre: FunctionAnalysis, post: FunctionAnalysis, 
         }
         for (let k = 0; k < j; k++) {
           const b = p.steps[k];
-          if (b.kind === 'call') keptBy.add(keptKey(sig(b), rels.get(k) ?? []));
+          if (b.kind !== 'call') continue;
+          keptBy.add(keptKey(sig(b), rels.get(k) ?? []));
+          // An out-parameter filled by a callee with no model: the object is taken there.
+          if (x !== root && b.call.args.some((a) => a.replace(/\s+/g, '') === `&${root}`) && !lookupApi(table, b.call.name, b.call.args)) acquiredBy ??= keptKey(sig(b), rels.get(k) ?? []);
         }
       }
       out.push({
         resource: op.resource, object: x,
-        why: `assuming the ${label(op.resource)} of ${x} is held when the function starts, as the ${s.call.name}() the patch adds${line} implies`,
+        why: acquiredBy
+          ? `assuming ${acquiredBy.split('|')[0].replace(/\(.*$/, '')}() takes the ${label(op.resource)} of ${x} for the caller, as the ${s.call.name}() the patch adds${line} implies`
+          : `assuming the ${label(op.resource)} of ${x} is held when the function starts, as the ${s.call.name}() the patch adds${line} implies`,
+        ...(acquiredBy ? { acquiredBy } : {}),
         ...(labels.size ? { labels: [...labels] } : {}),
         ...(keptBy.size ? { keptBy: [...keptBy] } : {}),
       });

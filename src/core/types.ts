@@ -208,7 +208,7 @@ export interface FunctionAnalysis {
   /** Every call site of the function once, and the whole variables it assigns (internal; not in the JSON). */
   callSites?: Extract<Step, { kind: 'call' }>[];
   assignedNames?: string[];
-  assumedHeld?: { resource: string; object: string; why: string; labels?: string[]; keptBy?: string[]; free?: true; askFirst?: string }[];
+  assumedHeld?: { resource: string; object: string; why: string; labels?: string[]; keptBy?: string[]; free?: true; askFirst?: string; acquiredBy?: string }[];
   problems: Problem[];
 }
 

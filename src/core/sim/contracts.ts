@@ -23,6 +23,8 @@ export interface EntryHeld {
   assumedFree?: true;
   /** An ownership predicate that must be asked before releasing it (patchIntent.ts); not held by this entry. */
   askFirst?: string;
+  /** Taken by this call (`keptKey`), not on entry (patchIntent.ts acquiredBy). */
+  assumedAcquiredBy?: string;
 }
 
 export interface ContractVariant {
@@ -94,7 +96,7 @@ export function isWritepagesLike(fn: FunctionAnalysis): boolean {
 export function contractFor(fn: FunctionAnalysis): FunctionContract {
   const c = contractByRole(fn);
   if (!fn.assumedHeld?.length || c.skipped) return c;
-  const extra: EntryHeld[] = fn.assumedHeld.map((a) => ({ resource: a.resource, object: a.object, owner: 'task', assumed: a.why, ...(a.labels ? { assumedLabels: a.labels } : {}), ...(a.keptBy ? { assumedKeptBy: a.keptBy } : {}), ...(a.free ? { assumedFree: true as const } : {}), ...(a.askFirst ? { askFirst: a.askFirst } : {}) }));
+  const extra: EntryHeld[] = fn.assumedHeld.map((a) => ({ resource: a.resource, object: a.object, owner: 'task', assumed: a.why, ...(a.labels ? { assumedLabels: a.labels } : {}), ...(a.keptBy ? { assumedKeptBy: a.keptBy } : {}), ...(a.free ? { assumedFree: true as const } : {}), ...(a.askFirst ? { askFirst: a.askFirst } : {}), ...(a.acquiredBy ? { assumedAcquiredBy: a.acquiredBy } : {}) }));
   return { ...c, variants: c.variants.map((v) => ({ ...v, entryHeld: [...v.entryHeld, ...extra] })) };
 }
 

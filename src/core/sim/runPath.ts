@@ -17,6 +17,7 @@ import {
   describeFacts,
   label,
   objectKey,
+  rootOf,
   parseIndex,
   resolveResource,
   stepRef,
@@ -149,7 +150,7 @@ function runVariant(
   const traceSteps: TraceStep[] = [];
   // A wb lock held on entry without a stated variety is the mutex when the path uses the wb_lock mutex.
   const usesWbMutex = steps.some((s) => s.kind === 'call' && /^mutex_/.test(s.call.name) && s.call.args.some((a) => /wb_lock\s*\)?\s*$/.test(a)));
-  const held: Held[] = variant.entryHeld.filter((e) => !e.assumedFree && !e.askFirst).map((e) => ({
+  const held: Held[] = variant.entryHeld.filter((e) => !e.assumedFree && !e.askFirst && !e.assumedAcquiredBy).map((e) => ({
     resource: e.resource,
     key: e.assumed ? objectKey(e.resource, e.object) : e.object,
     object: e.object === '*' ? `the ${label(e.resource)}` : e.object,
@@ -163,7 +164,7 @@ function runVariant(
     ...(e.assumed ? { assumed: e.assumed } : {}),
   }));
 
-  const keptByAssumed = variant.entryHeld.some((e) => e.assumedKeptBy?.length);
+  const keptByAssumed = variant.entryHeld.some((e) => e.assumedKeptBy?.length || e.assumedAcquiredBy);
   let requestCreated = false;
   let inodeDirty = false;
   let retClass: ReturnClass = 'unknown';
@@ -321,8 +322,14 @@ function runVariant(
       }
       if (!entry) {
         // A call the patched side makes on its way to its added release left that object held (patchIntent.ts).
-        const kept = keptByAssumed ? variant.entryHeld.filter((e) => e.assumedKeptBy?.includes(keptKey(`${name}(${args.map((a) => a.replace(/\s+/g, '')).join(',')})`, facts.map((f) => f.relation)))) : [];
-        const escaping = kept.length ? args.filter((a) => !kept.some((e) => objectKey(e.resource, a) === objectKey(e.resource, e.object))) : null;
+        const callKey = keptByAssumed ? keptKey(`${name}(${args.map((a) => a.replace(/\s+/g, '')).join(',')})`, facts.map((f) => f.relation)) : '';
+        const kept = keptByAssumed ? variant.entryHeld.filter((e) => e.assumedKeptBy?.includes(callKey)) : [];
+        // The out-parameter a callee fills for the caller, by the patch's word (patchIntent.ts acquiredBy).
+        const taking = keptByAssumed ? variant.entryHeld.filter((e) => e.assumedAcquiredBy === callKey) : [];
+        for (const e of taking) held.push({ resource: e.resource, key: objectKey(e.resource, e.object), object: e.object, acqStep: i, status: 'held', owner: 'task', uncertain: false, endStep: -1, wildcard: false, assumed: e.assumed });
+        const escaping = kept.length || taking.length
+          ? args.filter((a) => !kept.some((e) => objectKey(e.resource, a) === objectKey(e.resource, e.object)) && !taking.some((e) => rootOf(a) === rootOf(e.object)))
+          : null;
         emit({ step: i, kind: 'opaque-call', resource: 'call', object: name, ...(escaping && escaping.length < args.length ? { escaping } : {}), message: `${name}() has no model and no summary: its effects are unknown` });
         // (A folio handed to an unknown callee may come back unlocked: the checks see the opaque-call
         // event between the acquisition and any finding and decide; the runner does not guess.)
