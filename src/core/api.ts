@@ -21,7 +21,7 @@ import { scenarioHints } from './hints';
 import { crossTaskChecks } from './cross/index';
 import { partialSummaries } from './partialSummaries';
 import { bodiesOf, effectfulDefined, effectfulEntry, summaryHasEffect } from './effects';
-import { patchAssumptions } from './patchIntent';
+import { bugsRemoved, patchAssumptions } from './patchIntent';
 import { resultWords, stepsToLines } from './checks/words';
 
 const SEV_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -555,6 +555,8 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
         if (!pre) continue;
         const assumed = patchAssumptions(pre, post, apiTab, allDefined);
         if (assumed.length) pre.assumedHeld = post.assumedHeld = assumed;
+        const bugs = bugsRemoved(pre, post);
+        if (bugs.length) pre.bugsRemoved = bugs;
       }
       const sides: Record<Side, AnalysedFunction[]> = { pre: [], post: [] };
       for (const side of ['pre', 'post'] as const) {

@@ -52,6 +52,8 @@ export interface AssumedHeld {
    * is taken there, with that result, not on entry.
    */
   acquiredBy?: string;
+  /** Taken where the code shows it: the record only says which calls left it held (`keptBy`). */
+  keepOnly?: true;
 }
 
 /** Resources whose leaks the runner reports (a released object of these can be assumed held). */
@@ -74,6 +76,23 @@ function callSites(fn: FunctionAnalysis): CallStep[] {
     out.push(s);
   }
   return out;
+}
+
+/** A BUG()/BUG_ON() as compared across the sides: its text without spaces. */
+export const normBug = (text: string): string => text.replace(/\s+/g, '');
+
+/**
+ * BUG()s and BUG_ON()s the pre-image has and the post-image does not (a crash turned into error
+ * handling, as checkpatch asks: "Avoid crashing the kernel - try using WARN_ON & recovery code").
+ */
+export function bugsRemoved(pre: FunctionAnalysis, post: FunctionAnalysis): string[] {
+  const bugs = (fn: FunctionAnalysis) => {
+    const out = new Set<string>();
+    for (const p of fn.paths) { const l = p.steps[p.steps.length - 1]; if (l?.kind === 'bug') out.add(normBug(l.text)); }
+    return out;
+  };
+  const after = bugs(post);
+  return [...bugs(pre)].filter((b) => !after.has(b));
 }
 
 /** A call as `name(args)|what the path knew of its result`: it left the object held with that result. */
@@ -147,7 +166,10 @@ export function patchAssumptions(pre: FunctionAnalysis, post: FunctionAnalysis, 
       const root = x ? rootOf(x) : null;
       if (!x || !root || own.has(root)) continue;
       const key = `${op.resource}|${objectKey(op.resource, x)}`;
-      if (acquired.has(key) || acquired.has(`*|${root}`) || said.has(key) || replaced.has(x.replace(/\s+/g, ''))) continue;
+      if (said.has(key) || replaced.has(x.replace(/\s+/g, ''))) continue;
+      // Taken where the code shows it: only what the calls on the way to the release did is the patch's word.
+      const visible = acquired.has(key) || acquired.has(`*|${root}`);
+      if (visible && own.has(root)) continue;
       said.add(key);
       const line = s.ref.sourceLine !== null ? ` at line ${s.ref.sourceLine}` : '';
       const labels = new Set<string>();
@@ -186,6 +208,10 @@ export function patchAssumptions(pre: FunctionAnalysis, post: FunctionAnalysis, 
           // An out-parameter filled by a callee with no model: the object is taken there.
           if (x !== root && b.call.args.some((a) => a.replace(/\s+/g, '') === `&${root}`) && !lookupApi(table, b.call.name, b.call.args)) acquiredBy ??= keptKey(sig(b), rels.get(k) ?? []);
         }
+      }
+      if (visible) {
+        if (keptBy.size) out.push({ resource: op.resource, object: x, keepOnly: true, keptBy: [...keptBy], why: `assuming the calls before the ${s.call.name}() the patch adds${line} left the ${label(op.resource)} of ${x} with the caller, as that release implies` });
+        continue;
       }
       out.push({
         resource: op.resource, object: x,

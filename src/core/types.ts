@@ -205,10 +205,12 @@ export interface FunctionAnalysis {
    * Objects the patch's own added releases say are held, though neither side shows them acquired
    * (patchIntent.ts): both sides run with them held on entry, and findings resting on that are notes.
    */
+  /** BUG()s the patch removes from this (pre-image) side (patchIntent.ts), compared without spaces. */
+  bugsRemoved?: string[];
   /** Every call site of the function once, and the whole variables it assigns (internal; not in the JSON). */
   callSites?: Extract<Step, { kind: 'call' }>[];
   assignedNames?: string[];
-  assumedHeld?: { resource: string; object: string; why: string; labels?: string[]; keptBy?: string[]; free?: true; askFirst?: string; acquiredBy?: string }[];
+  assumedHeld?: { resource: string; object: string; why: string; labels?: string[]; keptBy?: string[]; free?: true; askFirst?: string; acquiredBy?: string; keepOnly?: true }[];
   problems: Problem[];
 }
 

@@ -25,6 +25,8 @@ export interface EntryHeld {
   askFirst?: string;
   /** Taken by this call (`keptKey`), not on entry (patchIntent.ts acquiredBy). */
   assumedAcquiredBy?: string;
+  /** Not held on entry: only which calls left it held (patchIntent.ts keepOnly). */
+  keepOnly?: true;
 }
 
 export interface ContractVariant {
@@ -96,7 +98,7 @@ export function isWritepagesLike(fn: FunctionAnalysis): boolean {
 export function contractFor(fn: FunctionAnalysis): FunctionContract {
   const c = contractByRole(fn);
   if (!fn.assumedHeld?.length || c.skipped) return c;
-  const extra: EntryHeld[] = fn.assumedHeld.map((a) => ({ resource: a.resource, object: a.object, owner: 'task', assumed: a.why, ...(a.labels ? { assumedLabels: a.labels } : {}), ...(a.keptBy ? { assumedKeptBy: a.keptBy } : {}), ...(a.free ? { assumedFree: true as const } : {}), ...(a.askFirst ? { askFirst: a.askFirst } : {}), ...(a.acquiredBy ? { assumedAcquiredBy: a.acquiredBy } : {}) }));
+  const extra: EntryHeld[] = fn.assumedHeld.map((a) => ({ resource: a.resource, object: a.object, owner: 'task', assumed: a.why, ...(a.labels ? { assumedLabels: a.labels } : {}), ...(a.keptBy ? { assumedKeptBy: a.keptBy } : {}), ...(a.free ? { assumedFree: true as const } : {}), ...(a.askFirst ? { askFirst: a.askFirst } : {}), ...(a.acquiredBy ? { assumedAcquiredBy: a.acquiredBy } : {}), ...(a.keepOnly ? { keepOnly: true as const } : {}) }));
   return { ...c, variants: c.variants.map((v) => ({ ...v, entryHeld: [...v.entryHeld, ...extra] })) };
 }
 

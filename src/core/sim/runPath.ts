@@ -6,7 +6,7 @@
  * else is an 'opaque-call', never a guess.
  */
 import type { FunctionAnalysis, Path, SimEvent, Step, Trace, TraceStep, CallFact } from '../types';
-import { keptKey } from '../patchIntent';
+import { keptKey, normBug } from '../patchIntent';
 import { builtinApiTable, lookupApi, type ApiEntry, type ApiOp, type ApiTable } from './apiTable';
 import { evalCondition, knowledgeOf, returnClass, returnLiteral, returnsConstant, satisfies, type Env, type ReturnClass } from './conditions';
 import { contractFor, type ContractVariant, type FunctionContract } from './contracts';
@@ -150,7 +150,7 @@ function runVariant(
   const traceSteps: TraceStep[] = [];
   // A wb lock held on entry without a stated variety is the mutex when the path uses the wb_lock mutex.
   const usesWbMutex = steps.some((s) => s.kind === 'call' && /^mutex_/.test(s.call.name) && s.call.args.some((a) => /wb_lock\s*\)?\s*$/.test(a)));
-  const held: Held[] = variant.entryHeld.filter((e) => !e.assumedFree && !e.askFirst && !e.assumedAcquiredBy).map((e) => ({
+  const held: Held[] = variant.entryHeld.filter((e) => !e.assumedFree && !e.askFirst && !e.assumedAcquiredBy && !e.keepOnly).map((e) => ({
     resource: e.resource,
     key: e.assumed ? objectKey(e.resource, e.object) : e.object,
     object: e.object === '*' ? `the ${label(e.resource)}` : e.object,
@@ -304,6 +304,14 @@ function runVariant(
       opText = `… ${s.lines === null ? 'unknown number of' : s.lines} line${s.lines === 1 ? '' : 's'} the patch does not show`;
     } else if (s.kind === 'return' || (s.kind === 'bug')) {
       opText = s.kind === 'bug' ? `BUG: ${s.text}` : `return${s.expr ? ' ' + s.expr : ''}`;
+      // A BUG the patch turns into error handling (patchIntent.ts bugsRemoved): what this path holds
+      // when it crashes is what the new error return must let go.
+      if (s.kind === 'bug' && fn.bugsRemoved?.includes(normBug(s.text))) {
+        for (const h of held) {
+          if (h.status !== 'held' || h.owner !== 'task' || h.uncertain || !LEAK_RULE[h.resource]) continue;
+          emit({ step: i, kind: 'leak', resource: h.resource, object: h.object, key: h.key, rule: LEAK_RULE[h.resource], message: `${s.text} crashes the kernel on this path with the ${label(h.resource)} of ${h.object} held${h.acqStep >= 0 ? ` (acquired at step ${h.acqStep})` : ''}: a recoverable error must return and release it`, related: h.acqStep >= 0 ? [h.acqStep] : [], acrossGap: acrossGap(h.acqStep, i), onlyIf: 'the patch replaces this BUG with an error return', byPatch: true });
+        }
+      }
     } else if (s.kind === 'call') {
       const facts = factsFor(i);
       const name = s.call.name;
@@ -317,7 +325,9 @@ function runVariant(
       const entry: ApiEntry | null = summary && !tableEntry?.primitive ? mergeEntries(summaryEntry(summary, facts), tableEntry) : tableEntry;
       opText = `${name}(${args.join(', ')})${describeFacts(facts)}`;
       if (entry && summary?.escapes?.length && entry.name === summary.name) {
-        const handed = summary.escapes.map((x) => args[x]).filter((a) => a !== undefined);
+        // A call the patched side makes on its way to its added release left that object held (patchIntent.ts).
+        const keptHere = keptByAssumed ? variant.entryHeld.filter((e) => e.assumedKeptBy?.includes(keptKey(`${name}(${args.map((a) => a.replace(/\s+/g, '')).join(',')})`, facts.map((f) => f.relation)))) : [];
+        const handed = summary.escapes.map((x) => args[x]).filter((a) => a !== undefined && !keptHere.some((e) => objectKey(e.resource, a) === objectKey(e.resource, e.object)));
         if (handed.length) emit({ step: i, kind: 'opaque-call', resource: 'call', object: name, escaping: handed, message: `${name}() hands ${handed.join(', ')} on to callees with no model: what happens to ${handed.length === 1 ? 'it' : 'them'} there is unknown` });
       }
       if (!entry) {
