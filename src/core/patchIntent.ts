@@ -164,17 +164,22 @@ export function patchAssumptions(pre: FunctionAnalysis, post: FunctionAnalysis, 
       if (op.kind !== 'release' || op.when || typeof op.obj !== 'number' || !ASSUMABLE.has(op.resource)) continue;
       const x = s.call.args[op.obj];
       const root = x ? rootOf(x) : null;
-      if (!x || !root || own.has(root)) continue;
+      if (!x || !root) continue;
       const key = `${op.resource}|${objectKey(op.resource, x)}`;
       if (said.has(key) || replaced.has(x.replace(/\s+/g, ''))) continue;
       // Taken where the code shows it: only what the calls on the way to the release did is the patch's word.
       const visible = acquired.has(key) || acquired.has(`*|${root}`);
-      if (visible && own.has(root)) continue;
+      // A name the function assigns is the function's own object: by the patch's word only when a call
+      // with no model gave it (`bh = nilfs_grab_buffer(…)` before `folio_unlock(bh->b_folio)`), below.
+      const ownRoot = own.has(root);
+      if (visible && ownRoot) continue;
       said.add(key);
       const line = s.ref.sourceLine !== null ? ` at line ${s.ref.sourceLine}` : '';
       const labels = new Set<string>();
       const keptBy = new Set<string>();
       let acquiredBy: string | undefined;
+      /** The call with no model whose result the root is, on the way to the release (null: a modelled one). */
+      let givenBy: string | null | undefined;
       // Which of the sites with this call is the new one is not known (the counts differ): all of them.
       const at = (t: CallStep) => `${t.ref.sourceLine ?? t.ref.inputLine}|${t.text}`;
       const same = new Set(sitesPost.filter((t) => sig(t) === sig(s)).map(at));
@@ -203,11 +208,19 @@ export function patchAssumptions(pre: FunctionAnalysis, post: FunctionAnalysis, 
         }
         for (let k = 0; k < j; k++) {
           const b = p.steps[k];
+          if (b.kind === 'assign' && ownRoot && b.lhs.trim() === root) givenBy = null;
           if (b.kind !== 'call') continue;
           keptBy.add(keptKey(sig(b), rels.get(k) ?? []));
-          // An out-parameter filled by a callee with no model: the object is taken there.
+          // An out-parameter filled by a callee with no model: the object is taken there; so it is when
+          // such a callee's result is the object's root (the last one before the release).
           if (x !== root && b.call.args.some((a) => a.replace(/\s+/g, '') === `&${root}`) && !lookupApi(table, b.call.name, b.call.args)) acquiredBy ??= keptKey(sig(b), rels.get(k) ?? []);
+          if (ownRoot && b.assignTo?.trim() === root) givenBy = !lookupApi(table, b.call.name, b.call.args) ? keptKey(sig(b), rels.get(k) ?? []) : null;
         }
+      }
+      if (ownRoot && !visible) {
+        // Assigned on the way only by a call with no model: that call gave it, with that result.
+        if (!givenBy || acquiredBy) continue;
+        acquiredBy = givenBy;
       }
       if (visible) {
         if (keptBy.size) out.push({ resource: op.resource, object: x, keepOnly: true, keptBy: [...keptBy], why: `assuming the calls before the ${s.call.name}() the patch adds${line} left the ${label(op.resource)} of ${x} with the caller, as that release implies` });
