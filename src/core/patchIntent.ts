@@ -134,10 +134,12 @@ export function patchAssumptions(pre: FunctionAnalysis, post: FunctionAnalysis, 
   };
   const nPre = count(sitesPre);
   const nPost = count(sitesPost);
+  /** The patched side has more calls like this one (added), or fewer (removed, for a pre-image site). */
+  const gained = (s: CallStep) => (nPost.get(sig(s)) ?? 0) > (nPre.get(sig(s)) ?? 0);
+  const lost = (s: CallStep) => (nPre.get(sig(s)) ?? 0) > (nPost.get(sig(s)) ?? 0);
   // Nothing to say unless one side has a release the other lacks.
   const releases = (s: CallStep) => (lookupApi(table, s.call.name, s.call.args)?.ops ?? []).some((op) => (op.kind === 'release' && ASSUMABLE.has(op.resource)) || (op.kind === 'handoff' && !!op.when));
-  const more = (a: CallStep[], na: Map<string, number>, nb: Map<string, number>) => a.some((s) => (na.get(sig(s)) ?? 0) > (nb.get(sig(s)) ?? 0) && releases(s));
-  if (!more(sitesPost, nPost, nPre) && !more(sitesPre, nPre, nPost)) return [];
+  if (!sitesPost.some((s) => gained(s) && releases(s)) && !sitesPre.some((s) => lost(s) && releases(s))) return [];
   const own = new Set([...assigned(pre), ...assigned(post)]);
   const acquired = new Set<string>();
   for (const s of [...sitesPre, ...sitesPost]) {
@@ -153,13 +155,13 @@ export function patchAssumptions(pre: FunctionAnalysis, post: FunctionAnalysis, 
   // changed how the object is let go, it did not add a release the old code lacked.
   const replaced = new Set<string>();
   for (const s of sitesPre) {
-    if ((nPre.get(sig(s)) ?? 0) <= (nPost.get(sig(s)) ?? 0)) continue;
+    if (!lost(s)) continue;
     for (const a of s.call.args) { const r = rootOf(a); if (r) replaced.add(a.replace(/\s+/g, '')); }
   }
   const out: AssumedHeld[] = [];
   const said = new Set<string>();
   for (const s of sitesPost) {
-    if ((nPost.get(sig(s)) ?? 0) <= (nPre.get(sig(s)) ?? 0)) continue;
+    if (!gained(s)) continue;
     for (const op of lookupApi(table, s.call.name, s.call.args)?.ops ?? []) {
       if (op.kind !== 'release' || op.when || typeof op.obj !== 'number' || !ASSUMABLE.has(op.resource)) continue;
       const x = s.call.args[op.obj];
@@ -183,12 +185,12 @@ export function patchAssumptions(pre: FunctionAnalysis, post: FunctionAnalysis, 
       // Which of the sites with this call is the new one is not known (the counts differ): all of them.
       const at = (t: CallStep) => `${t.ref.sourceLine ?? t.ref.inputLine}|${t.text}`;
       const same = new Set(sitesPost.filter((t) => sig(t) === sig(s)).map(at));
+      const word = new RegExp(`(^|[^\\w])${root}([^\\w]|$)`);
       for (const p of post.paths) {
         const j = p.steps.findIndex((st) => st.kind === 'call' && same.has(at(st)));
         if (j < 0) continue;
         // The jump that follows the release (`brelse(bh); ret = -EIO; goto out;`): past assignments
         // and calls that do not touch the object.
-        const word = new RegExp(`(^|[^\\w])${root}([^\\w]|$)`);
         let q = j + 1;
         while (q < p.steps.length) {
           const t = p.steps[q];
@@ -240,7 +242,7 @@ export function patchAssumptions(pre: FunctionAnalysis, post: FunctionAnalysis, 
   // Ownership predicates the patch adds (an entry whose hand-off depends on its answer), asked
   // about an object that the other side releases without asking.
   for (const s of sitesPost) {
-    if ((nPost.get(sig(s)) ?? 0) <= (nPre.get(sig(s)) ?? 0)) continue;
+    if (!gained(s)) continue;
     const entry = lookupApi(table, s.call.name, s.call.args);
     for (const op of entry?.ops ?? []) {
       if (op.kind !== 'handoff' || !op.when || typeof op.obj !== 'number') continue;
@@ -257,11 +259,11 @@ export function patchAssumptions(pre: FunctionAnalysis, post: FunctionAnalysis, 
   // Releases the patch removes (the pre-image has more of them) of objects nothing visible takes.
   const added = new Set<string>();
   for (const s of sitesPost) {
-    if ((nPost.get(sig(s)) ?? 0) <= (nPre.get(sig(s)) ?? 0)) continue;
+    if (!gained(s)) continue;
     for (const a of s.call.args) added.add(a.replace(/\s+/g, ''));
   }
   for (const s of sitesPre) {
-    if ((nPre.get(sig(s)) ?? 0) <= (nPost.get(sig(s)) ?? 0)) continue;
+    if (!lost(s)) continue;
     for (const op of lookupApi(table, s.call.name, s.call.args)?.ops ?? []) {
       if (op.kind !== 'release' || op.when || typeof op.obj !== 'number' || !ASSUMABLE.has(op.resource)) continue;
       const x = s.call.args[op.obj];

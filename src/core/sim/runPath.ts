@@ -6,7 +6,7 @@
  * else is an 'opaque-call', never a guess.
  */
 import type { FunctionAnalysis, Path, SimEvent, Step, Trace, TraceStep, CallFact } from '../types';
-import { keptKey, normBug } from '../patchIntent';
+import { keptKey, normBug, sig as callSig } from '../patchIntent';
 import { builtinApiTable, lookupApi, type ApiEntry, type ApiOp, type ApiTable } from './apiTable';
 import { evalCondition, knowledgeOf, returnClass, returnLiteral, returnsConstant, satisfies, type Env, type ReturnClass } from './conditions';
 import { contractFor, type ContractVariant, type FunctionContract } from './contracts';
@@ -324,16 +324,15 @@ function runVariant(
       const tableEntry = lookupApi(table, name, args);
       const entry: ApiEntry | null = summary && !tableEntry?.primitive ? mergeEntries(summaryEntry(summary, facts), tableEntry) : tableEntry;
       opText = `${name}(${args.join(', ')})${describeFacts(facts)}`;
+      // This call as patchIntent.ts names the calls on the way to an added release (only when asked).
+      const callKey = keptByAssumed ? keptKey(callSig(s), facts.map((f) => f.relation)) : '';
+      // A call the patched side makes on its way to its added release left that object held.
+      const kept = keptByAssumed ? variant.entryHeld.filter((e) => e.assumedKeptBy?.includes(callKey)) : [];
       if (entry && summary?.escapes?.length && entry.name === summary.name) {
-        // A call the patched side makes on its way to its added release left that object held (patchIntent.ts).
-        const keptHere = keptByAssumed ? variant.entryHeld.filter((e) => e.assumedKeptBy?.includes(keptKey(`${name}(${args.map((a) => a.replace(/\s+/g, '')).join(',')})`, facts.map((f) => f.relation)))) : [];
-        const handed = summary.escapes.map((x) => args[x]).filter((a) => a !== undefined && !keptHere.some((e) => objectKey(e.resource, a) === objectKey(e.resource, e.object)));
+        const handed = summary.escapes.map((x) => args[x]).filter((a) => a !== undefined && !kept.some((e) => objectKey(e.resource, a) === objectKey(e.resource, e.object)));
         if (handed.length) emit({ step: i, kind: 'opaque-call', resource: 'call', object: name, escaping: handed, message: `${name}() hands ${handed.join(', ')} on to callees with no model: what happens to ${handed.length === 1 ? 'it' : 'them'} there is unknown` });
       }
       if (!entry) {
-        // A call the patched side makes on its way to its added release left that object held (patchIntent.ts).
-        const callKey = keptByAssumed ? keptKey(`${name}(${args.map((a) => a.replace(/\s+/g, '')).join(',')})`, facts.map((f) => f.relation)) : '';
-        const kept = keptByAssumed ? variant.entryHeld.filter((e) => e.assumedKeptBy?.includes(callKey)) : [];
         // The out-parameter a callee fills for the caller, by the patch's word (patchIntent.ts acquiredBy).
         const taking = keptByAssumed ? variant.entryHeld.filter((e) => e.assumedAcquiredBy === callKey) : [];
         for (const e of taking) held.push({ resource: e.resource, key: objectKey(e.resource, e.object), object: e.object, acqStep: i, status: 'held', owner: 'task', uncertain: false, endStep: -1, wildcard: false, assumed: e.assumed });
