@@ -163,7 +163,7 @@ const loopOpts = {
 const iterationsOf = (p) => p.steps.filter((s) => s.kind === 'call' && s.call.name === 'folio_lock').length;
 
 test('engine: 128 kinds of iteration over per-iteration folios fold at the loop head (not truncated, witnesses a few iterations long)', () => {
-  const [f] = core.analyzeSource(loops, 'fs/demofs/batch.c', 'post', { functions: ['demofs_touch_batch'], ...loopOpts });
+  const [f] = core.analyzeSource(fx('folio-lock-batch-flag-kinds-ok', 'after.c'), 'fs/demofs/batch.c', 'post', { functions: ['demofs_touch_batch'], ...loopOpts });
   assert.equal(f.truncated, false, `states ${f.states}, witnesses ${f.paths.length}`);
   assert.ok(f.paths.length < 600, `witnesses ${f.paths.length}`);
   assert.ok(f.paths.every((p) => iterationsOf(p) <= 3), `longest witness: ${Math.max(...f.paths.map(iterationsOf))} iterations`);
