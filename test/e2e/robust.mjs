@@ -15,7 +15,7 @@ const BIG_BYTES = 50_000_000;
 /** A keystroke that takes longer than this to show means a frozen editor. */
 const MAX_KEY_MS = 2000;
 /** The helper gives up waiting for a keystroke after this long: the editor hung. */
-const HANG_MS = 15_000;
+const HANG_MS = 30_000;
 // C0/C1 controls (but tab/newline), zero-width and bidi characters, as the core's bidi check sees them.
 const HIDDEN = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/;
 
@@ -205,9 +205,13 @@ export async function robustTests({ page, wb, test, assert, say, figures, sleep,
     assert(run.progressSeen, `the status bar never said "Lockstep: analysing ${BIG}" while it loaded`);
     assert(afterShown.length >= 5, `only ${afterShown.length} keystroke(s) fell in the analysis: nothing measured`);
     assert(afterMax <= MAX_KEY_MS, `while Lockstep analysed the mbox a keystroke took ${afterMax} ms (limit ${MAX_KEY_MS} ms): ${run.lat.join(',')}`);
-    // Before the text shows, VS Code itself is loading the file (Lockstep has no document yet): its own
-    // freeze there varies from run to run (3–8 s here, the control shows it) and is only reported; the
-    // editor must still never hang.
+    // Before the text shows, VS Code itself is loading the file in the browser (Lockstep runs in the
+    // extension host, another process, and has no document yet): its freeze there varies from run to
+    // run and machine to machine (3–18 s seen, the control shows it), so it is compared with the
+    // control's on the same machine in the same minute, not with a fixed figure: the browser's longest
+    // main-thread task may not be much longer than the control's, and the editor must never hang.
+    const taskLimit = Math.max(2 * control.longTask, control.longTask + 3000);
+    assert(run.longTask <= taskLimit, `opening the mbox blocked the browser for ${run.longTask} ms, the control ${control.longTask} ms (limit ${taskLimit} ms)`);
     assert(max < HANG_MS, `a keystroke never showed (${max} ms): ${run.lat.join(',')}`);
   });
 

@@ -50,7 +50,7 @@ function gapLines(ctx: CheckContext, from: number, to: number): number | null {
  * be ended or its reference stored. The wb lock, mutexes and spinlocks are not released by callees
  * that merely receive the inode or the lock's container.
  */
-export const ESCAPES_TO_CALLEE: ReadonlySet<string> = new Set(['folio-lock', 'writeback-bit', 'refcount', 'request', 'folio-dirty', 'folio-cleared', 'wb-iter']);
+export const ESCAPES_TO_CALLEE: ReadonlySet<string> = new Set(['folio-lock', 'writeback-bit', 'refcount', 'request', 'folio-dirty', 'folio-cleared', 'wb-iter', 'use-after-put']);
 
 /** Locks a callee can take or drop when it is given the lock itself (`demofs_down_write(&di->sem)`). */
 const LOCK_ITSELF = new Set(['mutex', 'spinlock', 'rwsem', 'bit-lock']);

@@ -8,11 +8,12 @@ import { stableWrites } from './stableWrites';
 import { lockOrder } from './lockOrder';
 import { refcount } from './refcount';
 import { lockBalance } from './lockBalance';
+import { useAfterPut } from './useAfterPut';
 
 export type { Check, CheckContext, RawFinding } from './types';
 
 export const CHECKS: readonly Check[] = [
-  wbPairing, folioLock, writebackIter, writebackBit, stableWrites, lockOrder, refcount, lockBalance,
+  wbPairing, folioLock, writebackIter, writebackBit, stableWrites, lockOrder, refcount, lockBalance, useAfterPut,
 ];
 
 export function checkById(id: string): Check | undefined {

@@ -9,6 +9,7 @@ const RESOURCE_NOUN: Record<string, string> = {
   'inode-dirty': 'inode dirty state',
   'wb-iter': 'writeback_iter() iteration',
   refcount: 'reference',
+  'use-after-put': 'reference',
   request: 'request reference',
   mutex: 'mutex',
   spinlock: 'spinlock',

@@ -77,6 +77,11 @@ export interface Held {
   assumed?: string;
   /** Handed off to someone other than a netfs request (a batch, netfs read completion): who. */
   handedTo?: string;
+  /**
+   * The reference came with the object on this path (a lookup's or constructor's result, or an
+   * out-parameter it filled): once it is put and no other is held, the path has no claim on the memory.
+   */
+  fromResult?: boolean;
 }
 
 export const LEAK_RULE: Record<string, string> = {

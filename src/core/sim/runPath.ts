@@ -80,6 +80,11 @@ function withAssumptions(path: Path, fn: FunctionAnalysis, contract: FunctionCon
 const REQUEST_TARGET = /request|wreq|collector/;
 
 /** Matches an expression as a whole word (`folio` in `&folio->page`, not in `folios`). */
+/** Callees that look at the pointer itself, never at what it points to. */
+const POINTER_ONLY = /^(IS_ERR|IS_ERR_OR_NULL|PTR_ERR|PTR_ERR_OR_ZERO|ERR_CAST|WARN_ON|WARN_ON_ONCE|WARN|WARN_ONCE|BUG_ON|VM_BUG_ON|likely|unlikely|sizeof|typeof|offsetof|ARRAY_SIZE|prefetch|prefetchw)$/;
+/** `name->` or `name.`: a dereference of a variable (not of a field: `a->b->c` yields `a`). */
+const unquoted = (t: string): string => t.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '""');
+const DEREFS = /(?<![\w.>])([A-Za-z_]\w*)\s*(?:->|\.(?!\d))/g;
 const wordRe = (text: string): RegExp => new RegExp(`(^|[^\\w])${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^\\w]|$)`);
 
 /**
@@ -222,7 +227,18 @@ function runVariant(
     const simple = /^[A-Za-z_]\w*$/.test(name);
     if (!simple && !/^[A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*)+$/.test(name)) return;
     const word = wordRe(name);
+    // Objects reached through the variable (`eb->refs_lock`, `eb->folios[i]`) or named with it as a
+    // subscript (`fbatch.folios[i]`) are another object too once it changes; what they hold is not
+    // leaked by it (other names may reach them), only renamed.
+    const through = simple ? new RegExp(`^${name}(->|\\.|\\[)|\\[[^\\]]*\\b${name}\\b[^\\]]*\\]`) : null;
     for (const h of held.slice()) {
+      // (Held on entry and untouched: the caller's word covers whichever element the name reaches.)
+      if (!h.wildcard && through && h.key !== objectKey(h.resource, name) && through.test(h.key)) {
+        if (h.acqStep < 0 && h.status === 'held') continue;
+        h.key = `${h.key}#${i}`;
+        h.object = `${h.object} (before step ${i})`;
+        continue;
+      }
       if (h.wildcard || h.key !== objectKey(h.resource, name)) continue;
       if (simple && h.status === 'held' && h.owner === 'task' && !h.uncertain && h.acqStep >= 0 && LEAK_RULE[h.resource] && !LEAK_ON_FAILURE_ONLY.has(h.resource)) {
         // Stored elsewhere first (`ctx->folio = folio`, `*foliop = folio`): another name still holds it.
@@ -269,8 +285,72 @@ function runVariant(
     return consts.get(t) ?? t;
   };
 
+  /**
+   * A statement the path has run before means a loop came round. An object named by a subscript
+   * (`fbatch.folios[i]`, `eb->folios[i]`) that the path touched since then names this iteration's
+   * element now (array loops move their index), so the last one's state is kept under a name of its
+   * own, as for a reassigned variable. An iterator macro (`bio_for_each_folio_all(fi, bio)`,
+   * `list_for_each_entry(pos, head, member)`) assigns its first argument on every iteration it enters.
+   */
+  const newIteration = (s: Step, i: number): void => {
+    if (s.kind === 'assume' && s.value) {
+      const m = /^\s*(\w*for_each\w*)\s*\(\s*([A-Za-z_]\w*)\s*[,)]/.exec(s.cond);
+      if (m) reassign(m[2], i);
+    }
+    if (s.kind === 'gap' || s.ref.sourceLine === null) return;
+    const place = `${s.ref.inputLine ?? ''}:${s.ref.sourceLine}:${s.text}`;
+    const before = seenAt.get(place);
+    seenAt.set(place, i);
+    if (before === undefined) return;
+    for (const h of held) {
+      if (h.wildcard || !/\[[^\]]*[A-Za-z_]/.test(h.key) || /#\d+$/.test(h.key) || (h.acqStep < 0 && h.status === 'held')) continue;
+      if (Math.max(h.acqStep, h.endStep) < before) continue;
+      h.key = `${h.key}#${i}`;
+      h.object = `${h.object} (before step ${i})`;
+    }
+  };
+
+  /**
+   * Use after put (checks/useAfterPut.ts): step i reads an object whose only reference this path took
+   * (with the object: a lookup's result) was put earlier on the path, with no other reference held.
+   * Checked before the step's own ops, so a second put is a use too. Once per object and path.
+   */
+  const putUsed = new Set<string>();
+  const useAfterPut = (s: Step, i: number): void => {
+    const uses: string[] = [];
+    if (s.kind === 'call') {
+      const pointerOnly = POINTER_ONLY.test(s.call.name);
+      for (const a of s.call.args) {
+        for (const m of unquoted(a).matchAll(DEREFS)) uses.push(m[1]);
+        const r = rootOf(a);
+        if (r && !pointerOnly && a.replace(/[\s&()*]/g, '') === r) uses.push(r);
+      }
+    } else {
+      const text = s.kind === 'assign' ? s.rhs : s.kind === 'assume' ? s.cond : s.kind === 'return' ? s.expr ?? '' : '';
+      for (const m of unquoted(text).matchAll(DEREFS)) uses.push(m[1]);
+    }
+    for (const r of uses) {
+      const key = objectKey('refcount', r);
+      if (putUsed.has(key)) continue;
+      const refs = held.filter((h) => h.resource === 'refcount' && h.key === key);
+      if (refs.length === 0 || refs.some((h) => h.status !== 'released' || h.uncertain || h.assumed)) continue;
+      const last = refs.reduce((a, b) => (b.endStep > a.endStep ? b : a));
+      if (!last.fromResult || last.acqStep < 0 || last.endStep < 0 || last.owner !== 'task') continue;
+      if (variant.entryHeld.some((e) => e.resource === 'refcount' && objectKey('refcount', e.object) === key)) continue;
+      putUsed.add(key);
+      const put = steps[last.endStep];
+      const putName = put?.kind === 'call' ? `${put.call.name}()` : 'the put';
+      const what = s.kind === 'call' ? `${s.call.name}(${s.call.args.join(', ')})` : `\`${s.text.trim()}\``;
+      emit({ step: i, kind: 'violation', resource: 'use-after-put', object: last.object, rule: 'UAF1', message: `${what} uses ${r} after ${putName} at step ${last.endStep} put the reference taken at step ${last.acqStep}, the only one this path holds: the memory may already be freed and reused (use after free)`, related: [last.acqStep, last.endStep], acrossGap: acrossGap(last.acqStep, i) });
+    }
+  };
+
+  /** Source places seen on this path, and the step that last had each (a repeat is a new iteration). */
+  const seenAt = new Map<string, number>();
   for (let i = 0; i < steps.length && !infeasible; i++) {
     const s = steps[i];
+    newIteration(s, i);
+    useAfterPut(s, i);
     if (s.kind === 'assign') reassign(s.lhs, i);
     else if (s.kind === 'call' && s.assignTo && !s.call.args.some((a) => objectKey('folio-lock', a) === objectKey('folio-lock', s.assignTo!))) reassign(s.assignTo, i);
     if (s.kind === 'assign') {
@@ -546,7 +626,8 @@ function runVariant(
           }
         }
         if (resource === 'wb-iter' && prev) return;
-        held.push({ resource, key, object: text, variety, acqStep: i, status: 'held', owner: 'task', uncertain, endStep: -1, wildcard: false, ...(index && resource === 'folio-lock' ? { index } : {}) });
+        const fromResult = resource === 'refcount' && (op.obj === 'result' || /^&\s*[A-Za-z_]\w*$/.test(text.trim()));
+        held.push({ resource, key, object: text, variety, acqStep: i, status: 'held', owner: 'task', uncertain, endStep: -1, wildcard: false, ...(index && resource === 'folio-lock' ? { index } : {}), ...(fromResult ? { fromResult } : {}) });
         emit({ step: i, kind: 'acquire', resource, object: text, message: `${call} ${resource === 'wb-iter' ? 'starts the writeback iteration' : `acquires the ${label(resource)} of ${text}`}${uncertain ? ' (if it succeeded: result not known on this path)' : ''}` });
         return;
       }
