@@ -34,6 +34,8 @@ export interface ApiOp {
   resource: string;
   /** Which object: an argument index, the assigned result, or (handoff) whatever such resource is held. */
   obj: number | 'result' | 'held';
+  /** With an argument index: a field of that argument (`->refs_lock`), from a callee summary. */
+  path?: string;
   /** Conditional op: applies only when the result satisfies this (trylock: true; IS_ERR: not-err). */
   when?: ResultCondition;
   /** Applies only when the argument has exactly this text (writeback_iter(.., NULL, ..) starts an iteration). */

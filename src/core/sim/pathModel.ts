@@ -15,6 +15,8 @@ export interface SummaryEffect {
   /** Argument index, the assigned result, or (handoff) whatever such resource is held. */
   obj: number | 'result' | 'held';
   variety?: 'bit' | 'mutex';
+  /** A field of the argument rather than the argument itself (`->refs_lock`: the lock `&eb->refs_lock`). */
+  path?: string;
 }
 export interface FunctionSummary {
   name: string;
@@ -184,7 +186,7 @@ export interface FinalHeld {
 function commonEffects(sum: FunctionSummary): SummaryEffect[] {
   const classes = Object.values(sum.byClass).filter((x): x is SummaryEffect[] => !!x);
   if (classes.length === 0) return [];
-  const key = (e: SummaryEffect) => `${e.kind}|${e.resource}|${String(e.obj)}|${e.variety ?? ''}`;
+  const key = (e: SummaryEffect) => `${e.kind}|${e.resource}|${String(e.obj)}${e.path ?? ''}|${e.variety ?? ''}`;
   return classes[0].filter((e) => classes.every((c) => c.some((o) => key(o) === key(e))));
 }
 
@@ -207,7 +209,7 @@ export function summaryEntry(sum: FunctionSummary, facts: CallFact[]): ApiEntry 
   if (facts.some((f) => f.relation === 'null' || f.relation === 'is-err')) effects = effects.filter((e) => e.obj !== 'result');
   return {
     name: sum.name,
-    ops: effects.map((e) => ({ kind: e.kind, resource: e.resource, obj: e.obj, ...(e.variety ? { variety: e.variety } : {}), ...(e.kind === 'handoff' ? { to: 'request' } : {}) })),
+    ops: effects.map((e) => ({ kind: e.kind, resource: e.resource, obj: e.obj, ...(e.path ? { path: e.path } : {}), ...(e.variety ? { variety: e.variety } : {}), ...(e.kind === 'handoff' ? { to: 'request' } : {}) })),
     takesFolioLock: sum.takesFolioLock,
   };
 }

@@ -93,8 +93,8 @@ const wordRe = (text: string): RegExp => new RegExp(`(^|[^\\w])${text.replace(/[
  */
 export function mergeEntries(sum: ApiEntry, tab: ApiEntry | null): ApiEntry {
   if (!tab) return sum;
-  const said = new Set(sum.ops.map((o) => `${o.resource}|${String(o.obj)}`));
-  const ops = [...sum.ops, ...tab.ops.filter((o) => !said.has(`${o.resource}|${String(o.obj)}`))];
+  const said = new Set(sum.ops.map((o) => `${o.resource}|${String(o.obj)}${o.path ?? ''}`));
+  const ops = [...sum.ops, ...tab.ops.filter((o) => !said.has(`${o.resource}|${String(o.obj)}${o.path ?? ''}`))];
   return { ...tab, ...sum, ops, takesFolioLock: sum.takesFolioLock || tab.takesFolioLock, ...(tab.domain ? { domain: tab.domain } : {}) };
 }
 
@@ -243,7 +243,12 @@ function runVariant(
       if (simple && h.status === 'held' && h.owner === 'task' && !h.uncertain && h.acqStep >= 0 && LEAK_RULE[h.resource] && !LEAK_ON_FAILURE_ONLY.has(h.resource)) {
         // Stored elsewhere first (`ctx->folio = folio`, `*foliop = folio`): another name still holds it.
         const aliased = steps.slice(h.acqStep + 1, i).some((x) => x.kind === 'assign' && word.test(x.rhs));
-        if (!aliased) {
+        if (aliased) {
+          // The other name now holds it (`head = folio` before `folio` moves on): what becomes of it is
+          // that name's, which this runner does not follow; no claim about it either way.
+          h.status = 'lost';
+          h.endStep = i;
+        } else {
           h.status = 'lost';
           h.endStep = i;
           emit({ step: i, kind: 'leak', resource: h.resource, object: h.object, rule: LEAK_RULE[h.resource], message: `\`${name}\` is overwritten while the ${label(h.resource)} of ${h.object} (acquired at step ${h.acqStep}) is still held: nothing can release it any more (in a loop, this iteration leaks it)`, related: [h.acqStep], acrossGap: acrossGap(h.acqStep, i) });
@@ -258,7 +263,11 @@ function runVariant(
 
   const objText = (op: { obj: number | 'result' | 'held' }, s: Extract<Step, { kind: 'call' }>): string => {
     if (op.obj === 'result') return s.assignTo ?? `${s.call.name}(${s.call.args.join(', ')})`;
-    if (typeof op.obj === 'number') return s.call.args[op.obj] ?? '?';
+    if (typeof op.obj === 'number') {
+      const a = s.call.args[op.obj] ?? '?';
+      if (!op.path) return a;
+      return /^[A-Za-z_][\w>.-]*$/.test(a.trim()) ? `${a.trim()}${op.path}` : `(${a.trim()})${op.path}`;
+    }
     return '';
   };
 

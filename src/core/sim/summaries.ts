@@ -18,6 +18,8 @@ import { objectKey, runPathDetailed, type FunctionSummary, type RunPathOptions, 
 const OPAQUE_MAY_RELEASE = new Set(['folio-lock', 'writeback-bit', 'refcount', 'request']);
 
 const TRACKED = new Set(['wb-lock', 'folio-lock', 'mutex', 'spinlock', 'bit-lock', 'rwsem', 'stable-writes']);
+/** Locks that live in a structure and are named through a pointer to it (`&eb->refs_lock`). */
+const LOCK_FIELD = new Set(['mutex', 'spinlock', 'rwsem', 'bit-lock']);
 
 /** The constant a path returns, as written (`0`, `-EAGAIN`, `AOP_WRITEPAGE_ACTIVATE`), or via a local set to a number. */
 function returnedConstant(p: Path): string | null {
@@ -89,9 +91,17 @@ export function summarizeFunction(fn: FunctionAnalysis, opts: RunPathOptions = {
       for (const h of final) {
         if (!TRACKED.has(h.resource) || h.uncertain) continue;
         let obj: number | 'result' | null = null;
+        let field: string | undefined;
         const idx = params.findIndex((q) => objectKey(h.resource, q) === h.key);
         if (idx >= 0) obj = idx;
         else if (p.returnExpr !== null && objectKey(h.resource, p.returnExpr) === h.key) obj = 'result';
+        else if (LOCK_FIELD.has(h.resource)) {
+          // A lock inside a parameter's structure (`spin_unlock(&eb->refs_lock)` in a function given
+          // `eb`): the caller's lock of the same field of what it passed.
+          const m = /^([A-Za-z_]\w*)((?:->[A-Za-z_]\w*|\.[A-Za-z_]\w*)+)$/.exec(h.key);
+          const at = m ? params.indexOf(m[1]) : -1;
+          if (m && at >= 0) { obj = at; field = m[2]; }
+        }
         if (obj === null) continue;
         let kind: SummaryEffect['kind'] | null = null;
         if (h.acquiredHere && h.status === 'held') kind = 'acquire';
@@ -101,8 +111,9 @@ export function summarizeFunction(fn: FunctionAnalysis, opts: RunPathOptions = {
         // A lock or reference the path took and then gave to a callee with no model is not known to
         // be held at the return (nilfs_commit_chunk() unlocks the folio it is given): no effect.
         if (kind === 'acquire' && typeof obj === 'number' && opaque.has(obj) && OPAQUE_MAY_RELEASE.has(h.resource)) continue;
-        const e: SummaryEffect = { kind, resource: h.resource, obj: kind === 'handoff' ? 'held' : obj, ...(h.variety ? { variety: h.variety } : {}) };
-        effects.set(`${e.kind}|${e.resource}|${e.obj}`, e);
+        if (field && kind === 'handoff') continue;
+        const e: SummaryEffect = { kind, resource: h.resource, obj: kind === 'handoff' ? 'held' : obj, ...(field ? { path: field } : {}), ...(h.variety ? { variety: h.variety } : {}) };
+        effects.set(`${e.kind}|${e.resource}|${e.obj}${e.path ?? ''}`, e);
       }
       for (const i of unmarked) effects.set(`unmark|folio-cleared|${i}`, { kind: 'unmark', resource: 'folio-cleared', obj: i });
       const lit = returnedConstant(p);
@@ -143,7 +154,7 @@ export function summarizeFunction(fn: FunctionAnalysis, opts: RunPathOptions = {
   if (ends.length > 0 && ends.every((p) => p.returnExpr !== null && /^(true|false)$/.test(p.returnExpr.trim()))) out.boolResult = true;
   // A parameter whose fate the summary states (released, handed, acquired) is known, whatever the
   // function also passes it to; only the others escape.
-  for (const effs of Object.values(out.byClass)) for (const e of effs ?? []) if (typeof e.obj === 'number' && e.kind !== 'unmark') escapes.delete(e.obj);
+  for (const effs of Object.values(out.byClass)) for (const e of effs ?? []) if (typeof e.obj === 'number' && e.kind !== 'unmark' && !e.path) escapes.delete(e.obj);
   if (escapes.size) out.escapes = [...escapes].sort((a, b) => a - b);
   return out;
 }
