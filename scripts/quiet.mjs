@@ -77,7 +77,7 @@ async function main() {
   const files = inputs.flatMap((p) => cFiles(resolve(p)));
   const top = base ?? (inputs.length === 1 && statSync(resolve(inputs[0])).isDirectory() ? resolve(inputs[0]) : dirname(files[0]));
   const out = [];
-  let fns = 0, truncated = 0, noisy = 0, states = 0, ms = 0, unread = 0;
+  let fns = 0, truncated = 0, noisy = 0, states = 0, ms = 0, unread = 0, mergedFns = 0;
   for (const f of files) {
     const kp = relative(top, f).split('\\').join('/');
     const r = await quietCheck(f, kp);
@@ -88,6 +88,7 @@ async function main() {
     unread += r.functions.filter((x) => x.notAnalysed).length;
     noisy += loud.length;
     states += r.functions.reduce((a, x) => a + (x.states ?? 0), 0);
+    mergedFns += new Set(r.problems.filter((p) => p.kind === 'path-merged').map((p) => p.message.split(':')[0])).size;
     ms += r.ms;
     if (json) continue;
     console.log(`${kp}: ${r.functions.length} functions, ${Math.round(r.ms)} ms, ${r.functions.filter((x) => x.truncated).length} truncated, ${loud.length} error/warning`);
@@ -97,10 +98,12 @@ async function main() {
       console.log(`  ${x.truncated ? 'TRUNCATED' : 'not analysed'} ${x.name}: paths ${x.paths}, states ${x.states}${x.notAnalysed ? ` (${x.notAnalysed})` : ''}${bound ? ` (${bound.kind}: ${bound.message.slice(x.name.length + 2)})` : ''}`);
     }
     for (const p of r.problems.filter((p) => /time budget|function limit/.test(p.message))) console.log(`  STOPPED ${p.message}`);
+    // Walked whole with states merged by net effect (cfg/paths.ts, the second search after a capped one).
+    for (const p of r.problems.filter((p) => p.kind === 'path-merged' && !/\bpre\b/.test(p.kind))) if (!r.problems.some((q) => q !== p && q.message === p.message && r.problems.indexOf(q) < r.problems.indexOf(p))) console.log(`  MERGED ${p.message.slice(0, 200)}`);
     for (const x of loud) console.log(`  ${x.severity} ${x.status} ${x.check} ${x.function}:${x.line} ${x.message.slice(0, 240)}`);
   }
   if (json) console.log(JSON.stringify(out.map((r) => ({ file: r.file, ms: Math.round(r.ms), functions: r.functions.map((x) => ({ name: x.name, paths: x.paths, states: x.states, truncated: x.truncated })), findings: r.findings })), null, 1));
-  else console.log(`total: ${files.length} files, ${fns} functions (${unread} not analysed), ${truncated} truncated, ${noisy} error/warning findings on unchanged code, ${states} states, ${Math.round(ms)} ms`);
+  else console.log(`total: ${files.length} files, ${fns} functions (${unread} not analysed), ${truncated} truncated, ${mergedFns} walked with states merged by net effect, ${noisy} error/warning findings on unchanged code, ${states} states, ${Math.round(ms)} ms`);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

@@ -208,3 +208,29 @@ test('engine: `(struct dx_node *)(bh->b_data)` is a cast, not a call through a t
   // A call through a function pointer stays a call.
   assert.ok(steps.some((s) => s.kind === 'call' && s.assignTo === 'n'));
 });
+
+/** Fourteen independent rungs, each locking and unlocking its own folio or not: 2^14 histories, one net effect. */
+function rungs(leak) {
+  let body = '';
+  for (let i = 0; i < 14; i++) body += `\tif (demofs_want(ctx, ${i})) {\n\t\tfolio_lock(ctx->f${i});\n\t\tfolio_unlock(ctx->f${i});\n\t}\n`;
+  const check = '\tif (demofs_failed(ctx))\n\t\treturn -EIO;\n';
+  const unlock = '\tfolio_unlock(folio);\n';
+  return `int demofs_sweep(struct demofs_ctx *ctx, struct folio *folio)\n{\n\tfolio_lock(folio);\n${body}${leak ? check + unlock : unlock + check}\treturn 0;\n}\n`;
+}
+
+test('engine: past the witness cap, the search again with states merged by net effect walks the function whole and keeps the leak', async () => {
+  // One side of a patch that touches the function: the real pipeline (API table, effects for folding).
+  const patch = (src) => `From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\nFrom: A <a@b.c>\nDate: Mon, 2 Nov 2026 10:00:00 +0000\nSubject: [PATCH] demofs: sweep\n\n---\n fs/demofs/sweep.c | 1 +\n\ndiff --git a/fs/demofs/sweep.c b/fs/demofs/sweep.c\n--- a/fs/demofs/sweep.c\n+++ b/fs/demofs/sweep.c\n@@ -1,0 +1,${src.split('\n').length - 1} @@\n${src.split('\n').slice(0, -1).map((l) => `+${l}`).join('\n')}\n`;
+  const leak = await core.checkText(patch(rungs(true)), 'sweep.patch', { wasmDir, maxPathsPerFunction: 256 });
+  const f = leak.functions.find((x) => x.name === 'demofs_sweep' && x.side === 'post');
+  assert.equal(f.truncated, false, JSON.stringify(leak.problems));
+  assert.ok(f.paths <= 256, `witnesses ${f.paths}`);
+  assert.ok(leak.problems.some((p) => p.kind === 'path-merged' && /demofs_sweep/.test(p.message)), JSON.stringify(leak.problems));
+  const found = leak.findings.filter((x) => x.check === 'folio-lock' && x.severity === 'error');
+  assert.equal(found.length, 1, JSON.stringify(leak.findings.map((x) => x.message)));
+  assert.match(found[0].message, /returns -EIO/);
+  // The good form: merged the same way, nothing to report.
+  const ok = await core.checkText(patch(rungs(false)), 'sweep.patch', { wasmDir, maxPathsPerFunction: 256 });
+  assert.equal(ok.functions.find((x) => x.name === 'demofs_sweep').truncated, false);
+  assert.deepEqual(ok.findings.filter((x) => x.severity !== 'info').map((x) => x.message), []);
+});

@@ -58,6 +58,12 @@ export interface PathOptions {
   /** Budget of distinct (node, state) pairs. */
   maxStates?: number;
   /**
+   * Internal (set by the second search after a capped first one): states meet when the history of
+   * each object folds to the same net effect (as iterations fold at loop heads), not only when the
+   * histories are equal. Coarser: paths that differ only in the order of effects that cancel merge.
+   */
+  coarse?: boolean;
+  /**
    * Called after each function's paths are found, callees before their callers (c/analyze.ts):
    * the caller of the analysis summarises it there, so `relevantCall` can ask about it.
    */
@@ -419,6 +425,8 @@ function projectIteration(
   isLive: (name: string) => boolean,
   rootsOf: (string[] | null)[],
   effects: ({ root: string; op: string }[] | null)[],
+  /** Whole histories (not one iteration): a branch about no object says nothing of the state. */
+  whole = false,
 ): string {
   const kept: string[] = [];
   const net = new Map<string, string[]>();
@@ -465,6 +473,7 @@ function projectIteration(
     }
     if (kind === 'b' || kind === 'a') {
       const roots = rootsOf[id];
+      if (whole && kind === 'b' && (!roots || !roots.length)) continue;
       if (!roots || !roots.length || roots.some(isLive)) { kept.push(tok); continue; }
       // A branch on the object (or a call's answer about it) stays in its place among its effects;
       // an assignment to it marks that the name moved to another object there.
@@ -485,14 +494,32 @@ function projectIteration(
     // An escape matters only for what is still held or marked; a renaming only where something is.
     if (!l.some((x) => x !== '=' && x !== 'o' && x[0] !== 'b')) l = [];
     const seq = l.join(' ');
-    const att = [...(attempted.get(r) ?? [])].sort().join(' ');
+    // (Whole histories: an attempt matters only for the wb lock, whose end without it is a finding.)
+    const att = [...(attempted.get(r) ?? [])].filter((x) => !whole || x === 'wb-lock').sort().join(' ');
     if (seq === '' && att === '') continue;
     folded.push(`${r}<${att}>${seq}`);
   }
   return kept.join('') + (folded.length ? `~${folded.sort().join(',')};` : '');
 }
 
+/**
+ * The search, and when its witnesses exceed the cap, the search again with states merged by each
+ * object's net effect (`coarse`): a function with more distinct histories than the cap is then walked
+ * whole, at the price of merging paths that differ only in the order of effects that cancel — said
+ * as a `path-merged` problem, and `truncated` stays false. When the coarse search is capped too, the
+ * first (exact) result stands, truncated.
+ */
 export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
+  const first = enumerateOnce(cfg, opts);
+  if (!first.truncated || opts.coarse || !opts.effectOf || !first.problems.some((p) => p.kind === 'path-cap')) return first;
+  const second = enumerateOnce(cfg, { ...opts, coarse: true });
+  if (second.truncated) return first;
+  const maxPaths = opts.maxPaths ?? DEFAULT_MAX_PATHS;
+  second.problems.unshift({ kind: 'path-merged', message: `more than ${maxPaths} distinct histories: paths were merged where each object's net effect so far was the same (the order of effects that cancel is not kept), ${second.paths.length} witness paths` });
+  return second;
+}
+
+function enumerateOnce(cfg: Cfg, opts: PathOptions = {}): PathResult {
   const maxPaths = opts.maxPaths ?? DEFAULT_MAX_PATHS;
   const loopCap = Math.max(1, opts.loopUnroll ?? DEFAULT_LOOP_CAP);
   const maxStates = opts.maxStates ?? DEFAULT_MAX_STATES;
@@ -532,6 +559,7 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
   // modelled call's net effect on them.
   const nodeRoots: (string[] | null)[] = cfg.nodes.map(() => null);
   const nodeEffects: ({ root: string; op: string }[] | null)[] = cfg.nodes.map(() => null);
+  const nodeObjEffects: ({ root: string; op: string }[] | null)[] = cfg.nodes.map(() => null);
   if (opts.effectOf) {
     cfg.nodes.forEach((n, id) => {
       if (n.k === 'assign' && relevant.has(id)) {
@@ -542,6 +570,8 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
       if (n.k !== 'call' || !relevant.has(id)) return;
       const eff = opts.effectOf!(n.step.call.name, n.step.call.args, n.step.assignTo);
       nodeEffects[id] = eff === null ? null : eff.flatMap((e) => { const r = rootOf(e.expr); return r ? [{ root: r, op: e.op }] : [{ root: '?', op: e.op }]; });
+      // By the object itself (`o->folio_1` and `o->folio_2` are two), for folding whole histories.
+      nodeObjEffects[id] = eff === null ? null : eff.map((e) => ({ root: e.expr.replace(/\s+/g, '').replace(/^&/, '') || '?', op: e.op }));
       // What a branch on its answer is about: the objects it changes, or else its arguments.
       const rs = new Set<string>();
       if (nodeEffects[id]?.length) for (const e of nodeEffects[id]!) rs.add(e.root);
@@ -600,8 +630,23 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
   };
 
   /** The state key at a join node: relevant history, loop frames, bound results, constants. */
+  const netMemo = new Map<string, string>();
+  /** A history folded to each object's net effect (what is held, marked or handed), for iteration witnesses. */
+  const netOf = (h: string): string => {
+    if (!opts.effectOf) return h;
+    let c = netMemo.get(h);
+    if (c === undefined) netMemo.set(h, (c = projectIteration(h, () => false, nodeRoots, nodeObjEffects, true)));
+    return c;
+  };
+  const coarseHist = new Map<string, string>();
+  const histKey = (h: string): string => {
+    if (!opts.coarse || !opts.effectOf) return h;
+    let c = coarseHist.get(h);
+    if (c === undefined) coarseHist.set(h, (c = projectIteration(h, () => false, nodeRoots, nodeObjEffects, true)));
+    return c;
+  };
   const keyOf = (node: NodeId, s: State): string => {
-    let k = `${node}|${s.gap ? 1 : 0}|${s.lastGap ?? ''}|${s.hist}|`;
+    let k = `${node}|${s.gap ? 1 : 0}|${s.lastGap ?? ''}|${histKey(s.hist)}|`;
     const lv = live[node];
     const rh = reach[node];
     // Frames of loops the path can still come back to (a loop left for good is only history).
@@ -663,7 +708,7 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
     const keyText = opts.effectOf ? projectIteration(sigText, (x) => live[node].has(x), nodeRoots, nodeEffects) : sigText;
     let sig = sigIds.get(keyText);
     if (sig === undefined) sigIds.set(keyText, (sig = `s${sigIds.size}`));
-    const transition = `${node}|${s.hist.slice(0, f.mark)}|${fullSig}`;
+    const before = s.hist.slice(0, f.mark);
     f.iterations++;
     // A new array: clones share their frames' `seen` (copied on write, not on every clone).
     if (!f.seen.includes(sig)) f.seen = [...f.seen, sig].sort();
@@ -676,6 +721,11 @@ export function enumeratePaths(cfg: Cfg, opts: PathOptions = {}): PathResult {
     const full = f.seen.join(',');
     const widened = !sets.has(full) && sets.size >= WIDEN_AFTER;
     if (!widened) sets.add(full);
+    // The witness of an iteration as it was, when its path merges here: what it does to the objects
+    // the next iteration assigns anew depends on nothing before it (they are new each time), and what
+    // it does to the others is in its folded kind, so once per iteration kind is enough — unless the
+    // head is widened (its key forgets the earlier iterations: then once per history before it).
+    const transition = widened || /L\d+\{\*/.test(before) ? `${node}|${netOf(before)}|${fullSig}` : `${node}|${fullSig}`;
     // A loop whose iterations so far did nothing relevant leaves no trace: iterating it is the same
     // state as not entering it.
     const idle = f.seen.length === 1 && keyText === '';
