@@ -351,6 +351,8 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
       }
       return out;
     },
+    // An ERR_PTR-returning function of the table never returns NULL (include/linux/err.h convention).
+    resultNeverNull: (name: string, args: string[]): boolean => !allDefined.has(name) && lookupApi(apiTab, name, args)?.domain === 'err-pointer',
     effectOf: (name: string, args: string[], assignTo: string | null): { expr: string; op: string }[] | null => {
       // A function the message defines is summarised per return class: kept as it is.
       if (allDefined.has(name)) return null;

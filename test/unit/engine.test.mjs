@@ -234,3 +234,24 @@ test('engine: past the witness cap, the search again with states merged by net e
   assert.equal(ok.functions.find((x) => x.name === 'demofs_sweep').truncated, false);
   assert.deepEqual(ok.findings.filter((x) => x.severity !== 'info').map((x) => x.message), []);
 });
+
+test('engine: an error code assigned to a local is non-zero: `ret == 0` after `ret = -EIO` is never taken', () => {
+  const src = `int demo(struct demo_ctx *p, int u)\n{\n\tint ret;\n\tstruct folio *tmp;\n\n\tif (u)\n\t\tret = -EAGAIN;\n\telse\n\t\tret = 0;\n\ttmp = filemap_get_folio(p->mapping, 0);\n\tif (IS_ERR(tmp))\n\t\treturn PTR_ERR(tmp);\n\tif (!demo_ok(tmp))\n\t\tret = -EIO;\n\tif (ret == 0)\n\t\tp->folio = tmp;\n\telse\n\t\tfolio_put(tmp);\n\treturn ret;\n}\n`;
+  const [f] = core.analyzeSource(src, 'fs/demofs/x.c', 'post', { functions: ['demo'] });
+  const bad = f.paths.filter((p) => p.assumptions.some((a) => /ret == 0 is true/.test(a)) && p.steps.some((s) => s.kind === 'assign' && /-E(IO|AGAIN)/.test(s.rhs)));
+  assert.deepEqual(bad.map((p) => p.assumptions), []);
+  // The feasible ones stay: ret == 0 true only where ret is 0.
+  assert.ok(f.paths.some((p) => p.assumptions.some((a) => /ret == 0 is true/.test(a))));
+});
+
+test('engine: IS_ERR_OR_NULL() of a valid pointer from an ERR_PTR-returning lookup is false', async () => {
+  const r = await core.checkText(fx('refcount-err-or-null-exit-ok', 'patch.patch'), 'eon.patch', { wasmDir });
+  const fn = r.functions.find((x) => x.name === 'demo_check_chunk' && x.side === 'post');
+  assert.ok(fn);
+  assert.deepEqual(r.findings.filter((x) => x.severity !== 'info').map((x) => x.message), []);
+  // Directly: with the table's word that btrfs_get_chunk_map() never returns NULL, no path that got a
+  // valid map skips the free at the exit.
+  const [f] = core.analyzeSource(fx('refcount-err-or-null-exit-ok', 'after.c'), 'fs/btrfs/demo-chunk.c', 'post', { functions: ['demo_check_chunk'], resultNeverNull: (n) => n === 'btrfs_get_chunk_map' });
+  const skipped = f.paths.filter((p) => p.assumptions.some((a) => /IS_ERR\(map\) is false/.test(a)) && p.assumptions.some((a) => /!IS_ERR_OR_NULL\(map\) is false/.test(a)));
+  assert.deepEqual(skipped.map((p) => p.assumptions), []);
+});

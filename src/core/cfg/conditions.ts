@@ -4,7 +4,7 @@
  */
 import type { Expr } from '../c/ir';
 import type { Relation } from './facts';
-import { negate } from './facts';
+import { ERR_OR_NULL, negate } from './facts';
 import type { AtomFacts, NodeId, Subject } from './graph';
 
 /** What atomFacts needs from the builder: call nodes created for expressions, local kinds. */
@@ -100,13 +100,17 @@ export function atomFacts(x: AtomCtx, e0: Expr): AtomFacts | null {
   const e = unwrap(e0);
   if (e.k === 'unary' && e.op === '!') {
     const inner = atomFacts(x, e.arg);
-    return inner ? { subject: inner.subject, onTrue: inner.onFalse, onFalse: inner.onTrue } : null;
+    return inner ? { subject: inner.subject, onTrue: inner.onFalse, onFalse: inner.onTrue, ...(inner.falseMask !== undefined ? { trueMask: inner.falseMask } : {}), ...(inner.trueMask !== undefined ? { falseMask: inner.trueMask } : {}) } : null;
   }
   if (e.k === 'call' && /^(IS_ERR|IS_ERR_VALUE)$/.test(e.callee) && e.args.length === 1) {
     const s = subjectOf(x, unwrap(e.args[0]));
     return s ? { subject: s, onTrue: [{ rel: 'is-err' }], onFalse: [{ rel: 'not-err' }] } : null;
   }
-  if (e.k === 'call' && e.callee === 'IS_ERR_OR_NULL') return null;
+  if (e.k === 'call' && e.callee === 'IS_ERR_OR_NULL' && e.args.length === 1) {
+    // False: a valid pointer (not an ERR_PTR, not NULL). True: one or the other, which no single fact says.
+    const s = subjectOf(x, unwrap(e.args[0]));
+    return s ? { subject: s, onTrue: [], onFalse: [{ rel: 'not-err' }, { rel: 'nonnull' }], trueMask: ERR_OR_NULL } : null;
+  }
   if (e.k === 'binary' && CMP.has(e.op)) {
     let l = unwrap(e.left);
     let r = unwrap(e.right);

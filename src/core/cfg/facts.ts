@@ -73,6 +73,15 @@ export interface ValueState {
   ne: string[];
 }
 
+/** The values `IS_ERR_OR_NULL(x)` is true for: an ERR_PTR or NULL. */
+export const ERR_OR_NULL = Z | E;
+
+/** Restrict to a set of values (no fact to report); null when none is left. */
+export function restrict(s: ValueState, mask: number): ValueState | null {
+  const m = s.mask & mask;
+  return m === 0 ? null : { ...s, mask: m };
+}
+
 export function freshValue(): ValueState {
   return { mask: ALL, eq: null, ne: [] };
 }

@@ -22,6 +22,9 @@ export interface AtomFacts {
   /** Facts when the atom is true / false (several for `> 0`). */
   onTrue: { rel: Relation; value?: string }[];
   onFalse: { rel: Relation; value?: string }[];
+  /** Values the result must be among when the atom is true / false, beyond the facts (IS_ERR_OR_NULL: ERR_PTR or NULL). */
+  trueMask?: number;
+  falseMask?: number;
 }
 
 export interface GapMeta {

@@ -26,7 +26,7 @@
 import type { CallFact, FunctionAnalysis, Path, PathEnd, Problem, Step } from '../types';
 import type { Cfg, Node, NodeId } from './graph';
 import { END } from './graph';
-import { addFact, describeRelation, freshValue, type ValueState } from './facts';
+import { addFact, describeRelation, freshValue, restrict, type ValueState } from './facts';
 
 export interface PathOptions {
   maxPaths?: number;
@@ -57,6 +57,8 @@ export interface PathOptions {
   effectOf?: (name: string, args: string[], assignTo: string | null) => { expr: string; op: string }[] | null;
   /** Budget of distinct (node, state) pairs. */
   maxStates?: number;
+  /** The call's result is a valid pointer or an ERR_PTR, never NULL (the API table's err-pointer domain). */
+  resultNeverNull?: (name: string, args: string[]) => boolean;
   /**
    * Internal (set by the second search after a capped first one): states meet when the history of
    * each object folds to the same net effect (as iterations fold at loop heads), not only when the
@@ -638,6 +640,11 @@ function enumerateOnce(cfg: Cfg, opts: PathOptions = {}): PathResult {
     if (c === undefined) netMemo.set(h, (c = projectIteration(h, () => false, nodeRoots, nodeObjEffects, true)));
     return c;
   };
+  const initialValue = (st: Step | undefined): ValueState => {
+    const v = freshValue();
+    if (st?.kind === 'call' && opts.resultNeverNull?.(st.call.name, st.call.args)) return addFact(v, 'nonnull') ?? v;
+    return v;
+  };
   const coarseHist = new Map<string, string>();
   const histKey = (h: string): string => {
     if (!opts.coarse || !opts.effectOf) return h;
@@ -902,7 +909,10 @@ function enumerateOnce(cfg: Cfg, opts: PathOptions = {}): PathResult {
               const cv = s.consts.get(n.constTest.name);
               if (cv !== undefined) {
                 let truth: boolean | null;
-                if (n.constTest.eq !== null) truth = cv === n.constTest.eq ? true : /^-?\d+$/.test(cv) && /^-?\d+$/.test(n.constTest.eq) ? false : cv === NONZERO && /^(0+|false|NULL)$/.test(n.constTest.eq) ? false : null;
+                // An error code (`-EIO`) is non-zero: `ret == 0` after `ret = -EIO` is false. (Two
+                // error names are not compared: some are one value, EAGAIN and EWOULDBLOCK.)
+                const nonzero = cv === NONZERO || /^-\s*E[A-Z0-9]+$/.test(cv);
+                if (n.constTest.eq !== null) truth = cv === n.constTest.eq ? true : /^-?\d+$/.test(cv) && /^-?\d+$/.test(n.constTest.eq) ? false : nonzero && /^(0+|false|NULL)$/.test(n.constTest.eq) ? false : null;
                 else truth = constTruth(cv);
                 if (truth !== null) {
                   if (n.constTest.negated) truth = !truth;
@@ -918,8 +928,14 @@ function enumerateOnce(cfg: Cfg, opts: PathOptions = {}): PathResult {
               const callStep = sub.kind === 'call' ? s.lastCall.get(sub.node) : s.env.get(sub.name);
               if (callStep !== undefined) {
                 values = new Map(values);
-                for (const f of value ? n.facts.onTrue : n.facts.onFalse) {
-                  const cur = values.get(callStep) ?? freshValue();
+                const need = value ? n.facts.trueMask : n.facts.falseMask;
+                if (need !== undefined) {
+                  const nx = restrict(values.get(callStep) ?? initialValue(s.steps[callStep]), need);
+                  if (!nx) feasible = false;
+                  else values.set(callStep, nx);
+                }
+                for (const f of feasible ? (value ? n.facts.onTrue : n.facts.onFalse) : []) {
+                  const cur = values.get(callStep) ?? initialValue(s.steps[callStep]);
                   const nx = addFact(cur, f.rel, f.value);
                   if (!nx) {
                     feasible = false;

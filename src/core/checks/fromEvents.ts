@@ -78,7 +78,12 @@ function escapedToOpaque(ctx: CheckContext, e: SimEvent, opaqueSteps: Map<number
     // The object's containers (`ctx` and `ctx->req` for `ctx->req->folio`): a callee given one of them
     // can reach the object through it.
     const containers = containersOf(e.object);
-    handed = (a) => word.test(a) || containers.has(norm(a));
+    // A value read out of the object (`map->start`, `bh->b_blocknr` given to a message) is not the
+    // object: the callee cannot release it through that.
+    const base = baseObject(e.object).replace(/\s+/g, '').replace(/^&/, '');
+    const readOut = new RegExp(`^\\(?[\\w\\s]*\\)?${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(->|\\.)[A-Za-z_]\\w*$`);
+    // (A string literal is no object: `"failed to add chunk map"` does not hand over `map`.)
+    handed = (a) => !/^\s*"/.test(a) && !readOut.test(a.replace(/\s+/g, '')) && (word.test(a) || containers.has(norm(a)));
     // An earlier instance of a reassigned variable went by that name only until the reassignment.
     const renamed = /\(before step (\d+)\)/.exec(e.object);
     if (renamed) until = Math.min(e.step, Number(renamed[1]));
@@ -87,6 +92,15 @@ function escapedToOpaque(ctx: CheckContext, e: SimEvent, opaqueSteps: Map<number
     const s = ctx.path.steps[i];
     if (s?.kind !== 'call' || !opaqueSteps.has(i)) continue;
     if (failedConstructor(ctx, i, e.step)) continue;
+    // A callee that failed on this path (its errno tested as an error before the finding) left a
+    // reference or an object's lock with the caller, by the kernel's convention; kept, and said.
+    // (Not when it was given the variable's address: it may have put it and cleared the variable,
+    // as ->check_write_begin() does with *foliop.)
+    const given = (opaqueSteps.get(i) ?? s.call.args).filter(handed);
+    if (FAILED_KEEPS.has(e.resource) && given.length && given.every((a) => !/^\s*&/.test(a)) && failedErrno(ctx, i, e.step)) {
+      softened.set(e, s.call.name);
+      continue;
+    }
     // A call that only asks about the object (its result tested at once) does not take it over; a
     // wrapper given the lock itself may take or drop it whatever it returns.
     if ((opaqueSteps.get(i) ?? s.call.args).some(handed) && (queriesCount || !isQuery(ctx, i))) return s.call.name;
@@ -103,6 +117,9 @@ function escapedToOpaque(ctx: CheckContext, e: SimEvent, opaqueSteps: Map<number
 function failedConstructor(ctx: CheckContext, i: number, until: number): boolean {
   const s = ctx.path.steps[i];
   if (s.kind !== 'call' || !s.assignTo) return false;
+  // `b = rewind(fs_info, p, b)`: a call that replaces what it was given consumes it, even when it fails.
+  const into = norm(s.assignTo);
+  if (s.call.args.some((a) => norm(a) === into)) return false;
   let firstError = errorFactsOf.get(ctx.path);
   if (!firstError) {
     // Per path, once: the first step that found each call's result NULL or an ERR_PTR.
@@ -117,6 +134,27 @@ function failedConstructor(ctx: CheckContext, i: number, until: number): boolean
   return at !== undefined && at <= until;
 }
 const errorFactsOf = new WeakMap<CheckContext['path'], Map<number, number>>();
+
+/** Resources a failed callee leaves with its caller (a folio lock may not be: ->writepage unlocks on error). */
+const FAILED_KEEPS = new Set(['refcount', 'rwsem']);
+/** Findings kept though an opaque callee was given the object, because it failed: which callee. */
+const softened = new WeakMap<SimEvent, string>();
+
+/**
+ * `ret = callee(obj, …); if (ret) { … }`: the path takes the branch where the errno result of the call
+ * at step i is an error (non-zero or negative), before step `until`, and nothing reassigned `ret`.
+ */
+function failedErrno(ctx: CheckContext, i: number, until: number): boolean {
+  const s = ctx.path.steps[i];
+  if (s.kind !== 'call' || !s.assignTo || !/^[A-Za-z_]\w*$/.test(s.assignTo.trim())) return false;
+  for (let j = i + 1; j <= until && j < ctx.path.steps.length; j++) {
+    const t = ctx.path.steps[j];
+    if (t.kind === 'assign' && t.lhs.trim() === s.assignTo.trim()) return false;
+    if (t.kind === 'call' && t.assignTo?.trim() === s.assignTo.trim()) return false;
+    if (t.kind === 'assume' && t.facts.some((f) => f.callStep === i && (f.relation === 'nonzero' || f.relation === 'negative'))) return true;
+  }
+  return false;
+}
 
 /** A lock expression compared as written, without spaces or a leading `&`. */
 const norm = (t: string): string => t.replace(/\s+/g, '').replace(/^&/, '');
@@ -181,6 +219,8 @@ export function findingsFromEvents(ctx: CheckContext, select: (e: SimEvent) => b
       severity = 'info';
       message += ` (${e.onlyIf})`;
     }
+    const failedBy = softened.get(e);
+    if (failedBy) message += ` (assuming ${failedBy}(), which failed on this path and has no model, left it with the caller, as failing kernel functions do)`;
     if (e.acrossGap) {
       severity = SOFTER[severity];
       const from = Math.min(e.step, ...(e.related ?? [e.step]));

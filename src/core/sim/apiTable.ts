@@ -277,6 +277,34 @@ export function builtinEntries(): ApiEntry[] {
     add({ name: n, ops: [acq('refcount', 'result', { rel: 'not-err' })], domain: 'err-pointer', maySleep: true, ...(n === 'clone_fid' ? { takesErr: true } : {}), result: 'a referenced fid, or an ERR_PTR', ref: 'fs/9p/fid.h' });
   add({ name: 'p9_fid_put', ops: [rel('refcount', 0, undefined, { rule: 'R9' })], maySleep: true, takesErr: true, ref: 'include/net/9p/client.h' });
   add({ name: 'p9_client_clunk', ops: [rel('refcount', 0, undefined, { rule: 'R9' })], maySleep: true, ref: 'include/net/9p/client.h' });
+  // btrfs extent buffers (fs/btrfs/extent_io.c, extent-tree.c, locking.c): btrfs_alloc_tree_block()
+  // returns a new tree block referenced and write-locked (btrfs_tree_lock) or an ERR_PTR; the readers
+  // return it referenced only; btrfs_lock_root_node()/btrfs_read_lock_root_node() return the root node
+  // referenced and locked. free_extent_buffer() (NULL allowed) and free_extent_buffer_stale() drop a
+  // reference; btrfs_tree_unlock()/btrfs_tree_read_unlock() drop the lock, which is an rw semaphore.
+  add({ name: 'btrfs_alloc_tree_block', ops: [acq('refcount', 'result', { rel: 'not-err' }, { rule: 'R9' }), acq('rwsem', 'result', { rel: 'not-err' })], domain: 'err-pointer', maySleep: true, result: 'a new tree block, referenced and write-locked, or an ERR_PTR', ref: 'fs/btrfs/extent-tree.c' });
+  for (const n of ['read_tree_block', 'btrfs_read_node_slot', 'btrfs_find_create_tree_block', 'alloc_extent_buffer'])
+    add({ name: n, ops: [acq('refcount', 'result', { rel: 'not-err' }, { rule: 'R9' })], domain: 'err-pointer', maySleep: true, result: 'an extent buffer with a reference, or an ERR_PTR', ref: 'fs/btrfs/extent_io.c' });
+  add({ name: 'btrfs_root_node', ops: [acq('refcount', 'result', undefined, { rule: 'R9' })], result: 'the root node with a reference', ref: 'fs/btrfs/ctree.c' });
+  for (const n of ['btrfs_lock_root_node', 'btrfs_read_lock_root_node'])
+    add({ name: n, ops: [acq('refcount', 'result', undefined, { rule: 'R9' }), acq('rwsem', 'result')], maySleep: true, result: 'the root node, referenced and locked', ref: 'fs/btrfs/ctree.c' });
+  for (const n of ['free_extent_buffer', 'free_extent_buffer_stale'])
+    add({ name: n, ops: [rel('refcount', 0, undefined, { rule: 'R9' })], ref: 'fs/btrfs/extent_io.c' });
+  for (const n of ['btrfs_tree_lock', 'btrfs_tree_read_lock', 'btrfs_tree_lock_nested', 'btrfs_tree_read_lock_nested'])
+    add({ name: n, ops: [acq('rwsem', 0)], maySleep: true, ref: 'fs/btrfs/locking.c' });
+  for (const n of ['btrfs_try_tree_write_lock', 'btrfs_try_tree_read_lock'])
+    add({ name: n, ops: [acq('rwsem', 0, { rel: 'true' })], domain: 'bool', ref: 'fs/btrfs/locking.c' });
+  for (const n of ['btrfs_tree_unlock', 'btrfs_tree_read_unlock'])
+    add({ name: n, ops: [rel('rwsem', 0)], ref: 'fs/btrfs/locking.c' });
+  // btrfs chunk maps (fs/btrfs/volumes.c): btrfs_alloc_chunk_map() returns a map with one reference
+  // (NULL on failure), the lookups a referenced map (NULL, or an ERR_PTR from btrfs_get_chunk_map());
+  // btrfs_add_chunk_map() keeps the caller's reference in the mapping tree when it returns 0 and leaves
+  // it with the caller on error; btrfs_free_chunk_map() drops a reference (NULL allowed).
+  add({ name: 'btrfs_alloc_chunk_map', ops: [acq('refcount', 'result', { rel: 'nonnull' }, { rule: 'R9' })], domain: 'pointer', result: 'a chunk map with a reference, or NULL', ref: 'fs/btrfs/volumes.c' });
+  add({ name: 'btrfs_find_chunk_map', ops: [acq('refcount', 'result', { rel: 'nonnull' }, { rule: 'R9' })], domain: 'pointer', result: 'a referenced chunk map, or NULL', ref: 'fs/btrfs/volumes.c' });
+  add({ name: 'btrfs_get_chunk_map', ops: [acq('refcount', 'result', { rel: 'not-err' }, { rule: 'R9' })], domain: 'err-pointer', result: 'a referenced chunk map, or an ERR_PTR', ref: 'fs/btrfs/volumes.c' });
+  add({ name: 'btrfs_add_chunk_map', ops: [{ kind: 'handoff', resource: 'refcount', obj: 1, when: { rel: 'zero' }, to: 'the mapping tree' }], domain: 'errno', result: '0: the tree keeps the reference; an errno: the caller still holds it', ref: 'fs/btrfs/volumes.c' });
+  add({ name: 'btrfs_free_chunk_map', ops: [rel('refcount', 0, undefined, { rule: 'R9' })], ref: 'fs/btrfs/volumes.c' });
   // __folio_put() (mm/swap.c) frees the folio outright: folio_put() calls it only once
   // folio_put_testzero() has dropped the last reference. Called directly, it frees a folio that
   // others (the page cache, another array) still reference.

@@ -18,6 +18,7 @@ import {
   label,
   objectKey,
   rootOf,
+  isGlobalName,
   parseIndex,
   resolveResource,
   stepRef,
@@ -80,6 +81,8 @@ function withAssumptions(path: Path, fn: FunctionAnalysis, contract: FunctionCon
 const REQUEST_TARGET = /request|wreq|collector/;
 
 /** Matches an expression as a whole word (`folio` in `&folio->page`, not in `folios`). */
+/** Assertion macros: their condition is the author's test of a value. */
+const ASSERTION = /^(ASSERT|BUG_ON|VM_BUG_ON|VM_WARN_ON|WARN_ON|WARN_ON_ONCE|WARN|WARN_ONCE|DEBUG_NET_WARN_ON_ONCE|DBG_BUGON)$/;
 /** Callees that look at the pointer itself, never at what it points to. */
 const POINTER_ONLY = /^(IS_ERR|IS_ERR_OR_NULL|PTR_ERR|PTR_ERR_OR_ZERO|ERR_CAST|WARN_ON|WARN_ON_ONCE|WARN|WARN_ONCE|BUG_ON|VM_BUG_ON|likely|unlikely|sizeof|typeof|offsetof|ARRAY_SIZE|prefetch|prefetchw)$/;
 /** `name->` or `name.`: a dereference of a variable (not of a field: `a->b->c` yields `a`). */
@@ -261,7 +264,7 @@ function runVariant(
     }
   };
 
-  const objText = (op: { obj: number | 'result' | 'held' }, s: Extract<Step, { kind: 'call' }>): string => {
+  const objText = (op: { obj: number | 'result' | 'held'; path?: string }, s: Extract<Step, { kind: 'call' }>): string => {
     if (op.obj === 'result') return s.assignTo ?? `${s.call.name}(${s.call.args.join(', ')})`;
     if (typeof op.obj === 'number') {
       const a = s.call.args[op.obj] ?? '?';
@@ -524,7 +527,8 @@ function runVariant(
               if (op.kind === 'mark') continue;
               if (op.kind === 'acquire') {
                 uncertain = true;
-                if (k.facts === 0 && op.resource !== 'request' && !gaps.some((g) => g > i) && !resultReturned(i) && !handedToErrAware(i)) {
+                // (A path that stops at a merge point before any test, `cut`, is tested where it merged.)
+                if (k.facts === 0 && op.resource !== 'request' && path.end !== 'cut' && !gaps.some((g) => g > i) && !resultReturned(i) && !handedToErrAware(i) && !assertedLater(i)) {
                   const t = objText(op, s);
                   const r = resolveResource(op, t);
                   emit({ step: i, kind: 'ignored-result', resource: r.resource, object: t, rule: r.resource === 'wb-lock' ? 'WB3' : r.resource === 'folio-lock' ? 'R1' : undefined, message: `the result of ${name}(${args.join(', ')}) is never tested: the path cannot know whether it holds the ${label(r.resource)}` });
@@ -791,6 +795,56 @@ function runVariant(
   }
 
   /**
+   * `ASSERT(!IS_ERR(folio))`, `WARN_ON(!folio)`: the code asserts what the result is (an assertion
+   * macro is not a branch the path model splits on, but the author did test it).
+   */
+  function assertedLater(i: number): boolean {
+    const s = steps[i];
+    if (s.kind !== 'call' || !s.assignTo || !/^[A-Za-z_]\w*$/.test(s.assignTo.trim())) return false;
+    const word = wordRe(s.assignTo.trim());
+    return steps.slice(i + 1).some((t) => t.kind === 'call' && ASSERTION.test(t.call.name) && t.call.args.some((a) => word.test(a)));
+  }
+
+  /**
+   * The object was stored, after it was taken, into memory the caller reaches (`p->nodes[level] = b`,
+   * `*foliop = folio`, a global): whoever owns that memory releases it now (btrfs_release_path() for a
+   * btrfs path), so returning with it held is no leak of this function's.
+   */
+  function storedForCaller(h: Held, i: number): boolean {
+    const name = rootOf(h.object);
+    if (!name || h.acqStep < 0) return false;
+    const obj = h.object.replace(/\s*\(before step \d+\)/g, '').trim();
+    for (let j = h.acqStep + 1; j < i; j++) {
+      const t = steps[j];
+      if (t.kind !== 'assign' || t.rhs.trim() !== obj) continue;
+      const into = rootOf(t.lhs);
+      if (!into || into === name || !/->|\.|\[|^\s*\*/.test(t.lhs)) continue;
+      if ((fn.params ?? []).includes(into) || isGlobalName(fn, into)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * `ret = callee(…); if (ret) … return ret;` in a function that returns 0 on another path (the errno
+   * convention): the path returns the callee's error, so it fails, though the callee has no model
+   * that says its result is an errno.
+   */
+  function errnoFailure(i: number, expr: string | null): boolean {
+    const v = expr?.trim();
+    if (!v || !/^[A-Za-z_]\w*$/.test(v)) return false;
+    if (!fn.paths.some((p) => p.end === 'return' && p.returnExpr?.trim() === '0')) return false;
+    let k = -1;
+    for (let j = i - 1; j >= 0; j--) {
+      const t = steps[j];
+      if (t.kind === 'assign' && t.lhs.trim() === v) return false;
+      if (t.kind === 'gap') return false;
+      if (t.kind === 'call' && t.assignTo?.trim() === v) { k = j; break; }
+    }
+    if (k < 0) return false;
+    return steps.slice(k + 1, i).some((t) => t.kind === 'assume' && t.facts.some((f) => f.callStep === k && (f.relation === 'nonzero' || f.relation === 'negative')));
+  }
+
+  /**
    * The call's result goes straight back to the caller (`return __filemap_get_folio(...)`, or a variable
    * returned before anything reads it): testing it is the caller's job, as for any function that returns
    * what it got (iomap_get_folio() returns a locked folio or an error pointer).
@@ -916,8 +970,9 @@ function runVariant(
       if (h.status !== 'held' || h.owner !== 'task' || h.uncertain) continue;
       const rule = LEAK_RULE[h.resource];
       if (!rule) continue;
-      if (LEAK_ON_FAILURE_ONLY.has(h.resource) && retClass !== 'failure') continue;
+      if (LEAK_ON_FAILURE_ONLY.has(h.resource) && retClass !== 'failure' && !(h.resource === 'refcount' && retClass === 'unknown' && errnoFailure(i, expr))) continue;
       if (mayHold(h.resource)) continue;
+      if (storedForCaller(h, i)) continue;
       const acqCall = h.acqStep >= 0 && steps[h.acqStep].kind === 'call' ? (steps[h.acqStep] as Extract<Step, { kind: 'call' }>).call.name : '';
       const what = h.resource === 'wb-iter'
         ? `leaves the writeback_iter() loop early: the iteration over ${h.object} is not finished (keep calling writeback_iter() until it returns NULL)`

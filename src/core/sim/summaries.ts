@@ -115,6 +115,13 @@ export function summarizeFunction(fn: FunctionAnalysis, opts: RunPathOptions = {
         const e: SummaryEffect = { kind, resource: h.resource, obj: kind === 'handoff' ? 'held' : obj, ...(field ? { path: field } : {}), ...(h.variety ? { variety: h.variety } : {}) };
         effects.set(`${e.kind}|${e.resource}|${e.obj}${e.path ?? ''}`, e);
       }
+      // Released and taken again on the way (`__releases(x) __acquires(x)`: spin_unlock … spin_lock):
+      // for the caller nothing changed, it holds the lock before and after.
+      for (const [k, e] of [...effects]) {
+        if (e.kind !== 'release') continue;
+        const again = `acquire|${e.resource}|${e.obj}${e.path ?? ''}`;
+        if (effects.has(again)) { effects.delete(k); effects.delete(again); }
+      }
       for (const i of unmarked) effects.set(`unmark|folio-cleared|${i}`, { kind: 'unmark', resource: 'folio-cleared', obj: i });
       const lit = returnedConstant(p);
       if (lit !== null) {
