@@ -255,3 +255,14 @@ test('engine: IS_ERR_OR_NULL() of a valid pointer from an ERR_PTR-returning look
   const skipped = f.paths.filter((p) => p.assumptions.some((a) => /IS_ERR\(map\) is false/.test(a)) && p.assumptions.some((a) => /!IS_ERR_OR_NULL\(map\) is false/.test(a)));
   assert.deepEqual(skipped.map((p) => p.assumptions), []);
 });
+
+test('engine: assigning one field of a structure keeps what a branch learnt about another field', async () => {
+  const src = `int demo_search(struct demo_fs *fs, struct demo_path *p)\n{\n\tint ret;\n\n\tif (p->need_sem)\n\t\tdown_read(&fs->commit_sem);\n\tp->slots[0] = 0;\n\tp->nodes[0] = NULL;\n\tret = demo_walk(fs, p);\n\tif (p->need_sem)\n\t\tup_read(&fs->commit_sem);\n\treturn ret;\n}\n`;
+  const [f] = core.analyzeSource(src, 'fs/demofs/search.c', 'post', { functions: ['demo_search'] });
+  // No path takes the lock on the first test and skips the unlock on the second.
+  const split = f.paths.filter((p) => p.assumptions.some((a) => a === 'p->need_sem is true') && p.assumptions.some((a) => a === 'p->need_sem is false'));
+  assert.deepEqual(split.map((p) => p.assumptions), []);
+  // Assigning the tested field itself forgets the answer.
+  const [g] = core.analyzeSource(src.replace('p->slots[0] = 0;', 'p->need_sem = 0;'), 'fs/demofs/search.c', 'post', { functions: ['demo_search'] });
+  assert.ok(g.paths.some((p) => p.assumptions.includes('p->need_sem is true') && p.assumptions.filter((a) => /^p->need_sem is/.test(a)).length === 2 && p.assumptions.includes('p->need_sem is false')));
+});

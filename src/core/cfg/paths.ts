@@ -141,16 +141,30 @@ function clone(s: State): State {
   };
 }
 
+/**
+ * Does assigning `name` change what condition `cond` tests? A variable: any condition naming it. A
+ * field (`p->slots[level]`): only conditions that read that field or something reached through it
+ * (`p->slots[0] > 1`), not other fields of the same structure (`p->need_commit_sem`).
+ */
+export function condTouchedBy(cond: string, name: string): boolean {
+  const t = name.replace(/\s+/g, '').replace(/^[&*(]+/, '').replace(/\)+$/, '');
+  const r = rootOf(t);
+  if (!r) return false;
+  const word = new RegExp(`(^|[^\\w])${r}([^\\w]|$)`);
+  if (/^[A-Za-z_]\w*$/.test(t)) return word.test(cond);
+  const field = t.replace(/\[[^\]]*\]/g, '');
+  if (!/^[A-Za-z_]\w*((->|\.)[A-Za-z_]\w*)+$/.test(field)) return word.test(cond);
+  const c = cond.replace(/\s+/g, '').replace(/\[[^\]]*\]/g, '');
+  const esc = field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^\\w>.])${esc}($|[^\\w])`).test(c);
+}
+
 function kill(s: State, name: string): void {
   s.env.delete(name);
   s.consts.delete(name);
   // A variable that names another object now: what was known of its fields is about the old one.
   if (/^[A-Za-z_]\w*$/.test(name) && s.consts.size) for (const a of [...s.consts.keys()]) if (a !== name && rootOf(a) === name) s.consts.delete(a);
-  if (s.conds.size) {
-    const r = rootOf(name);
-    const re = r ? new RegExp(`(^|[^\\w])${r}([^\\w]|$)`) : null;
-    for (const c of [...s.conds.keys()]) if (re && re.test(c)) s.conds.delete(c);
-  }
+  if (s.conds.size) for (const c of [...s.conds.keys()]) if (condTouchedBy(c, name)) s.conds.delete(c);
 }
 
 /** A branch condition as compared for correlation: likely()/unlikely() and spaces dropped; null when it calls something. */
@@ -302,7 +316,7 @@ function erasedAt(n: Node, condNames: Map<string, string[]>): string[] | null {
     const t = text.trim();
     if (/^[A-Za-z_]\w*$/.test(t)) out.push(t);
     const r = rootOf(t);
-    if (r) for (const c of condNames.get(r) ?? []) out.push(c);
+    if (r) for (const c of condNames.get(r) ?? []) if (condTouchedBy(c.slice(1), t)) out.push(c);
   };
   switch (n.k) {
     case 'gap': return null;
