@@ -266,3 +266,13 @@ test('engine: assigning one field of a structure keeps what a branch learnt abou
   const [g] = core.analyzeSource(src.replace('p->slots[0] = 0;', 'p->need_sem = 0;'), 'fs/demofs/search.c', 'post', { functions: ['demo_search'] });
   assert.ok(g.paths.some((p) => p.assumptions.includes('p->need_sem is true') && p.assumptions.filter((a) => /^p->need_sem is/.test(a)).length === 2 && p.assumptions.includes('p->need_sem is false')));
 });
+
+test('engine: a field the path set to a constant answers its own test (`trans->removing = false; … if (trans->removing)`)', () => {
+  const src = `int demo_remove(struct demo_trans *trans, struct demo_fs *fs)\n{\n\tint ret;\n\n\ttrans->removing = true;\n\tmutex_lock(&fs->chunk_mutex);\n\tret = demo_a(trans);\n\tif (ret)\n\t\tgoto out;\n\tmutex_unlock(&fs->chunk_mutex);\n\ttrans->removing = false;\n\tret = demo_b(trans);\n\tif (ret)\n\t\tgoto out;\nout:\n\tif (trans->removing) {\n\t\tmutex_unlock(&fs->chunk_mutex);\n\t\ttrans->removing = false;\n\t}\n\treturn ret;\n}\n`;
+  const [f] = core.analyzeSource(src, 'fs/demofs/chunk.c', 'post', { functions: ['demo_remove'] });
+  const viaB = f.paths.filter((p) => p.steps.some((s) => s.kind === 'call' && s.call.name === 'demo_b'));
+  assert.ok(viaB.length > 0);
+  assert.ok(viaB.every((p) => p.assumptions.includes('trans->removing is false')), JSON.stringify(viaB.map((p) => p.assumptions)));
+  const early = f.paths.filter((p) => !p.steps.some((s) => s.kind === 'call' && s.call.name === 'demo_b'));
+  assert.ok(early.every((p) => p.assumptions.includes('trans->removing is true')), JSON.stringify(early.map((p) => p.assumptions)));
+});

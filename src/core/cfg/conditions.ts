@@ -60,17 +60,29 @@ export function unwrapCast(e: Expr): Expr {
   return e;
 }
 
+/**
+ * The name a constant test reads: a local (`err`), or a field of one (`trans->removing_chunk`, as
+ * written without spaces), whose constant the path assigned (`trans->removing_chunk = false;`).
+ */
+function testedName(e: Expr): string | null {
+  if (e.k === 'id' && !isConstText(e.text)) return e.name;
+  const t = e.text.replace(/\s+/g, '');
+  return /^[A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*)+$/.test(t) ? t : null;
+}
+
 export function constTestOf(e0: Expr): { name: string; negated: boolean; eq: string | null } | null {
   const e = unwrap(e0);
-  if (e.k === 'id' && !isConstText(e.text)) return { name: e.name, negated: false, eq: null };
+  const n0 = testedName(e);
+  if (n0) return { name: n0, negated: false, eq: null };
   if (e.k === 'unary' && e.op === '!') {
-    const i = unwrap(e.arg);
-    if (i.k === 'id' && !isConstText(i.text)) return { name: i.name, negated: true, eq: null };
+    const n1 = testedName(unwrap(e.arg));
+    if (n1) return { name: n1, negated: true, eq: null };
   }
   if (e.k === 'binary' && (e.op === '==' || e.op === '!=')) {
     const l = unwrap(e.left);
     const r = unwrap(e.right);
-    if (l.k === 'id' && !isConstText(l.text) && isConstText(r.text)) return { name: l.name, negated: e.op === '!=', eq: r.text };
+    const n2 = testedName(l);
+    if (n2 && isConstText(r.text)) return { name: n2, negated: e.op === '!=', eq: r.text };
   }
   return null;
 }

@@ -855,7 +855,7 @@ function enumerateOnce(cfg: Cfg, opts: PathOptions = {}): PathResult {
         case 'assign':
           push(s, n.step, node, `a${node};`);
           kill(s, n.step.lhs);
-          if (n.constVal !== null) s.consts.set(n.step.lhs, n.constVal);
+          if (n.constVal !== null) s.consts.set(/->|\./.test(n.step.lhs) ? n.step.lhs.replace(/\s+/g, "") : n.step.lhs, n.constVal);
           node = n.next;
           continue;
         case 'return':
