@@ -99,7 +99,7 @@ async function main() {
     }
     for (const p of r.problems.filter((p) => /time budget|function limit/.test(p.message))) console.log(`  STOPPED ${p.message}`);
     // Walked whole with states merged by net effect (cfg/paths.ts, the second search after a capped one).
-    for (const p of r.problems.filter((p) => p.kind === 'path-merged' && !/\bpre\b/.test(p.kind))) if (!r.problems.some((q) => q !== p && q.message === p.message && r.problems.indexOf(q) < r.problems.indexOf(p))) console.log(`  MERGED ${p.message.slice(0, 200)}`);
+    for (const m of new Set(r.problems.filter((p) => p.kind === 'path-merged').map((p) => p.message))) console.log(`  MERGED ${m.slice(0, 200)}`);
     for (const x of loud) console.log(`  ${x.severity} ${x.status} ${x.check} ${x.function}:${x.line} ${x.message.slice(0, 240)}`);
   }
   if (json) console.log(JSON.stringify(out.map((r) => ({ file: r.file, ms: Math.round(r.ms), functions: r.functions.map((x) => ({ name: x.name, paths: x.paths, states: x.states, truncated: x.truncated })), findings: r.findings })), null, 1));

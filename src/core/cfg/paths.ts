@@ -645,9 +645,11 @@ function enumerateOnce(cfg: Cfg, opts: PathOptions = {}): PathResult {
     if (token !== null && relevant.has(node)) s.hist += token;
   };
 
-  /** The state key at a join node: relevant history, loop frames, bound results, constants. */
   const netMemo = new Map<string, string>();
-  /** A history folded to each object's net effect (what is held, marked or handed), for iteration witnesses. */
+  /**
+   * A history folded to each object's net effect (what is held, marked or handed): the key of the
+   * coarse search, and of iteration witnesses at widened heads.
+   */
   const netOf = (h: string): string => {
     if (!opts.effectOf) return h;
     let c = netMemo.get(h);
@@ -659,13 +661,8 @@ function enumerateOnce(cfg: Cfg, opts: PathOptions = {}): PathResult {
     if (st?.kind === 'call' && opts.resultNeverNull?.(st.call.name, st.call.args)) return addFact(v, 'nonnull') ?? v;
     return v;
   };
-  const coarseHist = new Map<string, string>();
-  const histKey = (h: string): string => {
-    if (!opts.coarse || !opts.effectOf) return h;
-    let c = coarseHist.get(h);
-    if (c === undefined) coarseHist.set(h, (c = projectIteration(h, () => false, nodeRoots, nodeObjEffects, true)));
-    return c;
-  };
+  const histKey = (h: string): string => (opts.coarse ? netOf(h) : h);
+  /** The state key at a join node: relevant history, loop frames, bound results, constants. */
   const keyOf = (node: NodeId, s: State): string => {
     let k = `${node}|${s.gap ? 1 : 0}|${s.lastGap ?? ''}|${histKey(s.hist)}|`;
     const lv = live[node];
@@ -855,7 +852,8 @@ function enumerateOnce(cfg: Cfg, opts: PathOptions = {}): PathResult {
         case 'assign':
           push(s, n.step, node, `a${node};`);
           kill(s, n.step.lhs);
-          if (n.constVal !== null) s.consts.set(/->|\./.test(n.step.lhs) ? n.step.lhs.replace(/\s+/g, "") : n.step.lhs, n.constVal);
+          // (A field by its text without spaces, as constTestOf() names it: `trans->removing_chunk`.)
+          if (n.constVal !== null) s.consts.set(/->|\./.test(n.step.lhs) ? n.step.lhs.replace(/\s+/g, '') : n.step.lhs, n.constVal);
           node = n.next;
           continue;
         case 'return':

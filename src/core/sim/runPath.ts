@@ -80,14 +80,15 @@ function withAssumptions(path: Path, fn: FunctionAnalysis, contract: FunctionCon
 /** Hand-off targets that are the netfs write request and its collector (the messages name them so). */
 const REQUEST_TARGET = /request|wreq|collector/;
 
-/** Matches an expression as a whole word (`folio` in `&folio->page`, not in `folios`). */
 /** Assertion macros: their condition is the author's test of a value. */
 const ASSERTION = /^(ASSERT|BUG_ON|VM_BUG_ON|VM_WARN_ON|WARN_ON|WARN_ON_ONCE|WARN|WARN_ONCE|DEBUG_NET_WARN_ON_ONCE|DBG_BUGON)$/;
 /** Callees that look at the pointer itself, never at what it points to. */
 const POINTER_ONLY = /^(IS_ERR|IS_ERR_OR_NULL|PTR_ERR|PTR_ERR_OR_ZERO|ERR_CAST|WARN_ON|WARN_ON_ONCE|WARN|WARN_ONCE|BUG_ON|VM_BUG_ON|likely|unlikely|sizeof|typeof|offsetof|ARRAY_SIZE|prefetch|prefetchw)$/;
-/** `name->` or `name.`: a dereference of a variable (not of a field: `a->b->c` yields `a`). */
+/** String and character literals emptied, so that what they say is not read as code. */
 const unquoted = (t: string): string => t.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '""');
+/** `name->` or `name.`: a dereference of a variable (not of a field: `a->b->c` yields `a`). */
 const DEREFS = /(?<![\w.>])([A-Za-z_]\w*)\s*(?:->|\.(?!\d))/g;
+/** Matches an expression as a whole word (`folio` in `&folio->page`, not in `folios`). */
 const wordRe = (text: string): RegExp => new RegExp(`(^|[^\\w])${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^\\w]|$)`);
 
 /**
@@ -223,6 +224,11 @@ function runVariant(
    * only name for it is overwritten is leaked on this iteration — and its state is kept under a name
    * of its own, so the next object's release is not mistaken for a second release of the old one.
    */
+  /** From step i the record is an earlier object's: its name says so, and the current name no longer finds it. */
+  const renameOld = (h: Held, i: number): void => {
+    h.key = `${h.key}#${i}`;
+    h.object = `${h.object} (before step ${i})`;
+  };
   const reassign = (v: string, i: number): void => {
     const name = v.trim();
     // A variable, or a field of one (`ctx->cur_folio`): a field is the caller's storage, which other
@@ -238,29 +244,25 @@ function runVariant(
       // (Held on entry and untouched: the caller's word covers whichever element the name reaches.)
       if (!h.wildcard && through && h.key !== objectKey(h.resource, name) && through.test(h.key)) {
         if (h.acqStep < 0 && h.status === 'held') continue;
-        h.key = `${h.key}#${i}`;
-        h.object = `${h.object} (before step ${i})`;
+        renameOld(h, i);
         continue;
       }
       if (h.wildcard || h.key !== objectKey(h.resource, name)) continue;
       if (simple && h.status === 'held' && h.owner === 'task' && !h.uncertain && h.acqStep >= 0 && LEAK_RULE[h.resource] && !LEAK_ON_FAILURE_ONLY.has(h.resource)) {
         // Stored elsewhere first (`ctx->folio = folio`, `*foliop = folio`): another name still holds it.
         const aliased = steps.slice(h.acqStep + 1, i).some((x) => x.kind === 'assign' && word.test(x.rhs));
-        if (aliased) {
-          // The other name now holds it (`head = folio` before `folio` moves on): what becomes of it is
-          // that name's, which this runner does not follow; no claim about it either way.
-          h.status = 'lost';
-          h.endStep = i;
-        } else {
-          h.status = 'lost';
-          h.endStep = i;
+        // Either way it is out of this name's reach. Aliased, the other name now holds it (`head = folio`
+        // before `folio` moves on): what becomes of it is that name's, which this runner does not
+        // follow, so no claim about it either way.
+        h.status = 'lost';
+        h.endStep = i;
+        if (!aliased) {
           emit({ step: i, kind: 'leak', resource: h.resource, object: h.object, rule: LEAK_RULE[h.resource], message: `\`${name}\` is overwritten while the ${label(h.resource)} of ${h.object} (acquired at step ${h.acqStep}) is still held: nothing can release it any more (in a loop, this iteration leaks it)`, related: [h.acqStep], acrossGap: acrossGap(h.acqStep, i) });
         }
       }
       if (h.fromWildcard && h.acqStep < 0)
         held.push({ ...h, key: h.key, object: h.object, status: 'held', endStep: -1, wildcard: true, fromWildcard: false });
-      h.key = `${h.key}#${i}`;
-      h.object = `${h.object} (before step ${i})`;
+      renameOld(h, i);
     }
   };
 
@@ -304,6 +306,8 @@ function runVariant(
    * own, as for a reassigned variable. An iterator macro (`bio_for_each_folio_all(fi, bio)`,
    * `list_for_each_entry(pos, head, member)`) assigns its first argument on every iteration it enters.
    */
+  /** Source places seen on this path, and the step that last had each (a repeat is a new iteration). */
+  const seenAt = new Map<string, number>();
   const newIteration = (s: Step, i: number): void => {
     if (s.kind === 'assume' && s.value) {
       const m = /^\s*(\w*for_each\w*)\s*\(\s*([A-Za-z_]\w*)\s*[,)]/.exec(s.cond);
@@ -317,8 +321,7 @@ function runVariant(
     for (const h of held) {
       if (h.wildcard || !/\[[^\]]*[A-Za-z_]/.test(h.key) || /#\d+$/.test(h.key) || (h.acqStep < 0 && h.status === 'held')) continue;
       if (Math.max(h.acqStep, h.endStep) < before) continue;
-      h.key = `${h.key}#${i}`;
-      h.object = `${h.object} (before step ${i})`;
+      renameOld(h, i);
     }
   };
 
@@ -357,8 +360,6 @@ function runVariant(
     }
   };
 
-  /** Source places seen on this path, and the step that last had each (a repeat is a new iteration). */
-  const seenAt = new Map<string, number>();
   for (let i = 0; i < steps.length && !infeasible; i++) {
     const s = steps[i];
     newIteration(s, i);

@@ -18,6 +18,8 @@ import { objectKey, runPathDetailed, type FunctionSummary, type RunPathOptions, 
 const OPAQUE_MAY_RELEASE = new Set(['folio-lock', 'writeback-bit', 'refcount', 'request']);
 
 const TRACKED = new Set(['wb-lock', 'folio-lock', 'mutex', 'spinlock', 'bit-lock', 'rwsem', 'stable-writes']);
+/** One effect per kind, resource and object (an argument, or a field of one). */
+const effectKey = (e: SummaryEffect): string => `${e.kind}|${e.resource}|${e.obj}${e.path ?? ''}`;
 /** Locks that live in a structure and are named through a pointer to it (`&eb->refs_lock`). */
 const LOCK_FIELD = new Set(['mutex', 'spinlock', 'rwsem', 'bit-lock']);
 
@@ -113,16 +115,16 @@ export function summarizeFunction(fn: FunctionAnalysis, opts: RunPathOptions = {
         if (kind === 'acquire' && typeof obj === 'number' && opaque.has(obj) && OPAQUE_MAY_RELEASE.has(h.resource)) continue;
         if (field && kind === 'handoff') continue;
         const e: SummaryEffect = { kind, resource: h.resource, obj: kind === 'handoff' ? 'held' : obj, ...(field ? { path: field } : {}), ...(h.variety ? { variety: h.variety } : {}) };
-        effects.set(`${e.kind}|${e.resource}|${e.obj}${e.path ?? ''}`, e);
+        effects.set(effectKey(e), e);
       }
       // Released and taken again on the way (`__releases(x) __acquires(x)`: spin_unlock … spin_lock):
       // for the caller nothing changed, it holds the lock before and after.
       for (const [k, e] of [...effects]) {
         if (e.kind !== 'release') continue;
-        const again = `acquire|${e.resource}|${e.obj}${e.path ?? ''}`;
+        const again = effectKey({ ...e, kind: 'acquire' });
         if (effects.has(again)) { effects.delete(k); effects.delete(again); }
       }
-      for (const i of unmarked) effects.set(`unmark|folio-cleared|${i}`, { kind: 'unmark', resource: 'folio-cleared', obj: i });
+      for (const i of unmarked) { const e: SummaryEffect = { kind: 'unmark', resource: 'folio-cleared', obj: i }; effects.set(effectKey(e), e); }
       const lit = returnedConstant(p);
       if (lit !== null) {
         const pv = byValue.get(lit);
