@@ -94,9 +94,16 @@ export async function robustTests({ page, wb, test, assert, say, figures, sleep,
     await sleep(500);
     const squiggle = page.locator('.editor-group-container.active .monaco-editor .squiggly-error').first();
     await squiggle.waitFor({ state: 'attached', timeout: 10_000 });
-    await squiggle.hover({ force: true });
     const hover = page.locator('.monaco-hover-content', { hasText: 'wb lock' }).first();
-    await hover.waitFor({ state: 'visible', timeout: 10_000 });
+    // The editor opens a hover on a mouse move: start from elsewhere (the pointer may already rest
+    // where the squiggle is, from an earlier test, and then no move happens), and move in again as a
+    // person would if the first approach did not open it.
+    for (let attempt = 0; ; attempt++) {
+      await page.mouse.move(5, 5);
+      await squiggle.hover({ force: true });
+      const shown = await hover.waitFor({ state: 'visible', timeout: attempt < 2 ? 4000 : 10_000 }).then(() => true, (e) => (attempt < 2 ? false : Promise.reject(e)));
+      if (shown) break;
+    }
     const t = (await hover.textContent()) ?? '';
     assert(t.includes(SENTINEL), `hover does not show ${SENTINEL} as text: ${t}`);
     // A bidi override quoted from the mail must not reverse the rest of the hover: it shows as a mark.
