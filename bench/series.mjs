@@ -5,10 +5,11 @@ import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-function fn(file, i, variant) {
+function fn(file, i, variant, buggy = false) {
   const name = `bench${file}_writepages_${i}`;
+  // The buggy form returns with the wb lock still held (a wb-pairing error on that line).
   const extra = variant
-    ? `\tif (bench_should_throttle(ictx, ${i}))\n\t\tgoto couldnt_start;\n\n`
+    ? `\tif (bench_should_throttle(ictx, ${i}))\n\t\t${buggy ? 'return -EAGAIN;' : 'goto couldnt_start;'}\n\n`
     : '';
   return `int ${name}(struct address_space *mapping,
 \t\tstruct writeback_control *wbc)
@@ -52,7 +53,7 @@ out:
  * Builds the series' git repository in a temp folder: a base commit with `patches` files, then one
  * commit per file. Returns the repository (work tree at the last commit), the base commit, and rm().
  */
-export function makeSeriesRepo(patches = 30, perPatch = 8) {
+export function makeSeriesRepo(patches = 30, perPatch = 8, { buggy = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'lockstep-series-'));
   const git = (...a) => execFileSync('git', ['-c', 'user.name=Bench', '-c', 'user.email=bench@example.org', '-c', 'commit.gpgsign=false', ...a], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 });
   try {
@@ -61,7 +62,7 @@ export function makeSeriesRepo(patches = 30, perPatch = 8) {
     mkdirSync(join(dir, 'fs', 'benchfs'), { recursive: true });
     writeFileSync(join(dir, 'MAINTAINERS'), 'BENCHFS\n');
     writeFileSync(join(dir, 'Kbuild'), 'obj-y += fs/\n');
-    const body = (p, changed) => Array.from({ length: perPatch }, (_, i) => fn(p, i, changed)).join('\n');
+    const body = (p, changed) => Array.from({ length: perPatch }, (_, i) => fn(p, i, changed, changed && buggy.includes(p))).join('\n');
     for (let p = 0; p < patches; p++) writeFileSync(join(dir, 'fs', 'benchfs', `f${p}.c`), body(p, false));
     git('add', '.');
     git('commit', '-qm', 'base', '--date', '2026-01-01T00:00:00Z');
@@ -77,9 +78,12 @@ export function makeSeriesRepo(patches = 30, perPatch = 8) {
   }
 }
 
-/** Returns the mbox text of a `patches`-patch series, each touching `perPatch` functions. */
-export function makeSeries(patches = 30, perPatch = 8) {
-  const r = makeSeriesRepo(patches, perPatch);
+/**
+ * Returns the mbox text of a `patches`-patch series, each touching `perPatch` functions; the patches
+ * whose 0-based index is in `buggy` return with the wb lock held (one error per function).
+ */
+export function makeSeries(patches = 30, perPatch = 8, { buggy = [] } = {}) {
+  const r = makeSeriesRepo(patches, perPatch, { buggy });
   try {
     return r.git('format-patch', '-W', `-${patches}`, '--stdout', '--cover-letter');
   } finally {

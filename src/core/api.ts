@@ -4,7 +4,7 @@
  * the events, and labels each finding introduced / fixed / persists by matching the two sides.
  */
 import type {
-  CheckOptions, CheckReport, CrossTaskReport, Finding, FunctionAnalysis, FunctionReport, ParsedInput, Path, PathReport,
+  CheckOptions, CheckReport, CrossTaskReport, FileDiff, Finding, FunctionAnalysis, FunctionReport, ParsedInput, Path, PathReport,
   PreImageSource, Problem, Related, Severity, Side, SimEvent, Trace,
 } from './types';
 import { parseInput } from './mail/index';
@@ -66,6 +66,36 @@ function withoutSelf(summaries: Record<string, FunctionSummary>, name: string): 
 }
 
 /** Functions a message defines or shows the definition of (signature lines and hunk headings). */
+/**
+ * Of `names`, those that some code of the message calls by name (`name(`): a body of another
+ * function, or a hunk line (a partly shown function's) where the name is not being defined: only
+ * type words and stars before it (`static void name(`), as opposed to `name(`, `x = name(`,
+ * `return name(`, `if (name(`. Indentation is not trusted: mangled mail loses it.
+ */
+function calledByOthers(names: Set<string>, bodies: Map<string, string>, files: FileDiff[]): Set<string> {
+  const out = new Set<string>();
+  if (names.size === 0) return out;
+  const call = /\b([A-Za-z_]\w*)\s*\(/g;
+  for (const [owner, text] of bodies) {
+    for (const m of text.matchAll(call)) if (m[1] !== owner && names.has(m[1])) out.add(m[1]);
+  }
+  for (const file of files) {
+    for (const h of file.hunks) {
+      for (const l of h.lines) {
+        for (const m of l.text.matchAll(call)) if (names.has(m[1]) && !definesHere(l.text.slice(0, m.index))) out.add(m[1]);
+      }
+    }
+  }
+  return out;
+}
+
+const NOT_TYPE_WORDS = new Set(['return', 'else', 'do', 'case', 'goto', 'sizeof']);
+/** Is this the text before a definition's name: type words and stars only? */
+function definesHere(prefix: string): boolean {
+  if (!/^\s*(?:[A-Za-z_]\w*[\s*]+)+$/.test(prefix)) return false;
+  return !prefix.split(/[\s*]+/).some((w) => NOT_TYPE_WORDS.has(w));
+}
+
 function definedNames(msg: ParsedInput['messages'][number]): Set<string> {
   const out = new Set<string>();
   for (const f of msg.files) for (const h of f.hunks) {
@@ -309,6 +339,11 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
   const apiTab = table ?? builtinApiTable();
   let defined = new Set<string>();
   let allDefined = new Set<string>();
+  /**
+   * The defined names some other function of the message (or of its tree file) calls: only these
+   * need a summary, for their call sites. A summary walks every path again, so the others skip it.
+   */
+  let called = new Set<string>();
   // Summaries made as the functions are walked, callees first (c/analyze.ts): per side, by function
   // and by name (the first definition of a name wins, as in summarizeAll).
   const early = { pre: new Map<FunctionAnalysis, FunctionSummary | null>(), post: new Map<FunctionAnalysis, FunctionSummary | null>() };
@@ -379,7 +414,7 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
       return out;
     },
     afterFunction: (fn: FunctionAnalysis) => {
-      if (early[side].has(fn)) return;
+      if (early[side].has(fn) || !called.has(fn.name)) return;
       const s = summarizeFunction(fn, sumOpts);
       early[side].set(fn, s);
       if (!earlyByName[side].has(fn.name)) earlyByName[side].set(fn.name, s);
@@ -452,6 +487,7 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
       if (isSourceFile(file.newPath) || isSourceFile(file.oldPath)) bodiesOf(file, treeTexts[fi] ?? null, bodies);
     });
     defined = effectfulDefined(allDefined, bodies, apiTab);
+    called = calledByOthers(allDefined, bodies, msg.files);
     for (const side of ['pre', 'post'] as const) earlyByName[side].clear();
     // Phase 1: rebuild every changed function of the message, both sides (from the tree when given).
     const perFile: { pre: FunctionAnalysis[]; post: FunctionAnalysis[] }[] = [];
@@ -535,12 +571,13 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
     for (const side of ['pre', 'post'] as const) {
       const fns = perFile.flatMap((e) => e[side]);
       const full: Record<string, FunctionSummary> = {};
-      for (const fn of fns) {
+      const needed = fns.filter((fn) => called.has(fn.name));
+      for (const fn of needed) {
         if (Object.prototype.hasOwnProperty.call(full, fn.name)) continue;
         const sum = early[side].has(fn) ? early[side].get(fn)! : summarizeFunction(fn, sumOpts);
         if (sum) full[fn.name] = sum;
       }
-      summaries[side] = { ...treeSums, ...partialSummaries(fns, full, table), ...full };
+      summaries[side] = { ...treeSums, ...partialSummaries(needed, full, table), ...full };
     }
     lap('summaries');
     // Phase 4 (below): the protocol pairs the message defines, run against each other.
@@ -621,7 +658,35 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
         findings.push(f);
       }
     }
+    if (opts.onProgress && msg.files.length > 0 && mi + 1 < parsed.messages.length && !stopped) {
+      const t = tm ? performance.now() : 0;
+      const left = parsed.messages.length - mi - 1;
+      opts.onProgress(assemble([...problems, { input: parsed.file, kind: 'in-progress', message: `analysis in progress: ${mi + 1} of ${parsed.messages.length} messages analysed, ${left} to come` }], true), mi + 1, parsed.messages.length);
+      if (tm) tPhase += performance.now() - t;
+    }
   });
+
+  /** The report from what has been found so far (a copy when `copy`: the analysis goes on). */
+  function assemble(probs: Problem[], copy: boolean): CheckReport {
+    const fs = copy ? findings.map((f) => ({ ...f })) : findings;
+    fs.sort((a, b) =>
+      (a.input.line ?? 0) - (b.input.line ?? 0) || cmp(a.check, b.check) || cmp(a.message, b.message));
+    return {
+      tool: 'lockstep',
+      version: VERSION,
+      inputs: [{
+        file: parsed.file,
+        format: parsed.format,
+        patches: parsed.messages.filter((m) => m.files.length > 0).length,
+      }],
+      functions: copy ? [...functions] : functions,
+      findings: fs,
+      problems: probs,
+      opaqueCallees: copy ? Object.fromEntries(Object.entries(opaqueCallees).map(([k, v]) => [k, [...v]])) : opaqueCallees,
+      crossTask: copy ? [...crossTask] : crossTask,
+      scenarios: scenarioHints(parsed.messages).map((h) => ({ input: parsed.file, ...h })),
+    };
+  }
 
   lap('other');
   if (tm) tm['c.parse'] = (tm['c.parse'] ?? 0) + (parseStats.ms - parse0);
@@ -636,23 +701,7 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
       k.f.message += ` (fixed later in this series by ${label}: "${m.subject}")`;
     }
   }
-  findings.sort((a, b) =>
-    (a.input.line ?? 0) - (b.input.line ?? 0) || cmp(a.check, b.check) || cmp(a.message, b.message));
-  return {
-    tool: 'lockstep',
-    version: VERSION,
-    inputs: [{
-      file: parsed.file,
-      format: parsed.format,
-      patches: parsed.messages.filter((m) => m.files.length > 0).length,
-    }],
-    functions,
-    findings,
-    problems,
-    opaqueCallees,
-    crossTask,
-    scenarios: scenarioHints(parsed.messages).map((h) => ({ input: parsed.file, ...h })),
-  };
+  return assemble(problems, false);
 }
 
 /** Parse and check one input text. */

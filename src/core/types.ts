@@ -436,6 +436,12 @@ export interface CheckOptions {
   /** Polled between files: true stops the analysis with a partial, labelled result. */
   isCancelled?: () => boolean;
   /**
+   * A series (more than one message): called after each message with the report so far (plain data,
+   * a copy; its problems say how many messages are still to come), so a caller can show the first
+   * patches' findings before the whole series is done. The final report is still the return value.
+   */
+  onProgress?: (partial: CheckReport, analysed: number, total: number) => void;
+  /**
    * When given, the time (ms) each phase took is added to it: `c` (rebuilding the changed functions:
    * tree-sitter parse, lowering, paths), `summaries`, `cross` (the cross-task explorer), `simulate`
    * (paths through the simulator and the checks). For benchmarks; never part of the report.

@@ -20,6 +20,8 @@ export interface Analysis {
   ms: number;
   /** The kernel tree the patch was analysed against, when one held its files. */
   tree: TreeContext | null;
+  /** A series still being analysed: the report holds the first `analysed` of `total` messages. */
+  progress?: { analysed: number; total: number };
 }
 
 export class Analyzer implements vscode.Disposable {
@@ -98,9 +100,18 @@ export class Analyzer implements vscode.Disposable {
       }
     }
     try {
+      // A series shows each batch of patches' findings as they come (the worker throttles them).
+      const onPartial = (partial: CheckReport, analysed: number, total: number) => {
+        if (doc.isClosed || doc.version !== version) return;
+        if (treeProblems.length) partial.problems.unshift(...treeProblems);
+        const a: Analysis = { uri: doc.uri, version, report: applySeverity(partial, cfg.severityOverrides), ms: Date.now() - t0, tree, progress: { analysed, total } };
+        this.results.set(key, a);
+        log().info(`${baseName(doc.uri)} v${version}: ${analysed}/${total} messages so far: ${partial.findings.length} findings in ${a.ms} ms`);
+        this.emitter.fire(a);
+      };
       const report = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Window, title: `Lockstep: analysing ${baseName(doc.uri)}` },
-        () => this.runner.run(key, text, name, opts),
+        () => this.runner.run(key, text, name, opts, onPartial),
       );
       if (doc.isClosed || doc.version !== version) return undefined;
       if (treeProblems.length) report.problems.unshift(...treeProblems);

@@ -40,7 +40,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): LockstepConfig {
     kernelTree: c.get<string>('kernelTree.path', '') ?? '',
     // A restricted setting: in Restricted Mode VS Code returns only the user's own value.
     apiTable: plainJson(c.get('apiTable')),
-    workerThresholdBytes: clamp(c.get<number>('analysis.workerThresholdBytes', 200000) ?? 200000, 0, 1e9),
+    workerThresholdBytes: clamp(c.get<number>('analysis.workerThresholdBytes', 0) ?? 0, 0, 1e9),
   };
 }
 

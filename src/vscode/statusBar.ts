@@ -57,9 +57,13 @@ export function registerStatusBar(ctx: vscode.ExtensionContext, analyzer: Analyz
     const warnings = introduced.filter((f) => f.severity === 'warning').length;
     const fixed = a.report.findings.length - introduced.length;
     const fns = a.report.functions.filter((f) => f.side === 'post').length;
-    item.text = errors || warnings ? `Lockstep: $(error) ${errors} $(warning) ${warnings}` : `$(check) Lockstep`;
-    item.tooltip = `Lockstep: ${errors} error(s), ${warnings} warning(s)${fixed ? `, ${fixed} fixed by the patch` : ''} in ${fns} changed function(s); analysed in ${a.ms} ms`;
-    item.accessibilityInformation = { label: `Lockstep: ${errors} errors, ${warnings} warnings` };
+    const counts = errors || warnings ? `Lockstep: $(error) ${errors} $(warning) ${warnings}` : `$(check) Lockstep`;
+    const pr = a.progress;
+    item.text = pr ? `${counts.replace('$(check) ', '$(sync~spin) ')} (${pr.analysed}/${pr.total})` : counts;
+    item.tooltip = pr
+      ? `Lockstep: analysing a series: ${pr.analysed} of ${pr.total} messages done; so far ${errors} error(s), ${warnings} warning(s) in ${fns} changed function(s)`
+      : `Lockstep: ${errors} error(s), ${warnings} warning(s)${fixed ? `, ${fixed} fixed by the patch` : ''} in ${fns} changed function(s); analysed in ${a.ms} ms`;
+    item.accessibilityInformation = { label: `Lockstep: ${errors} errors, ${warnings} warnings${pr ? `, analysing ${pr.analysed} of ${pr.total} messages` : ''}` };
     item.backgroundColor = errors ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     item.show();
   };

@@ -4,10 +4,14 @@
 import { copyFileSync, linkSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeMbox } from '../fixtures/robust/gen.mjs';
+import { makeSeries } from '../../bench/series.mjs';
 
 export const HOSTILE = 'hostile.patch';
 export const BIG = 'big-50mb.mbox';
 export const SCRATCH = 'scratch-notes.txt';
+/** A 30-patch series whose first patch returns with the wb lock held (issue 14: first diagnostics early). */
+export const SERIES = 'series-30.mbox';
+const SERIES_PATCHES = 30;
 /** The same bytes under a name no Lockstep feature looks at: VS Code's own cost of a big file. */
 export const CONTROL = 'big-50mb.log';
 /** Just under VS Code's 50 MiB limit for syncing a document to the extension host. */
@@ -29,6 +33,7 @@ export function prepareRobust(workspace, repo) {
     copyFileSync(join(workspace, BIG), join(workspace, CONTROL));
   }
   writeFileSync(join(workspace, SCRATCH), 'Notes while the big mbox loads:\n');
+  writeFileSync(join(workspace, SERIES), makeSeries(SERIES_PATCHES, 8, { buggy: [0] }));
   const lines = readFileSync(join(repo, 'test', 'fixtures', 'robust', HOSTILE), 'utf8').split('\n');
   const firstDiff = lines.findIndex((l) => l.startsWith('diff --git '));
   return {
@@ -232,12 +237,44 @@ export async function robustTests({ page, wb, test, assert, say, figures, sleep,
     await wb.problemsFor('limit');
     const row = page.locator('.markers-panel .monaco-list-row', { hasText: BIG }).first();
     const limit = page.locator('.markers-panel .monaco-list-row', { hasText: /limit \(\d+\) was reached|time budget/ }).first();
-    await limit.waitFor({ timeout: 30_000 }).catch(async () => {
+    await limit.waitFor({ timeout: 90_000 }).catch(async () => {
       throw new Error(`no limit problem: ${JSON.stringify(await page.locator('.markers-panel .monaco-list-row').allTextContents())}`);
     });
     await row.waitFor({ timeout: 5000 });
     say(`  ${label}; ${((await limit.textContent()) ?? '').slice(0, 160)}`);
     await wb.screenshot('26-big-mbox-limit');
+  });
+
+  await test(`a ${SERIES_PATCHES}-patch series shows its first patch's errors while the rest is still analysed`, async () => {
+    await wb.runCommand('View: Close All Editors');
+    const status = page.locator('.statusbar-item', { hasText: 'Lockstep' }).first();
+    await wb.openFile(SERIES);
+    const t0 = Date.now();
+    // The status item's label, sampled until the analysis is done (no "analysing" in it).
+    const samples = [];
+    let firstErrorsAt = null;
+    let partialShot = false;
+    for (;;) {
+      const label = (await status.getAttribute('aria-label', { timeout: 1000 }).catch(() => '')) ?? '';
+      const ms = Date.now() - t0;
+      if (label && samples[samples.length - 1]?.label !== label) samples.push({ ms, label });
+      const m = /Lockstep: (\d+) errors?.*analysing (\d+) of (\d+) messages/.exec(label);
+      if (m && Number(m[1]) > 0 && firstErrorsAt === null) {
+        firstErrorsAt = ms;
+        assert((await problemsCount(page)) > 0, 'the status counts errors but the Problems panel has none');
+        if (!partialShot) { partialShot = true; await wb.screenshot('27-series-partial'); }
+      }
+      if (label && !/analysing/.test(label) && samples.some((x) => /analysing/.test(x.label))) break;
+      assert(ms < 180_000, `the series was not done in 180 s: ${JSON.stringify(samples.slice(-3))}`);
+      await sleep(50);
+    }
+    const done = samples[samples.length - 1];
+    say(`  ${samples.length} status labels; first errors after ${firstErrorsAt} ms, done after ${done.ms} ms: ${done.label}`);
+    assert(firstErrorsAt !== null, `no partial result with errors was shown: ${JSON.stringify(samples)}`);
+    assert(firstErrorsAt < done.ms, 'the first errors came with the final report');
+    assert(/Lockstep: 24 errors/.test(done.label), `final: ${done.label}`);
+    figures['vscode.series30.firstErrors.ms'] = { value: firstErrorsAt, unit: 'ms (open → the first patch\'s errors in the status bar)' };
+    figures['vscode.series30.done.ms'] = { value: done.ms, unit: 'ms (open → the whole series analysed)' };
   });
 
   page.off('dialog', onDialog);
