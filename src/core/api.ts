@@ -453,6 +453,7 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
     tm[phase] = (tm[phase] ?? 0) + (now - tPhase);
     tPhase = now;
   };
+  let hints: CheckReport['scenarios'] | undefined;
   parsed.messages.forEach((msg, mi) => {
     if (stopped) return;
     lap('other');
@@ -661,7 +662,7 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
     if (opts.onProgress && msg.files.length > 0 && mi + 1 < parsed.messages.length && !stopped) {
       const t = tm ? performance.now() : 0;
       const left = parsed.messages.length - mi - 1;
-      opts.onProgress(assemble([...problems, { input: parsed.file, kind: 'in-progress', message: `analysis in progress: ${mi + 1} of ${parsed.messages.length} messages analysed, ${left} to come` }], true), mi + 1, parsed.messages.length);
+      opts.onProgress(mi + 1, parsed.messages.length, () => assemble([...problems, { input: parsed.file, kind: 'in-progress', message: `analysis in progress: ${mi + 1} of ${parsed.messages.length} messages analysed, ${left} to come` }], true));
       if (tm) tPhase += performance.now() - t;
     }
   });
@@ -684,7 +685,7 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
       problems: probs,
       opaqueCallees: copy ? Object.fromEntries(Object.entries(opaqueCallees).map(([k, v]) => [k, [...v]])) : opaqueCallees,
       crossTask: copy ? [...crossTask] : crossTask,
-      scenarios: scenarioHints(parsed.messages).map((h) => ({ input: parsed.file, ...h })),
+      scenarios: (hints ??= scenarioHints(parsed.messages).map((h) => ({ input: parsed.file, ...h }))).map((h) => ({ ...h })),
     };
   }
 

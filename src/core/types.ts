@@ -436,11 +436,13 @@ export interface CheckOptions {
   /** Polled between files: true stops the analysis with a partial, labelled result. */
   isCancelled?: () => boolean;
   /**
-   * A series (more than one message): called after each message with the report so far (plain data,
-   * a copy; its problems say how many messages are still to come), so a caller can show the first
-   * patches' findings before the whole series is done. The final report is still the return value.
+   * A series: called after each message with code but the last, with a function that builds the
+   * report so far (plain data, a copy; its problems say how many messages are still to come), so a
+   * caller can show the first patches' findings before the whole series is done. Building it costs
+   * a copy of everything found so far: the caller decides when it is worth it (the editor's worker:
+   * at most every 200 ms). The final report is still the return value.
    */
-  onProgress?: (partial: CheckReport, analysed: number, total: number) => void;
+  onProgress?: (analysed: number, total: number, partial: () => CheckReport) => void;
   /**
    * When given, the time (ms) each phase took is added to it: `c` (rebuilding the changed functions:
    * tree-sitter parse, lowering, paths), `summaries`, `cross` (the cross-task explorer), `simulate`

@@ -43,10 +43,10 @@ function check(m) {
   if (m.progress) {
     // At most every progressMs, and never more than a fifth of the time on copying reports out.
     let next = 0;
-    opts.onProgress = (partial, done, total) => {
+    opts.onProgress = (done, total, partial) => {
       const now = Date.now();
       if (now < next || Atomics.load(flag, 0) !== 0) return;
-      parentPort.postMessage({ id: m.id, partial, done, total });
+      parentPort.postMessage({ id: m.id, partial: partial(), done, total });
       next = Date.now() + Math.max(m.progressMs, 4 * (Date.now() - now));
     };
   }

@@ -17,7 +17,7 @@ test('a series reports each message as it is analysed; the first patch\'s error 
   const seen = [];
   const final = await core.checkText(text, 'series.mbox', {
     wasmDir,
-    onProgress: (partial, analysed, total) => seen.push({ analysed, total, errors: partial.findings.filter((f) => f.severity === 'error').length, partial }),
+    onProgress: (analysed, total, build) => { const partial = build(); seen.push({ analysed, total, errors: partial.findings.filter((f) => f.severity === 'error').length, partial }); },
   });
   // The cover letter and six patches: a progress report after every patch but the last.
   assert.deepEqual(seen.map((s) => s.analysed), [2, 3, 4, 5, 6]);
@@ -43,7 +43,7 @@ test('a single patch makes no progress reports; cancelling stops a series with a
   assert.equal(calls, 0, 'a cover letter and one patch: only the final report');
   const text = makeSeries(8, 2);
   let n = 0;
-  const r = await core.checkText(text, 'series.mbox', { wasmDir, onProgress: (_p, analysed) => { n = analysed; }, isCancelled: () => n >= 3 });
+  const r = await core.checkText(text, 'series.mbox', { wasmDir, onProgress: (analysed) => { n = analysed; }, isCancelled: () => n >= 3 });
   assert.ok(r.problems.some((p) => p.kind === 'limit' && /cancelled/.test(p.message)), JSON.stringify(r.problems));
   assert.ok(r.functions.length < 16, `stopped early: ${r.functions.length} functions`);
 });

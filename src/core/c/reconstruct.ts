@@ -33,8 +33,23 @@ export interface FunctionText {
 }
 
 export function reconstructFunctions(file: FileDiff, side: Side, problems: Problem[], inputName?: string): FunctionText[] {
-  return segmentFunctions(file, side, problems, inputName).map(synthesize);
+  // Memoised per file diff and side: the effects pass and the analysis both rebuild the same
+  // functions. The texts are shared (read-only to callers); the problems are copied out, named.
+  let bySide = rebuilt.get(file);
+  if (!bySide) rebuilt.set(file, (bySide = new Map()));
+  let hit = bySide.get(side);
+  if (!hit) {
+    const found: Problem[] = [];
+    hit = { texts: segmentFunctions(file, side, found, UNNAMED).map(synthesize), problems: found };
+    bySide.set(side, hit);
+  }
+  for (const p of hit.problems) problems.push({ ...p, message: p.message.split(UNNAMED).join(inputName ?? '') });
+  return hit.texts;
 }
+
+/** Stands for the input's name in memoised problems. */
+const UNNAMED = '\u0000';
+const rebuilt = new WeakMap<FileDiff, Map<Side, { texts: FunctionText[]; problems: Problem[] }>>();
 
 /**
  * Every function definition of a whole C text (kernel coding style: signature at column 0, body

@@ -12,6 +12,10 @@ import * as fs from 'node:fs';
 import type { SNode, SyntaxTree } from './syntax';
 
 let parser: Parser | null = null;
+let typeNames: string[] = [];
+let fieldNames: (string | null)[] = [];
+/** 1 where the grammar's node type is named (ids past the table, ERROR among them, are named). */
+let namedType = new Uint8Array(0);
 let initPromise: Promise<void> | null = null;
 let initError: string | null = null;
 
@@ -28,6 +32,11 @@ export function initTreeSitter(wasmDir: string): Promise<void> {
       const lang = await Language.load(fs.readFileSync(grammar));
       const p = new Parser();
       p.setLanguage(lang);
+      // The grammar's tables, read once: the cursor's numeric ids are looked up here, in JS.
+      typeNames = lang.types;
+      fieldNames = lang.fields;
+      namedType = new Uint8Array(lang.nodeTypeCount);
+      for (let i = 0; i < lang.nodeTypeCount; i++) namedType[i] = lang.nodeTypeIsNamed(i) ? 1 : 0;
       parser = p;
     } catch (e) {
       initError = `tree-sitter could not be loaded: ${(e as Error).message}`;
@@ -74,16 +83,31 @@ export function parseC(text: string, timeMs = 2000): ParseResult {
   if (!tree) return { ok: false, reason: `parse time limit of ${timeMs} ms reached` };
   try {
     let errors = 0;
-    // Walk with a cursor (cheap) rather than node handles (each marshalled across the wasm boundary).
+    // Walk with a cursor (cheap) rather than node handles (each marshalled across the wasm boundary),
+    // asking it as little as possible: type and field as numbers looked up in the grammar's tables,
+    // rows from the offsets (a line table here), `missing` only when the tree has errors at all.
+    const hasErrors = tree.rootNode.hasError;
+    const lineStarts = [0];
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+    const rowOf = (index: number): number => {
+      let lo = 0;
+      let hi = lineStarts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (lineStarts[mid] <= index) lo = mid;
+        else hi = mid - 1;
+      }
+      return lo;
+    };
     const cur = tree.walk();
-    const conv = (field: string | null, depth: number): SNode => {
-      const type = cur.nodeType;
+    const conv = (field: string | null, depth: number, typeId: number): SNode => {
+      const type = typeNames[typeId] || 'ERROR';
       const isError = type === 'ERROR';
-      const isMissing = cur.nodeIsMissing;
-      const sp = cur.startPosition;
-      const ep = cur.endPosition;
+      const isMissing = hasErrors && cur.nodeIsMissing;
+      const start = cur.startIndex;
+      const end = cur.endIndex;
       const out: SNode = {
-        type, field, op: null, startRow: sp.row, endRow: ep.row, start: cur.startIndex, end: cur.endIndex,
+        type, field, op: null, startRow: rowOf(start), endRow: rowOf(end), start, end,
         isError, isMissing, children: [],
       };
       if (isError || isMissing) errors++;
@@ -96,16 +120,22 @@ export function parseC(text: string, timeMs = 2000): ParseResult {
       const wantOp = OPERATOR_TYPES.has(type);
       if (cur.gotoFirstChild()) {
         do {
-          const f = cur.currentFieldName;
-          if (cur.nodeIsNamed || cur.nodeIsMissing) out.children.push(conv(f, depth + 1));
-          else if (wantOp && f === 'operator') out.op = cur.nodeType;
-          else if (wantOp && out.op === null && type === 'pointer_expression') out.op = cur.nodeType;
+          const id = cur.nodeTypeId;
+          const named = id >= namedType.length || namedType[id] === 1;
+          if (named || (hasErrors && cur.nodeIsMissing)) {
+            const fid = cur.currentFieldId;
+            out.children.push(conv(fid ? fieldNames[fid] ?? null : null, depth + 1, id));
+          } else if (wantOp) {
+            const fid = cur.currentFieldId;
+            if (fid && fieldNames[fid] === 'operator') out.op = typeNames[id];
+            else if (out.op === null && type === 'pointer_expression') out.op = typeNames[id];
+          }
         } while (cur.gotoNextSibling());
         cur.gotoParent();
       }
       return out;
     };
-    const root = conv(null, 0);
+    const root = conv(null, 0, cur.nodeTypeId);
     cur.delete();
     const parseMs = performance.now() - t0;
     parseStats.ms += parseMs;
