@@ -354,7 +354,7 @@ export function checkParsed(parsed: ParsedInput, opts: CheckOptions): CheckRepor
   // the caller holds (a trace, debug or arithmetic helper).
   // Resources whose net effect on a per-iteration object folds a loop iteration (cfg/paths.ts
   // projectIteration); the writeback lock, iteration state, requests and counters keep their tokens.
-  const FOLDABLE = new Set(['folio-lock', 'refcount', 'folio-cleared', 'writeback-bit', 'mutex', 'spinlock', 'rwsem', 'bit-lock']);
+  const FOLDABLE = new Set(['folio-lock', 'refcount', 'folio-cleared', 'writeback-bit', 'mutex', 'spinlock', 'rwsem', 'bit-lock', 'rcu']);
   const pathOptsOf = (side: Side): PathOptions => ({
     maxPaths: opts.maxPathsPerFunction,
     loopUnroll: opts.loopUnroll,

@@ -57,7 +57,7 @@ export interface AssumedHeld {
 }
 
 /** Resources whose leaks the runner reports (a released object of these can be assumed held). */
-const ASSUMABLE = new Set(['folio-lock', 'refcount', 'mutex', 'spinlock', 'rwsem', 'bit-lock']);
+const ASSUMABLE = new Set(['folio-lock', 'refcount', 'mutex', 'spinlock', 'rwsem', 'bit-lock', 'rcu']);
 
 type CallStep = Extract<Step, { kind: 'call' }>;
 
@@ -180,6 +180,7 @@ export function patchAssumptions(pre: FunctionAnalysis, post: FunctionAnalysis, 
       const labels = new Set<string>();
       const keptBy = new Set<string>();
       let acquiredBy: string | undefined;
+      let contradicted = false;
       /** The call with no model whose result the root is, on the way to the release (null: a modelled one). */
       let givenBy: string | null | undefined;
       // Which of the sites with this call is the new one is not known (the counts differ): all of them.
@@ -212,6 +213,9 @@ export function patchAssumptions(pre: FunctionAnalysis, post: FunctionAnalysis, 
           const b = p.steps[k];
           if (b.kind === 'assign' && ownRoot && b.lhs.trim() === root) givenBy = null;
           if (b.kind !== 'call') continue;
+          // A call on the way that the table says releases the object whatever it returns
+          // (smb2_compound_op() puts its cfile): the added release is a second one, not the patch's word.
+          if ((lookupApi(table, b.call.name, b.call.args)?.ops ?? []).some((o) => o.kind === 'release' && !o.when && o.resource === op.resource && typeof o.obj === 'number' && objectKey(op.resource, b.call.args[o.obj] ?? '') === objectKey(op.resource, x))) contradicted = true;
           keptBy.add(keptKey(sig(b), rels.get(k) ?? []));
           // An out-parameter filled by a callee with no model: the object is taken there; so it is when
           // such a callee's result is the object's root (the last one before the release).
@@ -224,6 +228,7 @@ export function patchAssumptions(pre: FunctionAnalysis, post: FunctionAnalysis, 
         if (!givenBy || acquiredBy) continue;
         acquiredBy = givenBy;
       }
+      if (contradicted) continue;
       if (visible) {
         if (keptBy.size) out.push({ resource: op.resource, object: x, keepOnly: true, keptBy: [...keptBy], why: `assuming the calls before the ${s.call.name}() the patch adds${line} left the ${label(op.resource)} of ${x} with the caller, as that release implies` });
         continue;

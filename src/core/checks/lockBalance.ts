@@ -3,7 +3,9 @@
  *
  * Kernel rule: a lock taken on a path (mutex_lock, a successful mutex_trylock, spin_lock*,
  * test_and_set_bit_lock, ...) is released once by the same task before the function returns, unless
- * the function's contract returns it held; nothing is released twice or without being held.
+ * the function's contract returns it held; nothing is released twice or without being held. The
+ * same holds for an RCU read-side critical section (include/linux/rcupdate.h: rcu_read_lock() marks
+ * its beginning, the matching rcu_read_unlock() its end; each flavour ends only with its own unlock).
  *
  * Why it matters: a leaked mutex or spinlock hangs the next taker (or the CPU, for a spinlock); an
  * unlock without ownership corrupts the lock.
@@ -19,5 +21,5 @@ export const lockBalance: Check = {
   id: 'lock-balance',
   title: 'mutex, spinlock and bit-lock balance',
   rule: 'Every lock taken on a path is released once, by the same task, before the return.',
-  run: (ctx) => findingsFromEvents(ctx, ofResources('mutex', 'spinlock', 'bit-lock', 'rwsem')),
+  run: (ctx) => findingsFromEvents(ctx, ofResources('mutex', 'spinlock', 'bit-lock', 'rwsem', 'rcu')),
 };

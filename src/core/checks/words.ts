@@ -15,6 +15,7 @@ const RESOURCE_NOUN: Record<string, string> = {
   spinlock: 'spinlock',
   'bit-lock': 'bit lock',
   rwsem: 'rw semaphore',
+  rcu: 'RCU read-side critical section',
 };
 
 export function resourceNoun(resource: string): string {

@@ -36,6 +36,11 @@ export interface ApiOp {
   obj: number | 'result' | 'held';
   /** With an argument index: a field of that argument (`->refs_lock`), from a callee summary. */
   path?: string;
+  /**
+   * The object is not an argument but one the whole kernel shares, named as sparse names it
+   * (`RCU` for rcu_read_lock()'s read-side section, as in `__acquires(RCU)`); `obj` is then ignored.
+   */
+  global?: string;
   /** Conditional op: applies only when the result satisfies this (trylock: true; IS_ERR: not-err). */
   when?: ResultCondition;
   /** Applies only when the argument has exactly this text (writeback_iter(.., NULL, ..) starts an iteration). */
@@ -75,6 +80,13 @@ export interface ApiEntry {
   indexArg?: number;
   /** A plain unlock (folio_unlock): releasing a folio whose dirty bit was cleared for I/O drops its data (R5). */
   plainUnlock?: boolean;
+  /**
+   * On failure the out-parameter is set to NULL, and what takes the object accepts NULL (the SMB
+   * client's finders: `*ret_file = NULL` first, `if (cfile) cifsFileInfo_put(cfile)` after): with the
+   * result untested, the object is referenced or NULL, and the caller may pass it on and put it as if
+   * referenced. The reference is then taken as certain, and ignoring the result is no finding.
+   */
+  nullsOnFailure?: boolean;
   /** Accepts NULL and ERR_PTR values for its object arguments (`p9_fid_put()`, `clone_fid()`): handing it an untested lookup result is testing it. */
   takesErr?: boolean;
   /** Calling it at all is wrong in code outside its subsystem (an internal helper): the rule and why. */
@@ -187,6 +199,13 @@ export function builtinEntries(): ApiEntry[] {
   add({ name: 'test_and_set_bit_lock', match: { arg: 0, equals: 'NETFS_ICTX_WB_LOCK' }, ops: [acq('wb-lock', 1, { rel: 'false' }, { variety: 'bit' })], ref: '§6.2' });
   add({ name: 'clear_bit_unlock', match: { arg: 0, equals: 'NETFS_ICTX_WB_LOCK' }, ops: [rel('wb-lock', 1, undefined, { variety: 'bit' })], ref: '§6.2' });
   add({ name: 'test_and_set_bit_lock', ops: [acq('bit-lock', 1, { rel: 'false' })], result: 'false (old bit clear) ⇒ locked' });
+  // RCU read-side critical sections (include/linux/rcupdate.h: "rcu_read_lock() ... Marks the
+  // beginning of an RCU read-side critical section", ended by the matching rcu_read_unlock(); the
+  // _bh and _sched flavours end only with their own unlock). Sparse names them RCU, RCU_BH, RCU_SCHED.
+  for (const [lock, unlock, name] of [['rcu_read_lock', 'rcu_read_unlock', 'RCU'], ['rcu_read_lock_bh', 'rcu_read_unlock_bh', 'RCU_BH'], ['rcu_read_lock_sched', 'rcu_read_unlock_sched', 'RCU_SCHED']]) {
+    add({ name: lock, ops: [acq('rcu', 0, undefined, { global: name })], ref: 'include/linux/rcupdate.h' });
+    add({ name: unlock, ops: [rel('rcu', 0, undefined, { global: name, rule: 'LK2' })], ref: 'include/linux/rcupdate.h' });
+  }
   add({ name: 'clear_bit_unlock', ops: [rel('bit-lock', 1)] });
 
   // Mutexes (a mutex named *wb_lock is the pre-bit-lock netfs writeback lock: resource 'wb-lock').
@@ -277,6 +296,22 @@ export function builtinEntries(): ApiEntry[] {
     add({ name: n, ops: [acq('refcount', 'result', { rel: 'not-err' })], domain: 'err-pointer', maySleep: true, ...(n === 'clone_fid' ? { takesErr: true } : {}), result: 'a referenced fid, or an ERR_PTR', ref: 'fs/9p/fid.h' });
   add({ name: 'p9_fid_put', ops: [rel('refcount', 0, undefined, { rule: 'R9' })], maySleep: true, takesErr: true, ref: 'include/net/9p/client.h' });
   add({ name: 'p9_client_clunk', ops: [rel('refcount', 0, undefined, { rule: 'R9' })], maySleep: true, ref: 'include/net/9p/client.h' });
+  // SMB client open files (fs/smb/client/file.c, cifsglob.h): cifsFileInfo_get() takes a reference,
+  // cifsFileInfo_put() drops one (closing the handle at the last); the finders return a referenced
+  // cifsFileInfo through their out-parameter when they return 0 (cifs_get_writable_file() takes it
+  // with cifsFileInfo_get()), or a referenced one or NULL (find_readable_file/find_writable_file).
+  // smb2_compound_op() consumes the cfile it is given on every path (it ends with
+  // `if (cfile) cifsFileInfo_put(cfile);`, fs/smb/client/smb2inode.c): a caller that retries must take
+  // a new reference first.
+  add({ name: 'cifsFileInfo_get', ops: [acq('refcount', 0)], result: 'the same cfile, with one more reference', ref: 'fs/smb/client/file.c' });
+  for (const n of ['cifsFileInfo_put', '_cifsFileInfo_put'])
+    add({ name: n, ops: [rel('refcount', 0, undefined, { rule: 'R9' })], maySleep: true, ref: 'fs/smb/client/file.c' });
+  add({ name: 'cifs_get_writable_path', ops: [acq('refcount', 3, { rel: 'zero' })], domain: 'errno', nullsOnFailure: true, result: '0 ⇒ *ret_file referenced', ref: 'fs/smb/client/file.c' });
+  add({ name: 'cifs_get_readable_path', ops: [acq('refcount', 2, { rel: 'zero' })], domain: 'errno', nullsOnFailure: true, result: '0 ⇒ *ret_file referenced', ref: 'fs/smb/client/file.c' });
+  add({ name: 'cifs_get_writable_file', ops: [acq('refcount', 2, { rel: 'zero' })], domain: 'errno', nullsOnFailure: true, result: '0 ⇒ *ret_file referenced', ref: 'fs/smb/client/file.c' });
+  for (const n of ['find_readable_file', 'find_writable_file'])
+    add({ name: n, ops: [acq('refcount', 'result', { rel: 'nonnull' })], domain: 'pointer', result: 'a referenced cfile or NULL', ref: 'fs/smb/client/file.c' });
+  add({ name: 'smb2_compound_op', ops: [rel('refcount', 8, undefined, { rule: 'R9' })], maySleep: true, domain: 'errno', result: 'puts the cfile it was given, whatever it returns', ref: 'fs/smb/client/smb2inode.c' });
   // btrfs extent buffers (fs/btrfs/extent_io.c, extent-tree.c, locking.c): btrfs_alloc_tree_block()
   // returns a new tree block referenced and write-locked (btrfs_tree_lock) or an ERR_PTR; the readers
   // return it referenced only; btrfs_lock_root_node()/btrfs_read_lock_root_node() return the root node
@@ -494,9 +529,9 @@ function validateOp(x: unknown, where: string, problems: Problem[]): ApiOp | nul
   if (x.guard !== undefined && !(isObj(x.guard) && typeof x.guard.arg === 'number' && typeof x.guard.equals === 'string'))
     bad('guard: expected {"arg": <index>, "equals": "<text>"}');
   if (x.variety !== undefined && x.variety !== 'bit' && x.variety !== 'mutex') bad(`variety: expected "bit" or "mutex", got ${JSON.stringify(x.variety)}`);
-  for (const k of ['to', 'rule', 'message']) if (x[k] !== undefined && typeof x[k] !== 'string') bad(`${k}: expected a string`);
+  for (const k of ['to', 'rule', 'message', 'global']) if (x[k] !== undefined && typeof x[k] !== 'string') bad(`${k}: expected a string`);
   if (x.needsRequest !== undefined && typeof x.needsRequest !== 'boolean') bad('needsRequest: expected true or false');
-  const known = new Set(['kind', 'resource', 'obj', 'when', 'guard', 'to', 'needsRequest', 'variety', 'rule', 'message']);
+  const known = new Set(['kind', 'resource', 'obj', 'when', 'guard', 'to', 'needsRequest', 'variety', 'rule', 'message', 'global']);
   for (const k of Object.keys(x).sort()) if (!known.has(k)) bad(`${k}: unknown field (known: ${[...known].join(', ')})`);
   return ok ? (JSON.parse(JSON.stringify(x)) as ApiOp) : null;
 }
@@ -512,7 +547,7 @@ function validateEntry(x: unknown, where: string, problems: Problem[]): ApiEntry
   if (!Array.isArray(x.ops)) problems.push({ kind: 'api-table', message: `${where}.ops: expected an array of operations (may be empty)` });
   const ops: ApiOp[] = [];
   if (Array.isArray(x.ops)) x.ops.forEach((o, i) => { const v = validateOp(o, `${where}.ops[${i}]`, problems); if (v) ops.push(v); });
-  for (const k of ['takesFolioLock', 'reachesWriteback', 'waitsForWbLock', 'maySleep', 'primitive'])
+  for (const k of ['takesFolioLock', 'reachesWriteback', 'waitsForWbLock', 'maySleep', 'primitive', 'takesErr', 'nullsOnFailure', 'plainUnlock'])
     if (x[k] !== undefined && typeof x[k] !== 'boolean') problems.push({ kind: 'api-table', message: `${where}.${k}: expected true or false` });
   if (x.cannotFailWhenArgFalse !== undefined && typeof x.cannotFailWhenArgFalse !== 'number')
     problems.push({ kind: 'api-table', message: `${where}.cannotFailWhenArgFalse: expected an argument index` });
@@ -524,7 +559,7 @@ function validateEntry(x: unknown, where: string, problems: Problem[]): ApiEntry
   if (x.plainUnlock !== undefined && typeof x.plainUnlock !== 'boolean') problems.push({ kind: 'api-table', message: `${where}.plainUnlock: expected true or false` });
   if (x.misuse !== undefined && !(isObj(x.misuse) && typeof x.misuse.resource === 'string' && typeof x.misuse.rule === 'string' && typeof x.misuse.message === 'string'))
     problems.push({ kind: 'api-table', message: `${where}.misuse: expected { "resource", "rule", "message" } strings` });
-  const known = new Set(['name', 'match', 'ops', 'cannotFailWhenArgFalse', 'takesFolioLock', 'reachesWriteback', 'waitsForWbLock', 'maySleep', 'primitive', 'result', 'ref', 'domain', 'indexArg', 'plainUnlock', 'misuse', 'takesErr']);
+  const known = new Set(['name', 'match', 'ops', 'cannotFailWhenArgFalse', 'takesFolioLock', 'reachesWriteback', 'waitsForWbLock', 'maySleep', 'primitive', 'result', 'ref', 'domain', 'indexArg', 'plainUnlock', 'misuse', 'takesErr', 'nullsOnFailure']);
   for (const k of Object.keys(x).sort()) if (!known.has(k)) problems.push({ kind: 'api-table', message: `${where}.${k}: unknown field (known: ${[...known].join(', ')})` });
   if (problems.length !== before) return null;
   const out = JSON.parse(JSON.stringify(x)) as ApiEntry;

@@ -17,6 +17,8 @@ export interface SummaryEffect {
   variety?: 'bit' | 'mutex';
   /** A field of the argument rather than the argument itself (`->refs_lock`: the lock `&eb->refs_lock`). */
   path?: string;
+  /** Not an argument: a kernel-wide object (`RCU`, the read-side section a `__releases(RCU)` helper ends). */
+  global?: string;
 }
 export interface FunctionSummary {
   name: string;
@@ -64,6 +66,8 @@ export interface Held {
   key: string;
   object: string;
   variety?: 'bit' | 'mutex';
+  /** The caller's hold, released on the path and taken again (not this function's to release). */
+  restored?: boolean;
   /** Step that acquired it; -1 = held on entry. */
   acqStep: number;
   status: 'held' | 'released' | 'handed' | 'lost';
@@ -96,11 +100,12 @@ export const LEAK_RULE: Record<string, string> = {
   spinlock: 'LK1',
   'bit-lock': 'LK1',
   rwsem: 'LK1',
+  rcu: 'LK1',
   'stable-writes': 'ST1',
 };
 /** Resources leak-checked only on failure returns (the success path hands them to async completion). */
 export const LEAK_ON_FAILURE_ONLY = new Set(['stable-writes', 'writeback-bit', 'refcount']);
-export const LOCKLIKE = new Set(['wb-lock', 'folio-lock', 'mutex', 'spinlock', 'bit-lock', 'rwsem']);
+export const LOCKLIKE = new Set(['wb-lock', 'folio-lock', 'mutex', 'spinlock', 'bit-lock', 'rwsem', 'rcu']);
 
 const LABEL: Record<string, string> = {
   'wb-lock': 'wb lock',
@@ -112,6 +117,7 @@ const LABEL: Record<string, string> = {
   spinlock: 'spinlock',
   'bit-lock': 'bit lock',
   rwsem: 'rwsem',
+  rcu: 'read-side critical section',
 };
 export const label = (r: string) => LABEL[r] ?? r;
 
@@ -134,6 +140,8 @@ export function objectKey(resource: string, text: string): string {
     else break;
   }
   if (resource === 'wb-lock') t = t.replace(/(->|\.)(wb_lock|flags)$/, '');
+  // Sparse spells the read-side section both ways (`__acquires(RCU)`, `__acquires(rcu)`).
+  if (resource === 'rcu') t = t.toUpperCase();
   if (resource === 'refcount') t = t.replace(/(->|\.)flags$/, '');
   if (FOLIO_RESOURCES.has(resource)) {
     // One folio, several spellings: its head page (`&folio->page`, `folio_page(folio, 0)`) and the
@@ -186,7 +194,7 @@ export interface FinalHeld {
 function commonEffects(sum: FunctionSummary): SummaryEffect[] {
   const classes = Object.values(sum.byClass).filter((x): x is SummaryEffect[] => !!x);
   if (classes.length === 0) return [];
-  const key = (e: SummaryEffect) => `${e.kind}|${e.resource}|${String(e.obj)}${e.path ?? ''}|${e.variety ?? ''}`;
+  const key = (e: SummaryEffect) => `${e.kind}|${e.resource}|${String(e.obj)}${e.path ?? ''}${e.global ?? ''}|${e.variety ?? ''}`;
   return classes[0].filter((e) => classes.every((c) => c.some((o) => key(o) === key(e))));
 }
 
@@ -209,7 +217,7 @@ export function summaryEntry(sum: FunctionSummary, facts: CallFact[]): ApiEntry 
   if (facts.some((f) => f.relation === 'null' || f.relation === 'is-err')) effects = effects.filter((e) => e.obj !== 'result');
   return {
     name: sum.name,
-    ops: effects.map((e) => ({ kind: e.kind, resource: e.resource, obj: e.obj, ...(e.path ? { path: e.path } : {}), ...(e.variety ? { variety: e.variety } : {}), ...(e.kind === 'handoff' ? { to: 'request' } : {}) })),
+    ops: effects.map((e) => ({ kind: e.kind, resource: e.resource, obj: e.obj, ...(e.path ? { path: e.path } : {}), ...(e.global ? { global: e.global } : {}), ...(e.variety ? { variety: e.variety } : {}), ...(e.kind === 'handoff' ? { to: 'request' } : {}) })),
     takesFolioLock: sum.takesFolioLock,
   };
 }

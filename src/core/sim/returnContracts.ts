@@ -24,7 +24,7 @@ import { returnLiteral } from './conditions';
 import { isGlobalName, objectKey, rootOf, type PathRun } from './pathModel';
 
 /** Resources a function may legitimately return holding (the wb lock and iteration state have their own contracts). */
-const RETURNABLE = new Set(['folio-lock', 'mutex', 'spinlock', 'bit-lock', 'rwsem', 'refcount']);
+const RETURNABLE = new Set(['folio-lock', 'mutex', 'spinlock', 'bit-lock', 'rwsem', 'rcu', 'refcount']);
 
 export interface RunOfPath { path: Path; run: PathRun }
 

@@ -138,6 +138,23 @@ export function runPath(path: Path, fn: FunctionAnalysis, opts: RunPathOptions =
 }
 
 /** runPath plus the final resource states, per variant (internal: summaries). */
+/** The pointer a branch says is NULL (`!p` true, `p` false, `p == NULL` true, `p != NULL` false), or null. */
+export function nullOnBranch(cond: string, value: boolean): string | null {
+  const c = cond.replace(/\s+/g, ' ').trim();
+  const name = '([A-Za-z_]\\w*(?:(?:->|\\.)[A-Za-z_]\\w*)*)';
+  let m = new RegExp(`^${name}$`).exec(c);
+  if (m) return value ? null : m[1];
+  m = new RegExp(`^! ?${name}$`).exec(c);
+  if (m) return value ? m[1] : null;
+  m = new RegExp(`^${name} ?([=!]=) ?NULL$`).exec(c) ?? new RegExp(`^NULL ?([=!]=) ?${name}$`).exec(c);
+  if (m) {
+    const n = m[1] === '==' || m[1] === '!=' ? m[2] : m[1];
+    const op = m[1] === '==' || m[1] === '!=' ? m[1] : m[2];
+    return (op === '==') === value ? n : null;
+  }
+  return null;
+}
+
 export function runPathDetailed(path: Path, fn: FunctionAnalysis, opts: RunPathOptions = {}): { run: PathRun; final: FinalHeld[] }[] {
   const table = opts.table ?? builtinApiTable();
   const contract = contractFor(fn);
@@ -266,7 +283,8 @@ function runVariant(
     }
   };
 
-  const objText = (op: { obj: number | 'result' | 'held'; path?: string }, s: Extract<Step, { kind: 'call' }>): string => {
+  const objText = (op: { obj: number | 'result' | 'held'; path?: string; global?: string }, s: Extract<Step, { kind: 'call' }>): string => {
+    if (op.global) return op.global;
     if (op.obj === 'result') return s.assignTo ?? `${s.call.name}(${s.call.args.join(', ')})`;
     if (typeof op.obj === 'number') {
       const a = s.call.args[op.obj] ?? '?';
@@ -333,9 +351,17 @@ function runVariant(
   const putUsed = new Set<string>();
   const useAfterPut = (s: Step, i: number): void => {
     const uses: string[] = [];
+    /** Objects this call puts (its table entry releases their reference): a use of those is a second put. */
+    const puts = new Set<string>();
     if (s.kind === 'call') {
       const pointerOnly = POINTER_ONLY.test(s.call.name);
-      for (const a of s.call.args) {
+      // `&x` where the callee returns a new object through it (cifs_get_writable_path(.., &cfile))
+      // writes x: no use of what x pointed to.
+      const ops = lookupApi(table, s.call.name, s.call.args)?.ops ?? [];
+      const outs = new Set(ops.filter((o) => o.kind === 'acquire' && typeof o.obj === 'number').map((o) => o.obj as number));
+      for (const o of ops) if (o.kind === 'release' && o.resource === 'refcount' && typeof o.obj === 'number' && !o.when && s.call.args[o.obj]) puts.add(objectKey('refcount', s.call.args[o.obj]));
+      for (const [j, a] of s.call.args.entries()) {
+        if (outs.has(j) && /^\s*&\s*[A-Za-z_]\w*\s*$/.test(a)) continue;
         for (const m of unquoted(a).matchAll(DEREFS)) uses.push(m[1]);
         const r = rootOf(a);
         if (r && !pointerOnly && a.replace(/[\s&()*]/g, '') === r) uses.push(r);
@@ -356,6 +382,11 @@ function runVariant(
       const put = steps[last.endStep];
       const putName = put?.kind === 'call' ? `${put.call.name}()` : 'the put';
       const what = s.kind === 'call' ? `${s.call.name}(${s.call.args.join(', ')})` : `\`${s.text.trim()}\``;
+      if (puts.has(key)) {
+        // Put again: the reference count drops below what the path took (R9), a double put.
+        emit({ step: i, kind: 'violation', resource: 'refcount', object: last.object, rule: 'R9', message: `${what} puts ${r} again: ${putName} at step ${last.endStep} already put the reference taken at step ${last.acqStep}, the only one this path holds (a double put: use after free)`, related: [last.acqStep, last.endStep], acrossGap: acrossGap(last.acqStep, i) });
+        continue;
+      }
       emit({ step: i, kind: 'violation', resource: 'use-after-put', object: last.object, rule: 'UAF1', message: `${what} uses ${r} after ${putName} at step ${last.endStep} put the reference taken at step ${last.acqStep}, the only one this path holds: the memory may already be freed and reused (use after free)`, related: [last.acqStep, last.endStep], acrossGap: acrossGap(last.acqStep, i) });
     }
   };
@@ -382,6 +413,16 @@ function runVariant(
         if (f.relation !== 'null' || infeasible) continue;
         const at = usedAsObject(f.callStep, i);
         if (at !== null) infeasible = `the result of step ${f.callStep} is tested for NULL, but step ${at} already used it as an object (a NULL there would have oopsed)`;
+      }
+      // A branch on which a pointer is NULL (`if (!cfile)`, `cfile == NULL`): nothing is held through
+      // it there, whoever took it (the caller's reference `if (cfile) cifsFileInfo_put(cfile)` skips).
+      const nul = nullOnBranch(s.cond, s.value);
+      if (nul && !infeasible) {
+        for (const h of held) {
+          if (h.status !== 'held' || h.wildcard || h.key !== objectKey(h.resource, nul)) continue;
+          h.status = 'lost';
+          h.endStep = i;
+        }
       }
       opText = `branch: ${s.cond} is ${s.value}`;
     } else if (s.kind === 'gap') {
@@ -521,7 +562,9 @@ function runVariant(
           if (op.when) {
             const sat = cannotFail || (op.when.rel === 'nonnull' && derefBeforeTest(i)) ? true : satisfies(k, op.when);
             if (sat === false) continue;
-            if (sat === null) {
+            if (sat === null && op.kind === 'acquire' && entry.nullsOnFailure) {
+              // Referenced or NULL, and NULL is accepted downstream: as good as referenced.
+            } else if (sat === null) {
               // A result-conditioned release paired with a result-conditioned acquire (writeback_iter:
               // folio on non-NULL, end of iteration on NULL) are alternatives: with the result unknown, neither.
               if (op.kind === 'release' && entry.ops.some((o) => o.kind === 'acquire' && o.when)) continue;
@@ -640,6 +683,17 @@ function runVariant(
           }
         }
         if (resource === 'wb-iter' && prev) return;
+        // Taken again after this path released the caller's hold (`spin_unlock(&x); …; spin_lock(&x);`
+        // in a function called with x held, `__releases(x) __acquires(x)`): the caller's hold is back,
+        // not a new one this function must release.
+        const callers = LOCKLIKE.has(resource) && !prev ? held.find((h) => h.resource === resource && h.key === key && h.status === 'released' && h.acqStep < 0 && !h.wildcard) : undefined;
+        if (callers) {
+          callers.status = 'held';
+          callers.endStep = -1;
+          callers.restored = true;
+          emit({ step: i, kind: 'acquire', resource, object: text, message: `${call} takes the ${label(resource)} of ${text} again: the caller's hold, released above, is restored` });
+          return;
+        }
         const fromResult = resource === 'refcount' && (op.obj === 'result' || /^&\s*[A-Za-z_]\w*$/.test(text.trim()));
         held.push({ resource, key, object: text, variety, acqStep: i, status: 'held', owner: 'task', uncertain, endStep: -1, wildcard: false, ...(index && resource === 'folio-lock' ? { index } : {}), ...(fromResult ? { fromResult } : {}) });
         emit({ step: i, kind: 'acquire', resource, object: text, message: `${call} ${resource === 'wb-iter' ? 'starts the writeback iteration' : `acquires the ${label(resource)} of ${text}`}${uncertain ? ' (if it succeeded: result not known on this path)' : ''}` });
@@ -968,7 +1022,7 @@ function runVariant(
       }
     }
     for (const h of held) {
-      if (h.status !== 'held' || h.owner !== 'task' || h.uncertain) continue;
+      if (h.status !== 'held' || h.owner !== 'task' || h.uncertain || h.restored) continue;
       const rule = LEAK_RULE[h.resource];
       if (!rule) continue;
       if (LEAK_ON_FAILURE_ONLY.has(h.resource) && retClass !== 'failure' && !(h.resource === 'refcount' && retClass === 'unknown' && errnoFailure(i, expr))) continue;

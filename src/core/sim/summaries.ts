@@ -17,9 +17,11 @@ import { objectKey, runPathDetailed, type FunctionSummary, type RunPathOptions, 
 /** Resources a callee given the object can release (the checks' ESCAPES_TO_CALLEE, for locks and refs). */
 const OPAQUE_MAY_RELEASE = new Set(['folio-lock', 'writeback-bit', 'refcount', 'request']);
 
-const TRACKED = new Set(['wb-lock', 'folio-lock', 'mutex', 'spinlock', 'bit-lock', 'rwsem', 'stable-writes']);
-/** One effect per kind, resource and object (an argument, or a field of one). */
-const effectKey = (e: SummaryEffect): string => `${e.kind}|${e.resource}|${e.obj}${e.path ?? ''}`;
+const TRACKED = new Set(['wb-lock', 'folio-lock', 'mutex', 'spinlock', 'bit-lock', 'rwsem', 'rcu', 'stable-writes']);
+/** One effect per kind, resource and object (an argument, a field of one, or a kernel-wide object). */
+const effectKey = (e: SummaryEffect): string => `${e.kind}|${e.resource}|${e.obj}${e.path ?? ''}${e.global ? `@${e.global}` : ''}`;
+/** Kernel-wide objects a callee can enter or leave for its caller (the API table's `global` names). */
+const GLOBAL_OBJECTS = new Set(['RCU', 'RCU_BH', 'RCU_SCHED']);
 /** Locks that live in a structure and are named through a pointer to it (`&eb->refs_lock`). */
 const LOCK_FIELD = new Set(['mutex', 'spinlock', 'rwsem', 'bit-lock']);
 
@@ -94,8 +96,10 @@ export function summarizeFunction(fn: FunctionAnalysis, opts: RunPathOptions = {
         if (!TRACKED.has(h.resource) || h.uncertain) continue;
         let obj: number | 'result' | null = null;
         let field: string | undefined;
+        let global: string | undefined;
         const idx = params.findIndex((q) => objectKey(h.resource, q) === h.key);
-        if (idx >= 0) obj = idx;
+        if (GLOBAL_OBJECTS.has(h.key)) { obj = 0; global = h.key; }
+        else if (idx >= 0) obj = idx;
         else if (p.returnExpr !== null && objectKey(h.resource, p.returnExpr) === h.key) obj = 'result';
         else if (LOCK_FIELD.has(h.resource)) {
           // A lock inside a parameter's structure (`spin_unlock(&eb->refs_lock)` in a function given
@@ -112,9 +116,9 @@ export function summarizeFunction(fn: FunctionAnalysis, opts: RunPathOptions = {
         if (!kind) continue;
         // A lock or reference the path took and then gave to a callee with no model is not known to
         // be held at the return (nilfs_commit_chunk() unlocks the folio it is given): no effect.
-        if (kind === 'acquire' && typeof obj === 'number' && opaque.has(obj) && OPAQUE_MAY_RELEASE.has(h.resource)) continue;
-        if (field && kind === 'handoff') continue;
-        const e: SummaryEffect = { kind, resource: h.resource, obj: kind === 'handoff' ? 'held' : obj, ...(field ? { path: field } : {}), ...(h.variety ? { variety: h.variety } : {}) };
+        if (kind === 'acquire' && typeof obj === 'number' && !global && opaque.has(obj) && OPAQUE_MAY_RELEASE.has(h.resource)) continue;
+        if ((field || global) && kind === 'handoff') continue;
+        const e: SummaryEffect = { kind, resource: h.resource, obj: kind === 'handoff' ? 'held' : obj, ...(field ? { path: field } : {}), ...(global ? { global } : {}), ...(h.variety ? { variety: h.variety } : {}) };
         effects.set(effectKey(e), e);
       }
       // Released and taken again on the way (`__releases(x) __acquires(x)`: spin_unlock … spin_lock):
@@ -163,7 +167,7 @@ export function summarizeFunction(fn: FunctionAnalysis, opts: RunPathOptions = {
   if (ends.length > 0 && ends.every((p) => p.returnExpr !== null && /^(true|false)$/.test(p.returnExpr.trim()))) out.boolResult = true;
   // A parameter whose fate the summary states (released, handed, acquired) is known, whatever the
   // function also passes it to; only the others escape.
-  for (const effs of Object.values(out.byClass)) for (const e of effs ?? []) if (typeof e.obj === 'number' && e.kind !== 'unmark' && !e.path) escapes.delete(e.obj);
+  for (const effs of Object.values(out.byClass)) for (const e of effs ?? []) if (typeof e.obj === 'number' && e.kind !== 'unmark' && !e.path && !e.global) escapes.delete(e.obj);
   if (escapes.size) out.escapes = [...escapes].sort((a, b) => a - b);
   return out;
 }
