@@ -152,6 +152,9 @@ const NEUTRAL = [
   'netfs_reissue_write', 'netfs_do_write_single', 'netfs_folio_written_back', 'iov_iter_count', 'page_folio',
   'sb_start_pagefault', 'sb_end_pagefault', 'file_update_time', 'tag_pages_for_writeback', 'folio_batch_init',
   'wbc_end', 'folio_batch_count', 'filemap_get_folios_tag',
+  // Accessors that read a field of what they are given (fs/smb/client/cifsglob.h, fs/ceph/super.h):
+  // they keep nothing.
+  'tlink_tcon', 'CIFS_SB', 'CIFS_I', 'cifs_dbg', 'ceph_inode', 'ceph_sb_to_fs_client', 'ceph_inode_to_fs_client',
 ];
 
 const SPIN_LOCKS = ['spin_lock', 'spin_lock_irq', 'spin_lock_irqsave', 'spin_lock_bh', 'raw_spin_lock', 'raw_spin_lock_irq', 'raw_spin_lock_irqsave', 'write_lock', 'read_lock'];
@@ -269,6 +272,9 @@ export function builtinEntries(): ApiEntry[] {
     ref: '§3',
   });
   add({ name: '__filemap_get_folio', ops: [acq('refcount', 'result', { rel: 'not-err' })], domain: 'err-pointer', maySleep: true, result: 'folio + ref (not locked without FGP_LOCK), or ERR_PTR', ref: '§3' });
+  // include/linux/pagemap.h: filemap_get_folio() is __filemap_get_folio(mapping, index, 0, 0): "Return: A
+  // folio or ERR_PTR(-ENOENT) if there is no folio in the cache for this index", with a reference, unlocked.
+  add({ name: 'filemap_get_folio', ops: [acq('refcount', 'result', { rel: 'not-err' })], domain: 'err-pointer', result: 'folio + ref (not locked), or ERR_PTR(-ENOENT)', ref: 'include/linux/pagemap.h' });
   for (const n of ['filemap_lock_folio', 'filemap_grab_folio', 'grab_cache_page_write_begin', 'netfs_grab_folio_for_write'])
     add({
       name: n,
@@ -311,7 +317,27 @@ export function builtinEntries(): ApiEntry[] {
   add({ name: 'cifs_get_writable_file', ops: [acq('refcount', 2, { rel: 'zero' })], domain: 'errno', nullsOnFailure: true, result: '0 ⇒ *ret_file referenced', ref: 'fs/smb/client/file.c' });
   for (const n of ['find_readable_file', 'find_writable_file'])
     add({ name: n, ops: [acq('refcount', 'result', { rel: 'nonnull' })], domain: 'pointer', result: 'a referenced cfile or NULL', ref: 'fs/smb/client/file.c' });
+  // SMB client tree connections (fs/smb/client/connect.c): "REMEMBER to call cifs_put_tlink() after
+  // successful calls to cifs_sb_tlink"; cifs_sb_tlink() returns a referenced tcon_link or an ERR_PTR,
+  // and cifs_put_tlink() ignores NULL and ERR_PTR links.
+  add({ name: 'cifs_sb_tlink', ops: [acq('refcount', 'result', { rel: 'not-err' })], domain: 'err-pointer', result: 'a referenced tcon_link, or an ERR_PTR', ref: 'fs/smb/client/connect.c' });
+  add({ name: 'cifs_put_tlink', ops: [rel('refcount', 0, undefined, { rule: 'R9' })], takesErr: true, ref: 'fs/smb/client/connect.c' });
   add({ name: 'smb2_compound_op', ops: [rel('refcount', 8, undefined, { rule: 'R9' })], maySleep: true, domain: 'errno', result: 'puts the cfile it was given, whatever it returns', ref: 'fs/smb/client/smb2inode.c' });
+  // mbcache entries (fs/mbcache.c, include/linux/mbcache.h): the finders "grab a reference to the
+  // entry found" (NULL when none); mb_cache_entry_find_next() "drops reference to @entry and returns
+  // with a reference to the found entry"; mb_cache_entry_put() drops one.
+  for (const n of ['mb_cache_entry_find_first', 'mb_cache_entry_get'])
+    add({ name: n, ops: [acq('refcount', 'result', { rel: 'nonnull' })], domain: 'pointer', result: 'a referenced entry, or NULL', ref: 'fs/mbcache.c' });
+  add({ name: 'mb_cache_entry_find_next', ops: [rel('refcount', 1, undefined, { rule: 'R9' }), acq('refcount', 'result', { rel: 'nonnull' })], domain: 'pointer', result: 'puts @entry; the next referenced entry, or NULL', ref: 'fs/mbcache.c' });
+  add({ name: 'mb_cache_entry_put', ops: [rel('refcount', 1, undefined, { rule: 'R9' })], ref: 'include/linux/mbcache.h' });
+  // btrfs "double reader-writer exclusion" locks (fs/btrfs/locking.c): the write side is taken by
+  // btrfs_drew_write_lock() or a true btrfs_drew_try_write_lock() and ended by btrfs_drew_write_unlock();
+  // the read side by btrfs_drew_read_lock()/btrfs_drew_read_unlock().
+  add({ name: 'btrfs_drew_write_lock', ops: [acq('rwsem', 0)], maySleep: true, ref: 'fs/btrfs/locking.c' });
+  add({ name: 'btrfs_drew_try_write_lock', ops: [acq('rwsem', 0, { rel: 'true' })], domain: 'bool', result: 'true ⇒ write side held', ref: 'fs/btrfs/locking.c' });
+  add({ name: 'btrfs_drew_write_unlock', ops: [rel('rwsem', 0, undefined, { rule: 'LK2' })], ref: 'fs/btrfs/locking.c' });
+  add({ name: 'btrfs_drew_read_lock', ops: [acq('rwsem', 0)], maySleep: true, ref: 'fs/btrfs/locking.c' });
+  add({ name: 'btrfs_drew_read_unlock', ops: [rel('rwsem', 0, undefined, { rule: 'LK2' })], ref: 'fs/btrfs/locking.c' });
   // btrfs extent buffers (fs/btrfs/extent_io.c, extent-tree.c, locking.c): btrfs_alloc_tree_block()
   // returns a new tree block referenced and write-locked (btrfs_tree_lock) or an ERR_PTR; the readers
   // return it referenced only; btrfs_lock_root_node()/btrfs_read_lock_root_node() return the root node
@@ -443,7 +469,10 @@ export function builtinEntries(): ApiEntry[] {
   for (const n of ['mark_inode_dirty', 'mark_inode_dirty_sync', '__mark_inode_dirty']) add({ name: n, ops: [{ kind: 'mark', resource: 'inode-dirty', obj: 0 }] });
 
   // §10 iomap.
-  add({ name: 'iomap_write_begin', ops: [acq('folio-lock', 2, { rel: 'zero' })], takesFolioLock: true, maySleep: true, ref: '§10.1' });
+  // iomap_write_begin(iter, write_ops, &folio, &offset, &len) (6.16 on): 0 with the folio locked.
+  // The older iomap_write_begin(iter, pos, len, &folio) also returns 0 without a folio when it marks
+  // the mapping stale (IOMAP_F_STALE, tested by the caller after): no entry, its body decides.
+  add({ name: 'iomap_write_begin', match: { arg: 2, contains: ['&'] }, ops: [acq('folio-lock', 2, { rel: 'zero' })], takesFolioLock: true, maySleep: true, ref: '§10.1' });
   add({ name: '__iomap_put_folio', ops: [rel('folio-lock', 3, undefined, { rule: 'R2', message: VM_BUG_LOCKED })], ref: '§10.1' });
   add({ name: 'iomap_page_mkwrite', ops: [], takesFolioLock: true, maySleep: true, ref: '§10.1' });
   add({ name: 'iomap_writeback_folio', ops: [needFolio(1, 'WARN_ON_ONCE(!folio_test_locked(folio)) in iomap_writeback_folio'), { kind: 'unmark', resource: 'folio-cleared', obj: 1 }], ref: '§10.2' });

@@ -68,6 +68,10 @@ export interface Held {
   variety?: 'bit' | 'mutex';
   /** The caller's hold, released on the path and taken again (not this function's to release). */
   restored?: boolean;
+  /** (reassign's own mark: renamed to another name of the object on this step, not overwritten.) */
+  renamed?: boolean;
+  /** Uncertain because the call's result was not known: what the result had to be ('nonnull', 'not-err'). */
+  needs?: string;
   /** Step that acquired it; -1 = held on entry. */
   acqStep: number;
   status: 'held' | 'released' | 'handed' | 'lost';

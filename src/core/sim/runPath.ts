@@ -28,6 +28,7 @@ import {
   type Held,
   type PathRun,
   type RunPathOptions,
+  type SummaryEffect,
 } from './pathModel';
 
 export { objectKey } from './pathModel';
@@ -138,6 +139,63 @@ export function runPath(path: Path, fn: FunctionAnalysis, opts: RunPathOptions =
 }
 
 /** runPath plus the final resource states, per variant (internal: summaries). */
+/**
+ * What a branch says of a pointer: `IS_ERR_OR_NULL(p)` true → 'err-or-null', false → 'valid';
+ * `IS_ERR(p)` → 'err' / 'not-err'; `p`, `p != NULL` → 'nonnull' / 'null'; `!p`, `p == NULL` the
+ * other way round. Null when the condition is not such a test.
+ */
+export function pointerTest(cond: string, value: boolean): { name: string; is: 'valid' | 'err-or-null' | 'err' | 'not-err' | 'null' | 'nonnull' } | null {
+  let c = cond.replace(/\s+/g, ' ').trim();
+  let v = value;
+  for (;;) {
+    if (c.startsWith('!')) { v = !v; c = c.slice(1).trim(); continue; }
+    if (/^(?:unlikely|likely)\s*\(.*\)$/.test(c)) { c = c.replace(/^(?:unlikely|likely)\s*/, ''); continue; }
+    if (/^\(.*\)$/.test(c) && balanced(c.slice(1, -1))) { c = c.slice(1, -1).trim(); continue; }
+    break;
+  }
+  const id = '([A-Za-z_]\\w*)';
+  let m = new RegExp(`^IS_ERR_OR_NULL\\(${id}\\)$`).exec(c);
+  if (m) return { name: m[1], is: v ? 'err-or-null' : 'valid' };
+  m = new RegExp(`^IS_ERR\\(${id}\\)$`).exec(c);
+  if (m) return { name: m[1], is: v ? 'err' : 'not-err' };
+  m = new RegExp(`^${id}$`).exec(c);
+  if (m) return { name: m[1], is: v ? 'nonnull' : 'null' };
+  m = new RegExp(`^${id} ?([=!]=) ?NULL$`).exec(c);
+  if (m) return { name: m[1], is: (m[2] === '!=') === v ? 'nonnull' : 'null' };
+  return null;
+}
+
+/**
+ * A branch condition decided by a pointer known to be NULL: `IS_ERR_OR_NULL(p)` (true), `IS_ERR(p)`
+ * (false), `p` (false), `p == NULL` (true), each perhaps negated with `!`; null when not decided.
+ */
+export function nullConstTest(cond: string, valueOf: (name: string) => string): boolean | null {
+  let c = cond.replace(/\s+/g, ' ').trim();
+  let neg = false;
+  for (;;) {
+    if (c.startsWith('!')) { neg = !neg; c = c.slice(1).trim(); continue; }
+    if (/^\(.*\)$/.test(c) && balanced(c.slice(1, -1))) { c = c.slice(1, -1).trim(); continue; }
+    break;
+  }
+  const isNull = (x: string) => /^[A-Za-z_]\w*$/.test(x.trim()) && /^(NULL|0)$/.test(valueOf(x.trim()));
+  let v: boolean | null = null;
+  let m: RegExpExecArray | null;
+  if ((m = /^(?:unlikely|likely)?\s*IS_ERR_OR_NULL\((.+)\)$/.exec(c)) && isNull(m[1])) v = true;
+  else if ((m = /^IS_ERR\((.+)\)$/.exec(c)) && isNull(m[1])) v = false;
+  else if (isNull(c)) v = false;
+  else if ((m = /^([A-Za-z_]\w*) ?([=!]=) ?NULL$/.exec(c)) && isNull(m[1])) v = m[2] === '==';
+  return v === null ? null : neg ? !v : v;
+}
+
+function balanced(t: string): boolean {
+  let d = 0;
+  for (const ch of t) {
+    if (ch === '(') d++;
+    else if (ch === ')' && --d < 0) return false;
+  }
+  return d === 0;
+}
+
 /** The pointer a branch says is NULL (`!p` true, `p` false, `p == NULL` true, `p != NULL` false), or null. */
 export function nullOnBranch(cond: string, value: boolean): string | null {
   const c = cond.replace(/\s+/g, ' ').trim();
@@ -222,10 +280,20 @@ function runVariant(
     stateDirty = true;
   };
 
+  /** Names that hold one object on this path (a copy `a = b`), each name to its shared set. */
+  const names = new Map<string, Set<string>>();
+  const sameName = (a: string, b: string): boolean => a !== b && !!names.get(a)?.has(b);
+  /** The step at which a name became another name of an object (its copy). */
+  const joinedAt = new Map<string, number>();
+  const leaveNames = (n: string) => {
+    names.get(n)?.delete(n);
+    names.delete(n);
+    joinedAt.delete(n);
+  };
   const findHeld = (resource: string, key: string, statuses: Held['status'][]): Held | undefined => {
     for (let j = held.length - 1; j >= 0; j--) {
       const h = held[j];
-      if (h.resource === resource && h.key === key && statuses.includes(h.status)) return h;
+      if (h.resource === resource && (h.key === key || sameName(h.key, key)) && statuses.includes(h.status)) return h;
     }
     return undefined;
   };
@@ -257,7 +325,20 @@ function runVariant(
     // subscript (`fbatch.folios[i]`) are another object too once it changes; what they hold is not
     // leaked by it (other names may reach them), only renamed.
     const through = simple ? new RegExp(`^${name}(->|\\.|\\[)|\\[[^\\]]*\\b${name}\\b[^\\]]*\\]`) : null;
+    // The name leaves the names it shared one object with; what it held is that object's, under
+    // another of its names now (`src_folio = folio; … folio = NULL;`: src_folio holds it).
+    const others = simple ? [...(names.get(name) ?? [])].filter((n) => n !== name) : [];
+    if (simple) leaveNames(name);
+    if (others.length) {
+      for (const h of held) {
+        if (h.wildcard || h.key !== name) continue;
+        h.key = others[0];
+        h.object = others[0];
+        h.renamed = true;
+      }
+    }
     for (const h of held.slice()) {
+      if (h.renamed) { h.renamed = false; continue; }
       // (Held on entry and untouched: the caller's word covers whichever element the name reaches.)
       if (!h.wildcard && through && h.key !== objectKey(h.resource, name) && through.test(h.key)) {
         if (h.acqStep < 0 && h.status === 'held') continue;
@@ -360,6 +441,13 @@ function runVariant(
       const ops = lookupApi(table, s.call.name, s.call.args)?.ops ?? [];
       const outs = new Set(ops.filter((o) => o.kind === 'acquire' && typeof o.obj === 'number').map((o) => o.obj as number));
       for (const o of ops) if (o.kind === 'release' && o.resource === 'refcount' && typeof o.obj === 'number' && !o.when && s.call.args[o.obj]) puts.add(objectKey('refcount', s.call.args[o.obj]));
+      // A summarised callee that puts the argument whatever it returns (smb2_set_path_attr() puts cfile).
+      const sum = Object.prototype.hasOwnProperty.call(summaries, s.call.name) ? summaries[s.call.name] : undefined;
+      const classes = sum ? Object.values(sum.byClass).filter((x): x is SummaryEffect[] => !!x) : [];
+      if (classes.length) for (const e of classes[0]) {
+        if (e.kind !== 'release' || e.resource !== 'refcount' || typeof e.obj !== 'number' || e.path || e.global || !s.call.args[e.obj]) continue;
+        if (classes.every((c) => c.some((o) => o.kind === 'release' && o.resource === 'refcount' && o.obj === e.obj && !o.path))) puts.add(objectKey('refcount', s.call.args[e.obj]));
+      }
       for (const [j, a] of s.call.args.entries()) {
         if (outs.has(j) && /^\s*&\s*[A-Za-z_]\w*\s*$/.test(a)) continue;
         for (const m of unquoted(a).matchAll(DEREFS)) uses.push(m[1]);
@@ -395,12 +483,27 @@ function runVariant(
     const s = steps[i];
     newIteration(s, i);
     useAfterPut(s, i);
-    if (s.kind === 'assign') reassign(s.lhs, i);
+    if (s.kind === 'assign') {
+      // `src_folio = folio`: one object, two names, until either moves on. Assigning a name the
+      // value it already has (`src_folio = folio` again on a retry) changes nothing.
+      const lhs = s.lhs.trim();
+      const rhs = s.rhs.trim().replace(/^\(\s*(?:struct\s+)?[A-Za-z_]\w*\s*\*\s*\)\s*/, '');
+      const copy = /^[A-Za-z_]\w*$/.test(lhs) && /^[A-Za-z_]\w*$/.test(rhs) && lhs !== rhs;
+      if (!(copy && sameName(lhs, rhs))) reassign(s.lhs, i);
+      if (copy && !sameName(lhs, rhs)) {
+        const set = names.get(rhs) ?? new Set([rhs]);
+        set.add(lhs);
+        joinedAt.set(lhs, i);
+        names.set(rhs, set);
+        names.set(lhs, set);
+      }
+    }
     else if (s.kind === 'call' && s.assignTo && !s.call.args.some((a) => objectKey('folio-lock', a) === objectKey('folio-lock', s.assignTo!))) reassign(s.assignTo, i);
     if (s.kind === 'assign') {
       if (/^(NULL|-?\d+|true|false)$/.test(s.rhs.trim())) consts.set(s.lhs.trim(), s.rhs.trim());
       else consts.delete(s.lhs.trim());
     } else if (s.kind === 'gap') consts.clear();
+
     let violationMsg: string | undefined;
     const evStart = events.length;
     let opText = s.text;
@@ -408,6 +511,9 @@ function runVariant(
     if (s.kind === 'assume') {
       const v = evalCondition(s.cond, env);
       if (v !== null && v !== s.value) infeasible = `branch ${s.cond} is ${s.value}, but ${variant.description}`;
+      // A test of a pointer the path set to NULL (`folio = NULL; … if (!IS_ERR_OR_NULL(folio))`).
+      const c = nullConstTest(s.cond, valueOf);
+      if (c !== null && c !== s.value && !infeasible) infeasible = `branch ${s.cond} is ${s.value}, but the path set it to NULL`;
       for (const f of s.facts) if (knowledgeAt(f.callStep).possible.length === 0) infeasible = `contradictory facts about step ${f.callStep}`;
       for (const f of s.facts) {
         if (f.relation !== 'null' || infeasible) continue;
@@ -416,10 +522,30 @@ function runVariant(
       }
       // A branch on which a pointer is NULL (`if (!cfile)`, `cfile == NULL`): nothing is held through
       // it there, whoever took it (the caller's reference `if (cfile) cifsFileInfo_put(cfile)` skips).
+      // A test of a result the path could not tie to its call (`folio = NULL; if (…) folio = lookup();
+      // if (!IS_ERR_OR_NULL(folio))`): what the call took is certain, or nothing, on this branch.
+      const said = pointerTest(s.cond, s.value);
+      if (said && !infeasible) {
+        for (const h of held) {
+          if (h.status !== 'held' || !h.uncertain || !h.needs || h.key !== objectKey(h.resource, said.name)) continue;
+          if (said.is === 'valid' || said.is === h.needs) { h.uncertain = false; h.needs = undefined; }
+          else if (said.is === 'null' || said.is === 'err' || said.is === 'err-or-null') { h.status = 'lost'; h.endStep = i; }
+        }
+      }
+      // A pointer this path itself took a lock or reference through is not NULL: that branch is not
+      // taken (`if (!src_folio)` on a retry that holds src_folio's lock).
       const nul = nullOnBranch(s.cond, s.value);
       if (nul && !infeasible) {
         for (const h of held) {
-          if (h.status !== 'held' || h.wildcard || h.key !== objectKey(h.resource, nul)) continue;
+          if (h.status !== 'held' || h.wildcard || (h.key !== objectKey(h.resource, nul) && !sameName(h.key, objectKey(h.resource, nul)))) continue;
+          // (The name given a new value since, `folio = writeback_iter(…, folio, …)`: another pointer;
+          // a name that became the object's by a copy counts from that copy.)
+          const since = h.key === objectKey(h.resource, nul) && h.acqStep >= 0 && !joinedAt.has(nul) ? h.acqStep : Math.max(h.acqStep, joinedAt.get(nul) ?? h.acqStep);
+          if (assignedBetween(nul, since, i)) continue;
+          if (h.acqStep >= 0 && !h.uncertain && h.owner === 'task' && !h.fromWildcard) {
+            infeasible = `branch ${s.cond} is ${s.value} (${nul} is NULL), but step ${h.acqStep} took the ${label(h.resource)} of ${h.object} through it`;
+            break;
+          }
           h.status = 'lost';
           h.endStep = i;
         }
@@ -572,7 +698,7 @@ function runVariant(
               if (op.kind === 'acquire') {
                 uncertain = true;
                 // (A path that stops at a merge point before any test, `cut`, is tested where it merged.)
-                if (k.facts === 0 && op.resource !== 'request' && path.end !== 'cut' && !gaps.some((g) => g > i) && !resultReturned(i) && !handedToErrAware(i) && !assertedLater(i)) {
+                if (k.facts === 0 && op.resource !== 'request' && path.end !== 'cut' && !gaps.some((g) => g > i) && !resultReturned(i) && !handedToErrAware(i) && !assertedLater(i) && !testedLater(i)) {
                   const t = objText(op, s);
                   const r = resolveResource(op, t);
                   emit({ step: i, kind: 'ignored-result', resource: r.resource, object: t, rule: r.resource === 'wb-lock' ? 'WB3' : r.resource === 'folio-lock' ? 'R1' : undefined, message: `the result of ${name}(${args.join(', ')}) is never tested: the path cannot know whether it holds the ${label(r.resource)}` });
@@ -581,6 +707,10 @@ function runVariant(
             }
           }
           applyOp(op, s, i, uncertain, entry, newIndex ? { mapping: newMapping, ...newIndex } : undefined, nowaitTrue);
+          if (uncertain && op.kind === 'acquire' && op.when && op.obj === 'result' && s.assignTo) {
+            const last = held[held.length - 1];
+            if (last && last.acqStep === i && last.uncertain) last.needs = op.when.rel;
+          }
         }
       }
     }
@@ -591,6 +721,13 @@ function runVariant(
       const expr = s.kind === 'return' ? s.expr : null;
       retClass = returnClass(path, i, expr, factsFor);
       checkReturn(i, expr);
+    }
+
+    if (s.kind === 'call') {
+      // A result assigned, or an out-parameter the callee may fill (`&folio`), is no constant any
+      // more (after the call: its own guards read the value it was given).
+      if (s.assignTo) consts.delete(s.assignTo.trim());
+      for (const a of s.call.args) { const m = /^\s*&\s*([A-Za-z_]\w*)\s*$/.exec(a); if (m) consts.delete(m[1]); }
     }
 
     // Trace step.
@@ -853,6 +990,28 @@ function runVariant(
    * `ASSERT(!IS_ERR(folio))`, `WARN_ON(!folio)`: the code asserts what the result is (an assertion
    * macro is not a branch the path model splits on, but the author did test it).
    */
+  /** Is `name` assigned (or a call's result stored in it) after step `from` and before step `to`? */
+  function assignedBetween(name: string, from: number, to: number): boolean {
+    for (let j = Math.max(0, from + 1); j < to; j++) {
+      const t = steps[j];
+      if ((t.kind === 'assign' && t.lhs.trim() === name) || (t.kind === 'call' && t.assignTo?.trim() === name)) return true;
+    }
+    return false;
+  }
+
+  /** The call's result is tested as a pointer later on the path, before it is assigned again. */
+  function testedLater(i: number): boolean {
+    const s = steps[i];
+    if (s.kind !== 'call' || !s.assignTo || !/^[A-Za-z_]\w*$/.test(s.assignTo.trim())) return false;
+    const v = s.assignTo.trim();
+    for (let j = i + 1; j < steps.length; j++) {
+      const t = steps[j];
+      if (t.kind === 'assume' && pointerTest(t.cond, t.value)?.name === v) return true;
+      if ((t.kind === 'assign' && t.lhs.trim() === v) || (t.kind === 'call' && t.assignTo?.trim() === v)) return false;
+    }
+    return false;
+  }
+
   function assertedLater(i: number): boolean {
     const s = steps[i];
     if (s.kind !== 'call' || !s.assignTo || !/^[A-Za-z_]\w*$/.test(s.assignTo.trim())) return false;
@@ -911,6 +1070,8 @@ function runVariant(
     // Stored into a structure (`ctx->cur_folio = readahead_folio(ctx->rac)`): whoever reads the field
     // tests it (the next iteration, a callee given the structure, the caller).
     if (v !== null && /(->|\.)[A-Za-z_]\w*$/.test(v)) return true;
+    // Or into the caller's out-parameter (`*ret_file = find_readable_file(…)`): the caller tests it.
+    if (v !== null && /^\*\s*[A-Za-z_]\w*$/.test(v)) return true;
     const word = v === null ? null : wordRe(v);
     for (let j = i + 1; j < steps.length; j++) {
       const t = steps[j];

@@ -12,12 +12,12 @@ import type { ReturnClass } from './conditions';
 import { contractFor } from './contracts';
 import { isGlobalName, rootOf } from './pathModel';
 import { builtinApiTable, lookupApi } from './apiTable';
-import { objectKey, runPathDetailed, type FunctionSummary, type RunPathOptions, type SummaryEffect } from './runPath';
+import { nullOnBranch, objectKey, runPathDetailed, type FunctionSummary, type RunPathOptions, type SummaryEffect } from './runPath';
 
 /** Resources a callee given the object can release (the checks' ESCAPES_TO_CALLEE, for locks and refs). */
 const OPAQUE_MAY_RELEASE = new Set(['folio-lock', 'writeback-bit', 'refcount', 'request']);
 
-const TRACKED = new Set(['wb-lock', 'folio-lock', 'mutex', 'spinlock', 'bit-lock', 'rwsem', 'rcu', 'stable-writes']);
+const TRACKED = new Set(['wb-lock', 'folio-lock', 'mutex', 'spinlock', 'bit-lock', 'rwsem', 'rcu', 'stable-writes', 'refcount']);
 /** One effect per kind, resource and object (an argument, a field of one, or a kernel-wide object). */
 const effectKey = (e: SummaryEffect): string => `${e.kind}|${e.resource}|${e.obj}${e.path ?? ''}${e.global ? `@${e.global}` : ''}`;
 /** Kernel-wide objects a callee can enter or leave for its caller (the API table's `global` names). */
@@ -41,8 +41,20 @@ export function summarizeFunction(fn: FunctionAnalysis, opts: RunPathOptions = {
   let takesFolioLock = false;
   const escapes = new Set<number>();
   const byValue = new Map<string, Map<string, SummaryEffect>>();
-  /** Every feasible ending run: the constant it returns (or null) and its effects. */
-  const endings: { lit: string | null; effects: Map<string, SummaryEffect> }[] = [];
+  /**
+   * Every feasible ending run: the constant it returns (or null), its return class, its effects, and
+   * the parameters it found NULL (`if (!cfile) return;`): on such a path, whatever the other paths do
+   * to that parameter is done too (releasing NULL is nothing), so it does not break their agreement.
+   */
+  const endings: { lit: string | null; cls: ReturnClass; effects: Map<string, SummaryEffect>; nulls: Set<number> }[] = [];
+  const agreed = (list: typeof endings): Map<string, SummaryEffect> => {
+    const out = new Map<string, SummaryEffect>();
+    for (const e of list) for (const [k, eff] of e.effects) {
+      if (out.has(k)) continue;
+      if (list.every((o) => o.effects.has(k) || (typeof eff.obj === 'number' && o.nulls.has(eff.obj)))) out.set(k, eff);
+    }
+    return out;
+  };
   for (const p of fn.paths) {
     // A parameter stored into memory the caller can reach through another parameter or a global
     // (`ceph_wbc->pages[n] = page`) is kept there for later: whoever reads that memory owns it now.
@@ -130,17 +142,18 @@ export function summarizeFunction(fn: FunctionAnalysis, opts: RunPathOptions = {
       }
       for (const i of unmarked) { const e: SummaryEffect = { kind: 'unmark', resource: 'folio-cleared', obj: i }; effects.set(effectKey(e), e); }
       const lit = returnedConstant(p);
-      if (lit !== null) {
-        const pv = byValue.get(lit);
-        if (pv === undefined) byValue.set(lit, new Map(effects));
-        else for (const k of [...pv.keys()]) if (!effects.has(k)) pv.delete(k);
+      const nulls = new Set<number>();
+      for (const st of p.steps) {
+        if (st.kind !== 'assume') continue;
+        const n = nullOnBranch(st.cond, st.value);
+        const at = n ? params.indexOf(n) : -1;
+        if (at >= 0) nulls.add(at);
       }
-      endings.push({ lit, effects });
-      const prev = byClass[run.returnClass];
-      if (prev === undefined) byClass[run.returnClass] = effects;
-      else if (prev !== null) for (const k of [...prev.keys()]) if (!effects.has(k)) prev.delete(k);
+      endings.push({ lit, cls: run.returnClass, effects, nulls });
     }
   }
+  for (const e of endings) if (byClass[e.cls] === undefined) byClass[e.cls] = agreed(endings.filter((o) => o.cls === e.cls));
+  for (const e of endings) if (e.lit !== null && !byValue.has(e.lit)) byValue.set(e.lit, agreed(endings.filter((o) => o.lit === e.lit)));
   if (Object.keys(byClass).length === 0) return null; // no feasible complete path: nothing known
   const out: FunctionSummary = { name: fn.name, byClass: {} };
   for (const c of ['success', 'failure', 'unknown'] as ReturnClass[]) {
@@ -157,8 +170,8 @@ export function summarizeFunction(fn: FunctionAnalysis, opts: RunPathOptions = {
       bv[v] = [...m.keys()].sort().map((k) => m.get(k)!);
       const others = endings.filter((e) => e.lit !== v);
       if (others.length === 0) continue;
-      const common = [...others[0].effects.keys()].filter((k) => others.every((e) => e.effects.has(k)));
-      bo[v] = common.sort().map((k) => others[0].effects.get(k)!);
+      const common = agreed(others);
+      bo[v] = [...common.keys()].sort().map((k) => common.get(k)!);
     }
     out.byValue = bv;
     out.byOther = bo;
