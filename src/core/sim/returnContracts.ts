@@ -124,6 +124,14 @@ export function returnContracts(fn: FunctionAnalysis, runs: RunOfPath[]): (r: Ru
     const released = touched.filter((t) => t.st !== 'held');
     if (cls === 'failure') return released.length ? { kind: 'inconsistent', released: released.length, total: touched.length } : null;
     if (!callersObject(fn, r.path, e.resource, e.key)) return null;
+    // An RCU read-side section is never handed to the caller by inference: a function that returns
+    // inside one says so to sparse (`__acquires(RCU)`, as every seq_file ->start() that enters it does).
+    // An annotation that names another lock still says the function returns holding one: code moved
+    // from a lock to RCU often keeps its old annotation (`__acquires(cell->proc_lock)`).
+    if (e.resource === 'rcu') {
+      if ((ann?.acquires ?? []).length && released.length === 0) return { kind: 'contract', why: `annotated __acquires(${ann!.acquires![0]}): the function returns inside a section it entered, for its ->stop()` };
+      return released.length ? { kind: 'inconsistent', released: released.length, total: touched.length } : null;
+    }
     const paths = new Set(held.map((t) => t.x.path.id)).size;
     const what = `every ${cls === 'unknown' ? '' : `${cls} `}return that takes it (${paths} path${paths === 1 ? '' : 's'})`;
     if (released.length === 0) return { kind: 'contract', why: `returned held on ${what}: the function's contract, inferred` };

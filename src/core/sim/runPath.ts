@@ -806,7 +806,8 @@ function runVariant(
           emit({ step: i, kind: 'note', resource, object: text, message: `${call} returns a ${label(resource)} that the code keeps under no name: whoever releases it finds it by index (not tracked here)` });
           return;
         }
-        const prev = findHeld(resource, key, ['held']);
+        // RCU read-side sections nest (rcu_read_lock() inside one counts, it does not wait): another hold.
+        const prev = resource === 'rcu' ? undefined : findHeld(resource, key, ['held']);
         if (prev && !prev.uncertain && resource !== 'wb-iter') {
           // A trylock (or netfs_wb_begin with nowait) of a lock already held fails instead of waiting.
           const isTry = op.when !== undefined && (op.when.rel === 'true' || op.when.rel === 'false') && (resource !== 'wb-lock' || nowait);

@@ -51,7 +51,9 @@ export function summarizeFunction(fn: FunctionAnalysis, opts: RunPathOptions = {
     const out = new Map<string, SummaryEffect>();
     for (const e of list) for (const [k, eff] of e.effects) {
       if (out.has(k)) continue;
-      if (list.every((o) => o.effects.has(k) || (typeof eff.obj === 'number' && o.nulls.has(eff.obj)))) out.set(k, eff);
+      // (Only for what the others let go: a NULL was let go too; taking something is not agreed by NULL.)
+      const letGo = eff.kind === 'release' || eff.kind === 'handoff';
+      if (list.every((o) => o.effects.has(k) || (letGo && typeof eff.obj === 'number' && o.nulls.has(eff.obj)))) out.set(k, eff);
     }
     return out;
   };
