@@ -160,6 +160,11 @@ const NEUTRAL = [
 const SPIN_LOCKS = ['spin_lock', 'spin_lock_irq', 'spin_lock_irqsave', 'spin_lock_bh', 'raw_spin_lock', 'raw_spin_lock_irq', 'raw_spin_lock_irqsave', 'write_lock', 'read_lock'];
 const SPIN_UNLOCKS = ['spin_unlock', 'spin_unlock_irq', 'spin_unlock_irqrestore', 'spin_unlock_bh', 'raw_spin_unlock', 'raw_spin_unlock_irq', 'raw_spin_unlock_irqrestore', 'write_unlock', 'read_unlock'];
 
+/** RCU read-side flavours: lock, unlock, and the kernel-wide object as sparse names it. */
+export const RCU_FLAVOURS: readonly (readonly [string, string, string])[] = [
+  ['rcu_read_lock', 'rcu_read_unlock', 'RCU'], ['rcu_read_lock_bh', 'rcu_read_unlock_bh', 'RCU_BH'], ['rcu_read_lock_sched', 'rcu_read_unlock_sched', 'RCU_SCHED'],
+];
+
 /** The built-in table. Order matters only between entries of one name (first match wins). */
 export function builtinEntries(): ApiEntry[] {
   const e: ApiEntry[] = [];
@@ -205,7 +210,7 @@ export function builtinEntries(): ApiEntry[] {
   // RCU read-side critical sections (include/linux/rcupdate.h: "rcu_read_lock() ... Marks the
   // beginning of an RCU read-side critical section", ended by the matching rcu_read_unlock(); the
   // _bh and _sched flavours end only with their own unlock). Sparse names them RCU, RCU_BH, RCU_SCHED.
-  for (const [lock, unlock, name] of [['rcu_read_lock', 'rcu_read_unlock', 'RCU'], ['rcu_read_lock_bh', 'rcu_read_unlock_bh', 'RCU_BH'], ['rcu_read_lock_sched', 'rcu_read_unlock_sched', 'RCU_SCHED']]) {
+  for (const [lock, unlock, name] of RCU_FLAVOURS) {
     add({ name: lock, ops: [acq('rcu', 0, undefined, { global: name })], ref: 'include/linux/rcupdate.h' });
     add({ name: unlock, ops: [rel('rcu', 0, undefined, { global: name, rule: 'LK2' })], ref: 'include/linux/rcupdate.h' });
   }

@@ -68,8 +68,6 @@ export interface Held {
   variety?: 'bit' | 'mutex';
   /** The caller's hold, released on the path and taken again (not this function's to release). */
   restored?: boolean;
-  /** (reassign's own mark: renamed to another name of the object on this step, not overwritten.) */
-  renamed?: boolean;
   /** Uncertain because the call's result was not known: what the result had to be ('nonnull', 'not-err'). */
   needs?: string;
   /** Step that acquired it; -1 = held on entry. */
@@ -195,7 +193,7 @@ export interface FinalHeld {
  * A result the caller does not test (or a void function): what every return class of the callee does,
  * it does on this call too (a void lock wrapper has one class, and its acquire holds).
  */
-function commonEffects(sum: FunctionSummary): SummaryEffect[] {
+export function commonEffects(sum: FunctionSummary): SummaryEffect[] {
   const classes = Object.values(sum.byClass).filter((x): x is SummaryEffect[] => !!x);
   if (classes.length === 0) return [];
   const key = (e: SummaryEffect) => `${e.kind}|${e.resource}|${String(e.obj)}${e.path ?? ''}${e.global ?? ''}|${e.variety ?? ''}`;

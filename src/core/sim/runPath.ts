@@ -23,12 +23,12 @@ import {
   resolveResource,
   stepRef,
   summaryEntry,
+  commonEffects,
   type FinalHeld,
   type FunctionSummary,
   type Held,
   type PathRun,
   type RunPathOptions,
-  type SummaryEffect,
 } from './pathModel';
 
 export { objectKey } from './pathModel';
@@ -138,7 +138,6 @@ export function runPath(path: Path, fn: FunctionAnalysis, opts: RunPathOptions =
   });
 }
 
-/** runPath plus the final resource states, per variant (internal: summaries). */
 /**
  * What a branch says of a pointer: `IS_ERR_OR_NULL(p)` true → 'err-or-null', false → 'valid';
  * `IS_ERR(p)` → 'err' / 'not-err'; `p`, `p != NULL` → 'nonnull' / 'null'; `!p`, `p == NULL` the
@@ -170,21 +169,10 @@ export function pointerTest(cond: string, value: boolean): { name: string; is: '
  * (false), `p` (false), `p == NULL` (true), each perhaps negated with `!`; null when not decided.
  */
 export function nullConstTest(cond: string, valueOf: (name: string) => string): boolean | null {
-  let c = cond.replace(/\s+/g, ' ').trim();
-  let neg = false;
-  for (;;) {
-    if (c.startsWith('!')) { neg = !neg; c = c.slice(1).trim(); continue; }
-    if (/^\(.*\)$/.test(c) && balanced(c.slice(1, -1))) { c = c.slice(1, -1).trim(); continue; }
-    break;
-  }
-  const isNull = (x: string) => /^[A-Za-z_]\w*$/.test(x.trim()) && /^(NULL|0)$/.test(valueOf(x.trim()));
-  let v: boolean | null = null;
-  let m: RegExpExecArray | null;
-  if ((m = /^(?:unlikely|likely)?\s*IS_ERR_OR_NULL\((.+)\)$/.exec(c)) && isNull(m[1])) v = true;
-  else if ((m = /^IS_ERR\((.+)\)$/.exec(c)) && isNull(m[1])) v = false;
-  else if (isNull(c)) v = false;
-  else if ((m = /^([A-Za-z_]\w*) ?([=!]=) ?NULL$/.exec(c)) && isNull(m[1])) v = m[2] === '==';
-  return v === null ? null : neg ? !v : v;
+  // What the condition says when it holds, and whether a NULL pointer says the same.
+  const t = pointerTest(cond, true);
+  if (!t || !/^(NULL|0)$/.test(valueOf(t.name))) return null;
+  return t.is === 'null' || t.is === 'err-or-null' || t.is === 'not-err';
 }
 
 function balanced(t: string): boolean {
@@ -213,6 +201,7 @@ export function nullOnBranch(cond: string, value: boolean): string | null {
   return null;
 }
 
+/** runPath plus the final resource states, per variant (internal: summaries). */
 export function runPathDetailed(path: Path, fn: FunctionAnalysis, opts: RunPathOptions = {}): { run: PathRun; final: FinalHeld[] }[] {
   const table = opts.table ?? builtinApiTable();
   const contract = contractFor(fn);
@@ -329,16 +318,17 @@ function runVariant(
     // another of its names now (`src_folio = folio; … folio = NULL;`: src_folio holds it).
     const others = simple ? [...(names.get(name) ?? [])].filter((n) => n !== name) : [];
     if (simple) leaveNames(name);
+    const renamed = new Set<Held>();
     if (others.length) {
       for (const h of held) {
         if (h.wildcard || h.key !== name) continue;
         h.key = others[0];
         h.object = others[0];
-        h.renamed = true;
+        renamed.add(h);
       }
     }
     for (const h of held.slice()) {
-      if (h.renamed) { h.renamed = false; continue; }
+      if (renamed.has(h)) continue;
       // (Held on entry and untouched: the caller's word covers whichever element the name reaches.)
       if (!h.wildcard && through && h.key !== objectKey(h.resource, name) && through.test(h.key)) {
         if (h.acqStep < 0 && h.status === 'held') continue;
@@ -443,10 +433,8 @@ function runVariant(
       for (const o of ops) if (o.kind === 'release' && o.resource === 'refcount' && typeof o.obj === 'number' && !o.when && s.call.args[o.obj]) puts.add(objectKey('refcount', s.call.args[o.obj]));
       // A summarised callee that puts the argument whatever it returns (smb2_set_path_attr() puts cfile).
       const sum = Object.prototype.hasOwnProperty.call(summaries, s.call.name) ? summaries[s.call.name] : undefined;
-      const classes = sum ? Object.values(sum.byClass).filter((x): x is SummaryEffect[] => !!x) : [];
-      if (classes.length) for (const e of classes[0]) {
-        if (e.kind !== 'release' || e.resource !== 'refcount' || typeof e.obj !== 'number' || e.path || e.global || !s.call.args[e.obj]) continue;
-        if (classes.every((c) => c.some((o) => o.kind === 'release' && o.resource === 'refcount' && o.obj === e.obj && !o.path))) puts.add(objectKey('refcount', s.call.args[e.obj]));
+      for (const e of sum ? commonEffects(sum) : []) {
+        if (e.kind === 'release' && e.resource === 'refcount' && typeof e.obj === 'number' && !e.path && !e.global && s.call.args[e.obj]) puts.add(objectKey('refcount', s.call.args[e.obj]));
       }
       for (const [j, a] of s.call.args.entries()) {
         if (outs.has(j) && /^\s*&\s*[A-Za-z_]\w*\s*$/.test(a)) continue;
@@ -987,16 +975,14 @@ function runVariant(
     }
   }
 
-  /**
-   * `ASSERT(!IS_ERR(folio))`, `WARN_ON(!folio)`: the code asserts what the result is (an assertion
-   * macro is not a branch the path model splits on, but the author did test it).
-   */
-  /** Is `name` assigned (or a call's result stored in it) after step `from` and before step `to`? */
+  /** Does step `t` give `name` a new value (an assignment, or a call's result stored in it)? */
+  function assigns(t: Step, name: string): boolean {
+    return (t.kind === 'assign' && t.lhs.trim() === name) || (t.kind === 'call' && t.assignTo?.trim() === name);
+  }
+
+  /** Is `name` assigned after step `from` and before step `to`? */
   function assignedBetween(name: string, from: number, to: number): boolean {
-    for (let j = Math.max(0, from + 1); j < to; j++) {
-      const t = steps[j];
-      if ((t.kind === 'assign' && t.lhs.trim() === name) || (t.kind === 'call' && t.assignTo?.trim() === name)) return true;
-    }
+    for (let j = Math.max(0, from + 1); j < to; j++) if (assigns(steps[j], name)) return true;
     return false;
   }
 
@@ -1008,11 +994,15 @@ function runVariant(
     for (let j = i + 1; j < steps.length; j++) {
       const t = steps[j];
       if (t.kind === 'assume' && pointerTest(t.cond, t.value)?.name === v) return true;
-      if ((t.kind === 'assign' && t.lhs.trim() === v) || (t.kind === 'call' && t.assignTo?.trim() === v)) return false;
+      if (assigns(t, v)) return false;
     }
     return false;
   }
 
+  /**
+   * `ASSERT(!IS_ERR(folio))`, `WARN_ON(!folio)`: the code asserts what the result is (an assertion
+   * macro is not a branch the path model splits on, but the author did test it).
+   */
   function assertedLater(i: number): boolean {
     const s = steps[i];
     if (s.kind !== 'call' || !s.assignTo || !/^[A-Za-z_]\w*$/.test(s.assignTo.trim())) return false;

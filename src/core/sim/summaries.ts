@@ -11,7 +11,7 @@ import { returnLiteral } from './conditions';
 import type { ReturnClass } from './conditions';
 import { contractFor } from './contracts';
 import { isGlobalName, rootOf } from './pathModel';
-import { builtinApiTable, lookupApi } from './apiTable';
+import { builtinApiTable, lookupApi, RCU_FLAVOURS } from './apiTable';
 import { nullOnBranch, objectKey, runPathDetailed, type FunctionSummary, type RunPathOptions, type SummaryEffect } from './runPath';
 
 /** Resources a callee given the object can release (the checks' ESCAPES_TO_CALLEE, for locks and refs). */
@@ -21,7 +21,7 @@ const TRACKED = new Set(['wb-lock', 'folio-lock', 'mutex', 'spinlock', 'bit-lock
 /** One effect per kind, resource and object (an argument, a field of one, or a kernel-wide object). */
 const effectKey = (e: SummaryEffect): string => `${e.kind}|${e.resource}|${e.obj}${e.path ?? ''}${e.global ? `@${e.global}` : ''}`;
 /** Kernel-wide objects a callee can enter or leave for its caller (the API table's `global` names). */
-const GLOBAL_OBJECTS = new Set(['RCU', 'RCU_BH', 'RCU_SCHED']);
+const GLOBAL_OBJECTS = new Set(RCU_FLAVOURS.map(([, , name]) => name));
 /** Locks that live in a structure and are named through a pointer to it (`&eb->refs_lock`). */
 const LOCK_FIELD = new Set(['mutex', 'spinlock', 'rwsem', 'bit-lock']);
 
