@@ -17,6 +17,7 @@
 import type { FunctionAnalysis, Step } from './types';
 import { lookupApi, type ApiTable } from './sim/index';
 import { label, objectKey, rootOf } from './sim/pathModel';
+import { TRAILING_GAP } from './c/synthesize';
 
 export interface AssumedHeld {
   resource: string;
@@ -54,7 +55,24 @@ export interface AssumedHeld {
   acquiredBy?: string;
   /** Taken where the code shows it: the record only says which calls left it held (`keptBy`). */
   keepOnly?: true;
+  /**
+   * The patch's added release is followed, without another touch of the object, by the code after
+   * the last shown line: by the patch's word that unseen code does not release it. A path that passes
+   * the same shown line (`line`, a context line of both sides; for a branch, taken the same way) and
+   * then leaves the shown code holding the object leaks it.
+   */
+  exits?: PatchExit[];
 }
+
+export interface PatchExit {
+  /** Input line of the anchor step (a line both sides show). */
+  line: number;
+  kind: Step['kind'];
+  /** For a branch anchor: the way it was taken. */
+  value?: boolean;
+}
+
+export { TRAILING_GAP };
 
 /** Resources whose leaks the runner reports (a released object of these can be assumed held). */
 const ASSUMABLE = new Set(['folio-lock', 'refcount', 'mutex', 'spinlock', 'rwsem', 'bit-lock', 'rcu']);
@@ -141,8 +159,12 @@ export function patchAssumptions(pre: FunctionAnalysis, post: FunctionAnalysis, 
   const releases = (s: CallStep) => (lookupApi(table, s.call.name, s.call.args)?.ops ?? []).some((op) => (op.kind === 'release' && ASSUMABLE.has(op.resource)) || (op.kind === 'handoff' && !!op.when));
   if (!sitesPost.some((s) => gained(s) && releases(s)) && !sitesPre.some((s) => lost(s) && releases(s))) return [];
   const own = new Set([...assigned(pre), ...assigned(post)]);
+  // Input lines of the pre-image's steps: a post-image step on one of them is a context line.
+  const preLines = new Set<number>();
+  for (const p of pre.paths) for (const t of p.steps) if (t.ref.inputLine !== null) preLines.add(t.ref.inputLine);
   const acquired = new Set<string>();
-  for (const s of [...sitesPre, ...sitesPost]) {
+  // (An acquisition the patch removes, as where it turns a lock into an unlock, shows nothing held.)
+  for (const s of [...sitesPre.filter((t) => !lost(t)), ...sitesPost]) {
     // A function the message defines is summarised: what it takes is seen, not assumed.
     if (defined.has(s.call.name)) for (const a of s.call.args) { const r = rootOf(a); if (r) acquired.add(`*|${r}`); }
     for (const op of lookupApi(table, s.call.name, s.call.args)?.ops ?? []) {
@@ -153,10 +175,17 @@ export function patchAssumptions(pre: FunctionAnalysis, post: FunctionAnalysis, 
   }
   // A call on the object that the patch removed (`__folio_put(f)` → `folio_put(f)`): the patch
   // changed how the object is let go, it did not add a release the old code lacked.
+  // A removed call that took the object (`mutex_lock(&m)` turned into `mutex_unlock(&m)`) is no such
+  // change: by the patch's word the object is held there, and the old code took it a second time.
   const replaced = new Set<string>();
   for (const s of sitesPre) {
     if (!lost(s)) continue;
-    for (const a of s.call.args) { const r = rootOf(a); if (r) replaced.add(a.replace(/\s+/g, '')); }
+    const ops = lookupApi(table, s.call.name, s.call.args)?.ops ?? [];
+    s.call.args.forEach((a, i) => {
+      if (!rootOf(a)) return;
+      if (ops.some((op) => op.kind === 'acquire' && op.obj === i)) return;
+      replaced.add(a.replace(/\s+/g, ''));
+    });
   }
   const out: AssumedHeld[] = [];
   const said = new Set<string>();
@@ -178,6 +207,7 @@ export function patchAssumptions(pre: FunctionAnalysis, post: FunctionAnalysis, 
       said.add(key);
       const line = s.ref.sourceLine !== null ? ` at line ${s.ref.sourceLine}` : '';
       const labels = new Set<string>();
+      const exits: PatchExit[] = [];
       const keptBy = new Set<string>();
       let acquiredBy: string | undefined;
       let contradicted = false;
@@ -202,6 +232,19 @@ export function patchAssumptions(pre: FunctionAnalysis, post: FunctionAnalysis, 
         const next = p.steps[q];
         const g = next?.kind === 'gap' ? /^goto (\w+):/.exec(next.text) : null;
         if (g) labels.add(g[1]);
+        if (next?.kind === 'gap' && next.text === TRAILING_GAP && q === p.steps.length - 1) {
+          // The nearest line both sides show, after the release (else before it): the pre-image's
+          // paths through it are the ones the patch changed.
+          const shown = (t: Step) => t.kind !== 'gap' && t.ref.inputLine !== null && preLines.has(t.ref.inputLine);
+          let a = -1;
+          for (let k = j + 1; k < q && a < 0; k++) if (shown(p.steps[k])) a = k;
+          for (let k = j - 1; k >= 0 && a < 0; k--) if (shown(p.steps[k])) a = k;
+          const at = a >= 0 ? p.steps[a] : null;
+          if (at && at.ref.inputLine !== null) {
+            const e: PatchExit = { line: at.ref.inputLine, kind: at.kind, ...(at.kind === 'assume' ? { value: at.value } : {}) };
+            if (!exits.some((x) => x.line === e.line && x.kind === e.kind && x.value === e.value)) exits.push(e);
+          }
+        }
         // What this path knew of each call's result.
         const rels = new Map<number, string[]>();
         for (const x of p.steps) if (x.kind === 'assume') for (const f of x.facts) {
@@ -240,6 +283,7 @@ export function patchAssumptions(pre: FunctionAnalysis, post: FunctionAnalysis, 
           : `assuming the ${label(op.resource)} of ${x} is held when the function starts, as the ${s.call.name}() the patch adds${line} implies`,
         ...(acquiredBy ? { acquiredBy } : {}),
         ...(labels.size ? { labels: [...labels] } : {}),
+        ...(exits.length ? { exits } : {}),
         ...(keptBy.size ? { keptBy: [...keptBy] } : {}),
       });
     }

@@ -193,6 +193,8 @@ export interface FunctionAnalysis {
   callees: string[];
   /** Parameter names in order, when the signature was seen (for inter-procedural summaries). Optional. */
   params?: string[];
+  /** Their types as written (`struct folio *`), when the signature was seen (internal: the role of a function). */
+  paramTypes?: string[];
   /**
    * Variables the function body declares, as far as the patch shows it (with a partial function,
    * locals declared in unseen lines are missing). A name that is neither a parameter nor a local of a
@@ -210,7 +212,7 @@ export interface FunctionAnalysis {
   /** Every call site of the function once, and the whole variables it assigns (internal; not in the JSON). */
   callSites?: Extract<Step, { kind: 'call' }>[];
   assignedNames?: string[];
-  assumedHeld?: { resource: string; object: string; why: string; labels?: string[]; keptBy?: string[]; free?: true; askFirst?: string; acquiredBy?: string; keepOnly?: true }[];
+  assumedHeld?: { resource: string; object: string; why: string; labels?: string[]; exits?: { line: number; kind: Step['kind']; value?: boolean }[]; keptBy?: string[]; free?: true; askFirst?: string; acquiredBy?: string; keepOnly?: true }[];
   problems: Problem[];
 }
 
@@ -278,6 +280,8 @@ export interface SimEvent {
   onlyIf?: string;
   /** Rests on what the patch's own added release says is held (patchIntent.ts): no contract is inferred from it. */
   byPatch?: true;
+  /** Rests on the function's role (a ->read_folio must unlock its folio): no contract is inferred from it. */
+  byRole?: true;
   /** A call that is wrong whatever the object's state (an internal helper, `__folio_put`): no hand-off excuses it. */
   misuse?: true;
   /**

@@ -116,3 +116,52 @@ test('robust: without initTreeSitter the core reports, it does not throw', () =>
   const out = execFileSync(process.execPath, ['-e', `const c=require(${JSON.stringify(path.join(repoRoot, 'dist', 'core.js'))});const r=c.analyzeSource('int f(void)\\n{\\n\\treturn 0;\\n}\\n','x.c','post');console.log(JSON.stringify(r[0].notAnalysed))`]).toString();
   assert.match(out, /initTreeSitter/);
 });
+
+test('robust: an attribute macro on its own line, or __attribute_const__, does not end the function early', async () => {
+  // btrfs marks functions it exports to its self-tests with a bare `EXPORT_FOR_TESTS` line above the
+  // signature; the grammar took the word for a type and the function for broken braces.
+  const c = [
+    '// SPDX-License-Identifier: GPL-2.0',
+    '#include "demofs.h"',
+    '',
+    'EXPORT_FOR_TESTS',
+    'struct demofs_map *demofs_alloc_map(int nr, gfp_t gfp)',
+    '{',
+    '\tstruct demofs_map *map;',
+    '',
+    '\tmap = kmalloc(demofs_map_size(nr), gfp);',
+    '\tif (!map)',
+    '\t\treturn NULL;',
+    '\trefcount_set(&map->refs, 1);',
+    '\treturn map;',
+    '}',
+    '',
+    'size_t __attribute_const__ demofs_nr_csums(void)',
+    '{',
+    '\treturn ARRAY_SIZE(demofs_csums);',
+    '}',
+    '',
+  ].join('\n');
+  const patch = [
+    'From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001',
+    'From: Demo <demo@example.invalid>',
+    'Date: Mon, 2 Nov 2026 10:00:00 +0000',
+    'Subject: [PATCH] demofs: touch',
+    '',
+    '---',
+    'diff --git a/fs/demofs/map.c b/fs/demofs/map.c',
+    '--- a/fs/demofs/map.c',
+    '+++ b/fs/demofs/map.c',
+    '@@ -6,1 +6,2 @@ struct demofs_map *demofs_alloc_map(int nr, gfp_t gfp)',
+    ' {',
+    '+',
+    '@@ -17,1 +18,2 @@ size_t __attribute_const__ demofs_nr_csums(void)',
+    ' {',
+    '+',
+    '',
+  ].join('\n');
+  const r = await core.checkText(patch, 'touch.patch', { wasmDir: path.join(repoRoot, 'dist'), treeFiles: { 'fs/demofs/map.c': c } });
+  const fns = r.functions.filter((f) => f.name === 'demofs_alloc_map' || f.name === 'demofs_nr_csums');
+  assert.equal(fns.length, 4, JSON.stringify(r.functions.map((f) => f.name)));
+  for (const f of fns) assert.equal(f.notAnalysed ?? null, null, `${f.name}: ${f.notAnalysed}`);
+});

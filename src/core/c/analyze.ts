@@ -76,6 +76,7 @@ function lowerAndEnumerate(
   const ir = lowerFunction(tree, node, fa.name);
   // Parameter names, for inter-procedural summaries (which argument an effect is on).
   fa.params = ir.params;
+  fa.paramTypes = ir.paramTypes;
   fa.locals = ir.locals;
   for (const n of [...notes, ...ir.notes]) problems.push({ kind: 'approximated', line: refOf(n.row).inputLine ?? undefined, message: `${fa.name}: ${n.message}` });
   const cfg = buildCfg(ir, refOf, gapMeta);

@@ -55,6 +55,8 @@ export type Stmt =
 export interface IrFunction {
   name: string;
   params: string[];
+  /** Each parameter's type as written (`struct folio *`), in the order of `params`. */
+  paramTypes: string[];
   returnType: string;
   body: Stmt[];
   /** Rows of the function's first and last line in the parsed text. */

@@ -350,6 +350,7 @@ export function lowerFunction(t: SyntaxTree, fn: SNode, nameHint?: string): IrFu
   const declr = childByField(fn, 'declarator');
   const fd = findFunctionDeclarator(declr);
   const params: string[] = [];
+  const paramTypes: string[] = [];
   for (const p of (fd && childByField(fd, 'parameters'))?.children ?? []) {
     if (p.type !== 'parameter_declaration') continue;
     const d = childByField(p, 'declarator');
@@ -357,7 +358,9 @@ export function lowerFunction(t: SyntaxTree, fn: SNode, nameHint?: string): IrFu
     const name = d ? identOf(c, d) : null;
     if (!name) continue;
     params.push(name);
-    c.varKinds[name] = kindOf(tn ? txt(c, tn) : '', d ? declName(d)?.pointer ?? false : false);
+    const pointer = d ? declName(d)?.pointer ?? false : false;
+    paramTypes.push(`${(tn ? txt(c, tn) : '').replace(/\s+/g, ' ').trim()}${pointer ? ' *' : ''}`);
+    c.varKinds[name] = kindOf(tn ? txt(c, tn) : '', pointer);
   }
   const typeN = childByField(fn, 'type');
   const ptrRet = declr?.type === 'pointer_declarator';
@@ -374,6 +377,7 @@ export function lowerFunction(t: SyntaxTree, fn: SNode, nameHint?: string): IrFu
   return {
     name: functionName(t, fn) ?? nameHint ?? '?',
     params,
+    paramTypes,
     returnType,
     body: body ? lowerBlockItems(c, body.children) : [],
     startRow: fn.startRow,

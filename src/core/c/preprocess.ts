@@ -27,7 +27,13 @@ export function restoreText(s: string): string {
 
 const ITER_NAME = /^[ \t]*((?:\w*_)?for_each\w*)\s*\(/;
 const ANNOTATIONS = /\b(__acquires|__releases|__must_hold|__cond_acquires|__cond_releases|__attribute__)\s*\(\(?[^()]*(?:\([^()]*\)[^()]*)*\)?\)/g;
-const WORDS = /\b(__cold|__hot|noinline|__always_inline|__maybe_unused|__init|__exit|__ref|__latent_entropy|__must_check|__sched|notrace|__weak|__noreturn)\b/g;
+const WORDS = /\b(__cold|__hot|noinline|noinline_for_stack|__always_inline|__maybe_unused|__always_unused|__init|__exit|__ref|__latent_entropy|__must_check|__sched|notrace|__weak|__noreturn|__attribute_const__|__pure|__visible)\b/g;
+/**
+ * A line that is one capitalised word at column 0, before a line that starts a declaration: a
+ * subsystem's attribute macro on its own line above a definition (btrfs's `EXPORT_FOR_TESTS`, a
+ * `STATIC` that some builds make `static`). The grammar would take it for a type.
+ */
+const ATTR_LINE = /^[A-Z_][A-Z0-9_]*[ \t]*\n(?=[A-Za-z_])/gm;
 
 const blank = (s: string): string => s.replace(/[^\n]/g, ' ');
 
@@ -113,7 +119,7 @@ function ifdefInStatements(text: string, notes: { row: number; message: string }
 }
 
 export function preprocess(text: string, notes: { row: number; message: string }[] = []): string {
-  let out = encodeTypes(ifdefInStatements(text, notes).replace(ANNOTATIONS, blank).replace(WORDS, blank));
+  let out = encodeTypes(ifdefInStatements(text, notes).replace(ANNOTATIONS, blank).replace(WORDS, blank).replace(ATTR_LINE, blank));
   // `scoped_guard(type, lock) {` runs its block once: `{ scoped_guard(type, lock);` (a call step; the
   // release at the end of the block is implicit in the kernel and not modelled).
   out = out.replace(/^([ \t]*)(scoped_guard\s*\([^;{}\n]*\))\s*\{/gm, (_m, ind: string, call: string) => `${ind}{ ${call};`);

@@ -13,6 +13,9 @@ import type { FnBuild } from './segment';
 import { headingSignature } from './segment';
 import type { FunctionText, GapInfo } from './reconstruct';
 
+/** The words of the gap after the last shown line of a partial function (patchIntent.ts matches them). */
+export const TRAILING_GAP = 'code after the last shown line is not in the patch';
+
 function neededDepth(lines: Shown[], closesFunction: boolean): number | null {
   let indentNeed: number | null = null;
   for (const l of lines) {
@@ -243,7 +246,7 @@ export function synthesize(fb: FnBuild): FunctionText {
     const lastShown = allShown[allShown.length - 1];
     const id = gaps.length;
     const from = lastShown ? lastShown.sourceLine + 1 : null;
-    gaps.push({ id, lines: null, ref: { inputLine: lastShown ? lastShown.inputLine : null, sourceLine: from }, where: 'trailing', text: 'code after the last shown line is not in the patch' });
+    gaps.push({ id, lines: null, ref: { inputLine: lastShown ? lastShown.inputLine : null, sourceLine: from }, where: 'trailing', text: TRAILING_GAP });
     const gref = gaps[id].ref;
     if (st.inComment) push('*/', gref);
     closePp(gref);

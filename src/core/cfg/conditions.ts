@@ -4,7 +4,7 @@
  */
 import type { Expr } from '../c/ir';
 import type { Relation } from './facts';
-import { ERR_OR_NULL, negate } from './facts';
+import { ERR_OR_NULL, NOT_POSITIVE, negate } from './facts';
 import type { AtomFacts, NodeId, Subject } from './graph';
 
 /** What atomFacts needs from the builder: call nodes created for expressions, local kinds. */
@@ -147,10 +147,12 @@ export function atomFacts(x: AtomCtx, e0: Expr): AtomFacts | null {
         return zero ? { subject: s, onTrue: [{ rel: 'negative' }], onFalse: [{ rel: 'nonnegative' }] } : null;
       case '>=':
         return zero ? { subject: s, onTrue: [{ rel: 'nonnegative' }], onFalse: [{ rel: 'negative' }] } : null;
+      // (Not positive is zero or negative, which no single relation says: the mask keeps it, so that
+      // `if (ret) …; if (ret < 0) …; if (ret > 0) …;` leaves no path where ret is none of them.)
       case '>':
-        return zero ? { subject: s, onTrue: [{ rel: 'nonnegative' }, { rel: 'nonzero' }], onFalse: [] } : null;
+        return zero ? { subject: s, onTrue: [{ rel: 'nonnegative' }, { rel: 'nonzero' }], onFalse: [], falseMask: NOT_POSITIVE } : null;
       case '<=':
-        return zero ? { subject: s, onTrue: [], onFalse: [{ rel: 'nonnegative' }, { rel: 'nonzero' }] } : null;
+        return zero ? { subject: s, onTrue: [], onFalse: [{ rel: 'nonnegative' }, { rel: 'nonzero' }], trueMask: NOT_POSITIVE } : null;
     }
     return null;
   }

@@ -75,6 +75,8 @@ export interface ValueState {
 
 /** The values `IS_ERR_OR_NULL(x)` is true for: an ERR_PTR or NULL. */
 export const ERR_OR_NULL = Z | E;
+/** The values `x <= 0` is true for: zero, an errno, another negative value. */
+export const NOT_POSITIVE = Z | E | N;
 
 /** Restrict to a set of values (no fact to report); null when none is left. */
 export function restrict(s: ValueState, mask: number): ValueState | null {

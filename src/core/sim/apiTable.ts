@@ -250,6 +250,14 @@ export function builtinEntries(): ApiEntry[] {
     primitive: true,
     ref: '§2',
   });
+  // Generic ->read_folio bodies a filesystem's own read_folio returns into (`return
+  // block_read_full_folio(folio, ext4_get_block)`): each takes over the locked folio and unlocks it,
+  // at once or from the read's completion, whatever it returns (fs/buffer.c block_read_full_folio(),
+  // fs/mpage.c mpage_read_folio(), fs/iomap/buffered-io.c iomap_read_folio(), fs/netfs/buffered_read.c
+  // netfs_read_folio(); Documentation/filesystems/locking.rst: "->read_folio() unlocks the folio,
+  // either synchronously or via I/O completion").
+  for (const [n, arg] of [['block_read_full_folio', 0], ['mpage_read_folio', 0], ['iomap_read_folio', 0], ['netfs_read_folio', 1]] as const)
+    add({ name: n, ops: [{ kind: 'handoff', resource: 'folio-lock', obj: arg, to: "the read's completion" }], maySleep: true, domain: 'errno', result: 'the folio is unlocked by the read, whatever it returns', ref: 'Documentation/filesystems/locking.rst' });
   add({ name: 'folio_wait_locked', ops: [], takesFolioLock: true, maySleep: true, ref: '§2' });
   add({ name: 'folio_put_wait_locked', ops: [rel('refcount', 0)], takesFolioLock: true, maySleep: true, result: 'drops the ref and waits: the caller must not touch the folio afterwards', ref: '§2' });
   // readahead: the folio comes locked; the read path must unlock it (folio_end_read) or hand it to I/O.

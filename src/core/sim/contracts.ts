@@ -5,6 +5,7 @@
  */
 import type { FunctionAnalysis } from '../types';
 import type { Env, ReturnClass } from './conditions';
+import type { PatchExit } from '../patchIntent';
 
 export interface EntryHeld {
   resource: string;
@@ -17,6 +18,8 @@ export interface EntryHeld {
   assumed?: string;
   /** Unseen labels that, by the patch's word, do not release it. */
   assumedLabels?: string[];
+  /** Shown lines after which, by the patch's word, the code past the last shown line does not release it. */
+  assumedExits?: PatchExit[];
   /** Calls (`name(args)`) that, by the patch's word, leave it held. */
   assumedKeptBy?: string[];
   /** Not held at all, by the patch's word (it removes a release): a release of it is a stray one. */
@@ -37,10 +40,12 @@ export interface ContractVariant {
   description: string;
   /** Resources the variant knows are NOT held on entry, even if code the patch does not show comes first. */
   knownFree?: string[];
+  /** Names that are one object from the start (the read_folio folio and its unseen page). */
+  aliases?: string[][];
 }
 
 export interface FunctionContract {
-  role: 'writepages' | 'writeback-single' | 'begin-writethrough' | 'end-writethrough' | 'write-collector' | 'page-mkwrite' | 'default';
+  role: 'writepages' | 'writeback-single' | 'begin-writethrough' | 'end-writethrough' | 'write-collector' | 'page-mkwrite' | 'read-folio' | 'default';
   variants: ContractVariant[];
   /** Resources a return of this class may leave held (returned to the caller). */
   heldAtReturn: { resource: string; classes: ReturnClass[] }[];
@@ -95,11 +100,50 @@ export function isWritepagesLike(fn: FunctionAnalysis): boolean {
   return typeof sig === 'string' && /\(\s*struct\s+address_space\s*\*\s*\w+\s*,\s*struct\s+writeback_control\s*\*\s*\w+\s*\)/.test(sig);
 }
 
+const FOLIO_UNLOCKS = new Set(['folio_unlock', 'unlock_page', 'folio_end_read']);
+
+/**
+ * In a ->read_folio whose declarations the patch does not show, a name it unlocks that no shown line
+ * declares or assigns (`unlock_page(page)` after an unseen `struct page *page = &folio->page;`) is the
+ * folio it was given: the only folio the page cache locked for it.
+ */
+function unseenPageNames(fn: FunctionAnalysis, param: string): string[] {
+  const out = new Set<string>();
+  const known = new Set([...(fn.params ?? []), ...(fn.locals ?? []), ...(fn.assignedNames ?? [])]);
+  for (const s of fn.callSites ?? []) {
+    if (!FOLIO_UNLOCKS.has(s.call.name)) continue;
+    const a = (s.call.args[0] ?? '').trim();
+    if (a !== param && /^[A-Za-z_]\w*$/.test(a) && /page|folio/.test(a) && !known.has(a)) out.add(a);
+  }
+  return [...out];
+}
+
+/**
+ * A ->read_folio implementation: `int x_read_folio(struct file *, struct folio *)` (by the name the
+ * kernel's own implementations use and the prototype of address_space_operations::read_folio, or
+ * `x_readpage(struct file *, struct page *)` before folios). Documentation/filesystems/vfs.rst: "The
+ * folio will be locked when read_folio is called. The filesystem should unlock the folio once the
+ * read has completed, whether it was successful or not"; locking.rst: "->read_folio() unlocks the
+ * folio, either synchronously or via I/O completion" (and it is unlocked before AOP_TRUNCATED_PAGE
+ * too). The folio parameter's name, or null for any other function. Helpers that share the contract
+ * but not the prototype (block_read_full_folio(), iomap_read_folio()) are in the API table.
+ */
+export function readFolioParam(fn: FunctionAnalysis): string | null {
+  if (!/(?:^|_)read_?folio$|_readpage$/.test(fn.name)) return null;
+  const names = fn.params ?? [];
+  const types = (fn.paramTypes ?? []).map((t) => t.replace(/\bconst\s+/g, '').replace(/\s+/g, ' ').trim());
+  if (names.length !== 2 || types.length !== 2 || types[0] !== 'struct file *') return null;
+  return types[1] === 'struct folio *' || (types[1] === 'struct page *' && /_readpage$/.test(fn.name)) ? names[1] : null;
+}
+
 export function contractFor(fn: FunctionAnalysis): FunctionContract {
   const c = contractByRole(fn);
   if (!fn.assumedHeld?.length || c.skipped) return c;
-  const extra: EntryHeld[] = fn.assumedHeld.map((a) => ({ resource: a.resource, object: a.object, owner: 'task', assumed: a.why, ...(a.labels ? { assumedLabels: a.labels } : {}), ...(a.keptBy ? { assumedKeptBy: a.keptBy } : {}), ...(a.free ? { assumedFree: true as const } : {}), ...(a.askFirst ? { askFirst: a.askFirst } : {}), ...(a.acquiredBy ? { assumedAcquiredBy: a.acquiredBy } : {}), ...(a.keepOnly ? { keepOnly: true as const } : {}) }));
-  return { ...c, variants: c.variants.map((v) => ({ ...v, entryHeld: [...v.entryHeld, ...extra] })) };
+  const extra: EntryHeld[] = fn.assumedHeld.map((a) => ({ resource: a.resource, object: a.object, owner: 'task', assumed: a.why, ...(a.labels ? { assumedLabels: a.labels } : {}), ...(a.exits ? { assumedExits: a.exits } : {}), ...(a.keptBy ? { assumedKeptBy: a.keptBy } : {}), ...(a.free ? { assumedFree: true as const } : {}), ...(a.askFirst ? { askFirst: a.askFirst } : {}), ...(a.acquiredBy ? { assumedAcquiredBy: a.acquiredBy } : {}), ...(a.keepOnly ? { keepOnly: true as const } : {}) }));
+  // An object the role holds on entry that the patch's word also speaks of (the ->read_folio folio the
+  // patch unlocks on an error path) is held once, as the patch says, with what it says of the labels.
+  const same = (a: EntryHeld, b: EntryHeld) => a.resource === b.resource && a.object === b.object;
+  return { ...c, variants: c.variants.map((v) => ({ ...v, entryHeld: [...v.entryHeld.filter((e) => !extra.some((x) => same(e, x))), ...extra] })) };
 }
 
 function contractByRole(fn: FunctionAnalysis): FunctionContract {
@@ -144,6 +188,13 @@ function contractByRole(fn: FunctionAnalysis): FunctionContract {
     });
   }
   if (isWritepagesLike(fn)) return base({ role: 'writepages', variants: SYNC_VARIANTS, handoffWithoutRequest: true });
+  const rf = readFolioParam(fn);
+  if (rf) {
+    return base({
+      role: 'read-folio',
+      variants: [{ name: 'default', env: {}, entryHeld: [{ resource: 'folio-lock', object: rf, owner: 'task' }], aliases: [[rf, ...unseenPageNames(fn, rf)]], description: `${rf} locked by the page cache before ->read_folio` }],
+    });
+  }
   // ->page_mkwrite: returning VM_FAULT_LOCKED hands the locked folio to the fault core (§7.4).
   if (/_page_mkwrite$|_mkwrite$/.test(fn.name)) return base({ role: 'page-mkwrite' });
   return base({});

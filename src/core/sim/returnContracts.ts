@@ -114,6 +114,8 @@ export function returnContracts(fn: FunctionAnalysis, runs: RunOfPath[]): (r: Ru
     if (e.kind !== 'leak' || !e.atReturn || !e.key || !RETURNABLE.has(e.resource)) return null;
     // The patch's own added release says the function must let it go: no contract to infer.
     if (e.byPatch) return null;
+    // So does the function's role (->read_folio must unlock the folio it was given).
+    if (e.byRole) return null;
     for (const a of annotated) {
       if (objectKey(e.resource, a) === e.key) return { kind: 'contract', why: `annotated __acquires(${a})` };
     }

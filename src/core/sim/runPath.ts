@@ -6,7 +6,7 @@
  * else is an 'opaque-call', never a guess.
  */
 import type { FunctionAnalysis, Path, SimEvent, Step, Trace, TraceStep, CallFact } from '../types';
-import { keptKey, normBug, sig as callSig } from '../patchIntent';
+import { keptKey, normBug, sig as callSig, TRAILING_GAP } from '../patchIntent';
 import { builtinApiTable, lookupApi, type ApiEntry, type ApiOp, type ApiTable } from './apiTable';
 import { evalCondition, knowledgeOf, returnClass, returnLiteral, returnsConstant, satisfies, type Env, type ReturnClass } from './conditions';
 import { contractFor, type ContractVariant, type FunctionContract } from './contracts';
@@ -271,6 +271,11 @@ function runVariant(
 
   /** Names that hold one object on this path (a copy `a = b`), each name to its shared set. */
   const names = new Map<string, Set<string>>();
+  for (const group of variant.aliases ?? []) {
+    if (group.length < 2) continue;
+    const set = new Set(group);
+    for (const n of group) names.set(n, set);
+  }
   const sameName = (a: string, b: string): boolean => a !== b && !!names.get(a)?.has(b);
   /** The step at which a name became another name of an object (its copy). */
   const joinedAt = new Map<string, number>();
@@ -303,8 +308,32 @@ function runVariant(
     h.key = `${h.key}#${i}`;
     h.object = `${h.object} (before step ${i})`;
   };
+  /**
+   * Locals that name a container by an accessor (`ei = EXT4_I(inode)`, `ci = CIFS_I(inode)`: the
+   * kernel's capitalised container_of() wrappers, pure functions of their argument): a lock reached
+   * through either spelling (`&ei->i_data_sem`, `&EXT4_I(inode)->i_data_sem`) is one lock. Calls read
+   * the local as the accessor, until the local or the accessor's argument changes.
+   */
+  const accessorOf = new Map<string, string>();
+  const ACCESSOR = /^[A-Z][A-Z0-9_]*_I\s*\(\s*[A-Za-z_]\w*\s*\)$/;
+  const canonArgs = (args: string[]): string[] => {
+    if (!accessorOf.size) return args;
+    let out: string[] | null = null;
+    for (const [local, expr] of accessorOf) {
+      const re = new RegExp(`(^|[^\\w>.])${local}\\b(?!\\s*\\()`, 'g');
+      (out ?? args).forEach((a, k) => {
+        if (!re.test(a)) return;
+        re.lastIndex = 0;
+        out ??= [...args];
+        out[k] = a.replace(re, (_m, pre: string) => `${pre}${expr}`);
+      });
+    }
+    return out ?? args;
+  };
   const reassign = (v: string, i: number): void => {
     const name = v.trim();
+    accessorOf.delete(name);
+    for (const [local, expr] of accessorOf) if (wordRe(name).test(expr)) accessorOf.delete(local);
     // A variable, or a field of one (`ctx->cur_folio`): a field is the caller's storage, which other
     // names may reach, so overwriting it renames the old object but is not by itself a leak.
     const simple = /^[A-Za-z_]\w*$/.test(name);
@@ -475,9 +504,13 @@ function runVariant(
       // `src_folio = folio`: one object, two names, until either moves on. Assigning a name the
       // value it already has (`src_folio = folio` again on a retry) changes nothing.
       const lhs = s.lhs.trim();
-      const rhs = s.rhs.trim().replace(/^\(\s*(?:struct\s+)?[A-Za-z_]\w*\s*\*\s*\)\s*/, '');
+      // (A folio's head page, `&folio->page`, and a page's folio, `page_folio(page)`, are the same
+      // folio: one lock, one reference count.)
+      const bare = s.rhs.trim().replace(/^\(\s*(?:struct\s+)?[A-Za-z_]\w*\s*\*\s*\)\s*/, '');
+      const rhs = /^&\s*[A-Za-z_]\w*\s*->\s*page$|^(?:folio_page|page_folio)\s*\(/.test(bare) ? objectKey('folio-lock', bare) : bare;
       const copy = /^[A-Za-z_]\w*$/.test(lhs) && /^[A-Za-z_]\w*$/.test(rhs) && lhs !== rhs;
       if (!(copy && sameName(lhs, rhs))) reassign(s.lhs, i);
+      if (/^[A-Za-z_]\w*$/.test(lhs) && ACCESSOR.test(bare)) accessorOf.set(lhs, bare.replace(/\s+/g, ''));
       if (copy && !sameName(lhs, rhs)) {
         const set = names.get(rhs) ?? new Set([rhs]);
         set.add(lhs);
@@ -486,7 +519,11 @@ function runVariant(
         names.set(lhs, set);
       }
     }
-    else if (s.kind === 'call' && s.assignTo && !s.call.args.some((a) => objectKey('folio-lock', a) === objectKey('folio-lock', s.assignTo!))) reassign(s.assignTo, i);
+    else if (s.kind === 'call' && s.assignTo && !s.call.args.some((a) => objectKey('folio-lock', a) === objectKey('folio-lock', s.assignTo!))) {
+      reassign(s.assignTo, i);
+      const acc = `${s.call.name}(${s.call.args.join(',')})`;
+      if (/^[A-Za-z_]\w*$/.test(s.assignTo.trim()) && s.call.args.length === 1 && ACCESSOR.test(acc)) accessorOf.set(s.assignTo.trim(), acc.replace(/\s+/g, ''));
+    }
     if (s.kind === 'assign') {
       if (/^(NULL|-?\d+|true|false)$/.test(s.rhs.trim())) consts.set(s.lhs.trim(), s.rhs.trim());
       else consts.delete(s.lhs.trim());
@@ -549,6 +586,18 @@ function runVariant(
         if (!h || h.owner !== 'task' || h.uncertain || !LEAK_RULE[h.resource]) continue;
         emit({ step: i, kind: 'leak', resource: h.resource, object: h.object, key: h.key, rule: LEAK_RULE[h.resource], message: `goes to ${g[1]} (not shown) with the ${label(h.resource)} of ${h.object} still held; the code at ${g[1]} does not release it, as the patch's release before its own \`goto ${g[1]}\` says`, related: [], onlyIf: e.assumed });
       }
+      // The code after the last shown line, reached through a line where the patch added a release
+      // just before it (patchIntent.ts exits): by the patch's word that code does not release it.
+      if (s.text === TRAILING_GAP && i === steps.length - 1) for (const e of variant.entryHeld) {
+        if (!e.assumed || !e.assumedExits?.length) continue;
+        const through = e.assumedExits.find((x) => steps.some((t, k) => k < i && t.kind === x.kind && t.ref.inputLine === x.line && (t.kind !== 'assume' || t.value === x.value)));
+        if (!through) continue;
+        const h = findHeld(e.resource, objectKey(e.resource, e.object), ['held']);
+        if (!h || h.owner !== 'task' || h.uncertain || !LEAK_RULE[h.resource]) continue;
+        // (Said at the last shown step: the gap has no line of its own.)
+        const at = i > 0 && steps[i - 1].ref.sourceLine !== null ? i - 1 : i;
+        emit({ step: at, kind: 'leak', resource: h.resource, object: h.object, key: h.key, rule: LEAK_RULE[h.resource], message: `leaves the shown code with the ${label(h.resource)} of ${h.object} still held; the code that follows does not release it, as the release the patch adds on this path says`, related: [], onlyIf: e.assumed });
+      }
       opText = `… ${s.lines === null ? 'unknown number of' : s.lines} line${s.lines === 1 ? '' : 's'} the patch does not show`;
     } else if (s.kind === 'return' || (s.kind === 'bug')) {
       opText = s.kind === 'bug' ? `BUG: ${s.text}` : `return${s.expr ? ' ' + s.expr : ''}`;
@@ -563,7 +612,8 @@ function runVariant(
     } else if (s.kind === 'call') {
       const facts = factsFor(i);
       const name = s.call.name;
-      const args = s.call.args;
+      const args = canonArgs(s.call.args);
+      const rewritten = args !== s.call.args;
       for (const e of askFirst) if (e.askFirst === name && args.some((a) => objectKey(e.resource, a) === objectKey(e.resource, e.object))) asked.add(`${e.resource}\u0000${objectKey(e.resource, e.object)}`);
       const summary = Object.prototype.hasOwnProperty.call(summaries, name) ? summaries[name] : undefined;
       // A summary (derived from the patch's own, complete definition on this side) is merged with the
@@ -587,7 +637,9 @@ function runVariant(
         const escaping = kept.length || taking.length
           ? args.filter((a) => !kept.some((e) => objectKey(e.resource, a) === objectKey(e.resource, e.object)) && !taking.some((e) => rootOf(a) === rootOf(e.object)))
           : null;
-        emit({ step: i, kind: 'opaque-call', resource: 'call', object: name, ...(escaping && escaping.length < args.length ? { escaping } : {}), message: `${name}() has no model and no summary: its effects are unknown` });
+        // (Arguments read through an accessor local are said as the checks will name their objects.)
+        const given = escaping ?? (rewritten ? args : null);
+        emit({ step: i, kind: 'opaque-call', resource: 'call', object: name, ...(given && (given.length < args.length || rewritten) ? { escaping: given } : {}), message: `${name}() has no model and no summary: its effects are unknown` });
         // (A folio handed to an unknown callee may come back unlocked: the checks see the opaque-call
         // event between the acquisition and any finding and decide; the runner does not guess.)
       } else {
@@ -694,7 +746,7 @@ function runVariant(
               }
             }
           }
-          applyOp(op, s, i, uncertain, entry, newIndex ? { mapping: newMapping, ...newIndex } : undefined, nowaitTrue);
+          applyOp(op, rewritten ? { ...s, call: { ...s.call, args } } : s, i, uncertain, entry, newIndex ? { mapping: newMapping, ...newIndex } : undefined, nowaitTrue);
           if (uncertain && op.kind === 'acquire' && op.when && op.obj === 'result' && s.assignTo) {
             const last = held[held.length - 1];
             if (last && last.acqStep === i && last.uncertain) last.needs = op.when.rel;
@@ -1146,6 +1198,21 @@ function runVariant(
     return null;
   }
 
+  /** Did a call with no model and no summary get an argument that mentions the object's name (or another name of it) before step `i`? */
+  function mentionedInOpaqueCall(h: Held, i: number): boolean {
+    const all = [h.key, ...(names.get(h.key) ?? [])].filter((n) => /^[A-Za-z_]\w*$/.test(n));
+    if (!all.length) return false;
+    const word = new RegExp(`(^|[^\\w])(${all.join('|')})([^\\w]|$)`);
+    for (let j = 0; j < i; j++) {
+      const t = steps[j];
+      if (t.kind !== 'call' || lookupApi(table, t.call.name, t.call.args)) continue;
+      // (A summary speaks of what it is given: the folio itself, not its mapping or its position.)
+      const summarised = Object.prototype.hasOwnProperty.call(summaries, t.call.name);
+      if (t.call.args.some((a) => word.test(a) && !(summarised && all.includes(a.trim())))) return true;
+    }
+    return false;
+  }
+
   function checkReturn(i: number, expr: string | null): void {
     const own = lookupApi(table, fn.name, []);
     const mayHold = (resource: string): boolean => {
@@ -1196,7 +1263,14 @@ function runVariant(
         && steps.some((st, j) => j > h.acqStep && j < i && st.kind === 'call' && st.call.name === 'netfs_put_request')
         ? 'if this kernel\'s netfs_alloc_request() takes two references, as kernels with netfs_put_failed_request() do; with one reference netfs_put_request() is right'
         : undefined;
-      emit({ step: i, kind: 'leak', resource: h.resource, object: h.object, key: h.key, atReturn: true, rule, message: `${rtext} (${retClass}) ${what}`, related: h.acqStep >= 0 ? [h.acqStep] : [], acrossGap: acrossGap(h.acqStep, i), ...(onlyIf ? { onlyIf } : {}) });
+      // The folio ->read_folio was called with (contracts.ts readFolioParam): the role says it must go.
+      const byRole = contract.role === 'read-folio' && h.acqStep < 0 && h.resource === 'folio-lock' && !h.assumed;
+      // A callee with no model that was given anything of the folio (`req_alloc(folio->mapping,
+      // folio_pos(folio), …)`) may have taken charge of it (a request whose completion unlocks the
+      // range): the role cannot say the folio is still locked.
+      if (byRole && mentionedInOpaqueCall(h, i)) continue;
+      const said = byRole ? `with the folio ${h.object} still locked: ->read_folio is called with the folio locked and must unlock it on every return, or hand it to the read's completion (Documentation/filesystems/vfs.rst)` : what;
+      emit({ step: i, kind: 'leak', resource: h.resource, object: h.object, key: h.key, atReturn: true, rule, message: `${rtext} (${retClass}) ${said}`, related: h.acqStep >= 0 ? [h.acqStep] : [], acrossGap: acrossGap(h.acqStep, i), ...(onlyIf ? { onlyIf } : {}), ...(byRole ? { byRole: true as const } : {}) });
     }
     if (contract.inodeDirtyRule && returnLiteral(path, i, expr) === '1' && !inodeDirty) {
       const begin = steps.findIndex((st) => st.kind === 'call' && /wb_begin|trylock/.test(st.call.name));
