@@ -6,6 +6,7 @@
 import type { FunctionAnalysis } from '../types';
 import type { Env, ReturnClass } from './conditions';
 import type { PatchExit } from '../patchIntent';
+import { builtinApiTable, lookupApi } from './apiTable';
 
 export interface EntryHeld {
   resource: string;
@@ -100,8 +101,6 @@ export function isWritepagesLike(fn: FunctionAnalysis): boolean {
   return typeof sig === 'string' && /\(\s*struct\s+address_space\s*\*\s*\w+\s*,\s*struct\s+writeback_control\s*\*\s*\w+\s*\)/.test(sig);
 }
 
-const FOLIO_UNLOCKS = new Set(['folio_unlock', 'unlock_page', 'folio_end_read']);
-
 /**
  * In a ->read_folio whose declarations the patch does not show, a name it unlocks that no shown line
  * declares or assigns (`unlock_page(page)` after an unseen `struct page *page = &folio->page;`) is the
@@ -111,7 +110,8 @@ function unseenPageNames(fn: FunctionAnalysis, param: string): string[] {
   const out = new Set<string>();
   const known = new Set([...(fn.params ?? []), ...(fn.locals ?? []), ...(fn.assignedNames ?? [])]);
   for (const s of fn.callSites ?? []) {
-    if (!FOLIO_UNLOCKS.has(s.call.name)) continue;
+    // (An unlock as the API table says: a release of the folio lock of its first argument.)
+    if (!(lookupApi(builtinApiTable(), s.call.name, s.call.args)?.ops ?? []).some((op) => op.kind === 'release' && op.resource === 'folio-lock' && op.obj === 0)) continue;
     const a = (s.call.args[0] ?? '').trim();
     if (a !== param && /^[A-Za-z_]\w*$/.test(a) && /page|folio/.test(a) && !known.has(a)) out.add(a);
   }

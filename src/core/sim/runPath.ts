@@ -1202,7 +1202,8 @@ function runVariant(
   function mentionedInOpaqueCall(h: Held, i: number): boolean {
     const all = [h.key, ...(names.get(h.key) ?? [])].filter((n) => /^[A-Za-z_]\w*$/.test(n));
     if (!all.length) return false;
-    const word = new RegExp(`(^|[^\\w])(${all.join('|')})([^\\w]|$)`);
+    const words = all.map(wordRe);
+    const word = { test: (a: string) => words.some((w) => w.test(a)) };
     for (let j = 0; j < i; j++) {
       const t = steps[j];
       if (t.kind !== 'call' || lookupApi(table, t.call.name, t.call.args)) continue;
