@@ -36,6 +36,10 @@ export function relationMask(rel: Relation, value?: string): number {
       return E | N;
     case 'nonnegative':
       return Z | P;
+    case 'positive':
+      return P;
+    case 'nonpositive':
+      return Z | N | E;
     case 'is-err':
       return E;
     case 'not-err':
@@ -59,6 +63,8 @@ export function negate(rel: Relation): Relation {
     case 'nonnull': return 'null';
     case 'negative': return 'nonnegative';
     case 'nonnegative': return 'negative';
+    case 'positive': return 'nonpositive';
+    case 'nonpositive': return 'positive';
     case 'is-err': return 'not-err';
     case 'not-err': return 'is-err';
     case 'eq': return 'ne';
