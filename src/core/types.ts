@@ -127,7 +127,7 @@ export interface CallFact {
   /** Index (into Path.steps) of the call step the fact is about. */
   callStep: number;
   /** What the branch tells about the result. */
-  relation: 'true' | 'false' | 'zero' | 'nonzero' | 'negative' | 'nonnegative' | 'positive' | 'nonpositive' | 'is-err' | 'not-err' | 'null' | 'nonnull' | 'eq' | 'ne';
+  relation: 'true' | 'false' | 'zero' | 'nonzero' | 'negative' | 'nonnegative' | 'is-err' | 'not-err' | 'null' | 'nonnull' | 'eq' | 'ne';
   /** For eq/ne: the compared expression text ("VM_FAULT_LOCKED", "-ENOMEM"). */
   value?: string;
 }

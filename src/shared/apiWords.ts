@@ -12,7 +12,7 @@ function objWords(obj: ApiOp['obj']): string {
 
 function relWords(rel: string, value?: string): string {
   const words: Record<string, string> = {
-    true: 'true', false: 'false', zero: '0', nonzero: 'non-zero', negative: 'negative', nonnegative: '≥ 0', positive: '> 0', nonpositive: '≤ 0',
+    true: 'true', false: 'false', zero: '0', nonzero: 'non-zero', negative: 'negative', nonnegative: '≥ 0',
     'is-err': 'an ERR_PTR', 'not-err': 'not an ERR_PTR', null: 'NULL', nonnull: 'not NULL', eq: `${value}`, ne: `not ${value}`,
   };
   return words[rel] ?? rel;

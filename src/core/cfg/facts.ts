@@ -36,10 +36,6 @@ export function relationMask(rel: Relation, value?: string): number {
       return E | N;
     case 'nonnegative':
       return Z | P;
-    case 'positive':
-      return P;
-    case 'nonpositive':
-      return Z | N | E;
     case 'is-err':
       return E;
     case 'not-err':
@@ -63,8 +59,6 @@ export function negate(rel: Relation): Relation {
     case 'nonnull': return 'null';
     case 'negative': return 'nonnegative';
     case 'nonnegative': return 'negative';
-    case 'positive': return 'nonpositive';
-    case 'nonpositive': return 'positive';
     case 'is-err': return 'not-err';
     case 'not-err': return 'is-err';
     case 'eq': return 'ne';

@@ -32,7 +32,7 @@ export const ALLOCATOR = /^(kmalloc|kzalloc|kcalloc|kvmalloc|kvzalloc|kvcalloc|v
 
 const RELATION_WORDS: Record<string, string> = {
   true: 'returns true', false: 'returns false', zero: 'returns 0', nonzero: 'returns non-zero',
-  negative: 'returns an error', nonnegative: 'returns >= 0', positive: 'returns > 0', nonpositive: 'returns <= 0', 'is-err': 'returns an error pointer',
+  negative: 'returns an error', nonnegative: 'returns >= 0', 'is-err': 'returns an error pointer',
   'not-err': 'returns a valid pointer', null: 'returns NULL', nonnull: 'returns non-NULL',
 };
 

@@ -66,8 +66,6 @@ export function factHolds(f: CallFact, r: number): boolean {
     case 'false': case 'zero': case 'null': return r === 0;
     case 'negative': case 'is-err': return r < 0;
     case 'nonnegative': case 'not-err': return r >= 0;
-    case 'positive': return r > 0;
-    case 'nonpositive': return r <= 0;
     case 'eq': return f.value !== undefined && /^-?\d+$/.test(f.value.trim()) && r === Number(f.value);
     case 'ne': return f.value !== undefined && /^-?\d+$/.test(f.value.trim()) && r !== Number(f.value);
     default: return false;

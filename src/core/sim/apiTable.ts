@@ -336,18 +336,6 @@ export function builtinEntries(): ApiEntry[] {
   add({ name: 'cifs_sb_tlink', ops: [acq('refcount', 'result', { rel: 'not-err' })], domain: 'err-pointer', result: 'a referenced tcon_link, or an ERR_PTR', ref: 'fs/smb/client/connect.c' });
   add({ name: 'cifs_put_tlink', ops: [rel('refcount', 0, undefined, { rule: 'R9' })], takesErr: true, ref: 'fs/smb/client/connect.c' });
   add({ name: 'smb2_compound_op', ops: [rel('refcount', 8, undefined, { rule: 'R9' })], maySleep: true, domain: 'errno', result: 'puts the cfile it was given, whatever it returns', ref: 'fs/smb/client/smb2inode.c' });
-  // Ceph capability references (fs/ceph/caps.c): try_get_cap_refs() "Returns 0 if caps were not able
-  // to be acquired (yet), 1 if succeed, or a negative error code", and ceph_try_get_caps() passes that
-  // on (folding -EAGAIN, -EFBIG and -EUCLEAN into 0), with the references taken in *got only for 1;
-  // __ceph_get_caps()/ceph_get_caps() wait and return 0 with *got referenced, or an errno. Every
-  // reference taken is dropped with ceph_put_cap_refs(ci, got) (or its _async form); ceph_get_cap_refs()
-  // takes more references of caps already held.
-  add({ name: 'ceph_try_get_caps', ops: [acq('refcount', 4, { rel: 'positive' }, { rule: 'R9' })], maySleep: true, result: '1 ⇒ cap references taken in *got; 0: none (yet); or an errno', ref: 'fs/ceph/caps.c' });
-  add({ name: 'ceph_get_caps', ops: [acq('refcount', 4, { rel: 'zero' }, { rule: 'R9' })], domain: 'errno', maySleep: true, result: '0 ⇒ cap references taken in *got', ref: 'fs/ceph/caps.c' });
-  add({ name: '__ceph_get_caps', ops: [acq('refcount', 5, { rel: 'zero' }, { rule: 'R9' })], domain: 'errno', maySleep: true, result: '0 ⇒ cap references taken in *got', ref: 'fs/ceph/caps.c' });
-  add({ name: 'ceph_get_cap_refs', ops: [acq('refcount', 1, undefined, { rule: 'R9' })], ref: 'fs/ceph/caps.c' });
-  for (const n of ['ceph_put_cap_refs', 'ceph_put_cap_refs_async', 'ceph_put_cap_refs_no_check_caps'])
-    add({ name: n, ops: [rel('refcount', 1, undefined, { rule: 'R9' })], ref: 'fs/ceph/caps.c' });
   // mbcache entries (fs/mbcache.c, include/linux/mbcache.h): the finders "grab a reference to the
   // entry found" (NULL when none); mb_cache_entry_find_next() "drops reference to @entry and returns
   // with a reference to the found entry"; mb_cache_entry_put() drops one.
@@ -554,7 +542,7 @@ export function lookupApi(table: ApiTable, name: string, args: string[]): ApiEnt
 
 // ───────────────────────────── user extensions (JSON) ─────────────────────────────
 
-const RELATIONS: Relation[] = ['true', 'false', 'zero', 'nonzero', 'negative', 'nonnegative', 'positive', 'nonpositive', 'is-err', 'not-err', 'null', 'nonnull', 'eq', 'ne'];
+const RELATIONS: Relation[] = ['true', 'false', 'zero', 'nonzero', 'negative', 'nonnegative', 'is-err', 'not-err', 'null', 'nonnull', 'eq', 'ne'];
 
 function isObj(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);

@@ -150,8 +150,6 @@ function relSet(rel: CallFact['relation']): Set<A> | null {
     case 'false': case 'zero': case 'null': return new Set<A>(['Z']);
     case 'negative': return new Set<A>(['N']);
     case 'nonnegative': return new Set<A>(['Z', 'P']);
-    case 'positive': return new Set<A>(['P']);
-    case 'nonpositive': return new Set<A>(['Z', 'N', 'E']);
     case 'is-err': return new Set<A>(['E']);
     case 'not-err': return new Set<A>(['Z', 'N', 'P']);
     default: return null; // eq / ne: handled by value

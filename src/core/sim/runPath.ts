@@ -1221,7 +1221,7 @@ function runVariant(
       for (const op of own?.ops ?? []) {
         if (op.kind !== 'acquire' || op.resource !== resource) continue;
         if (!op.when) return true;
-        const successish = ['true', 'zero', 'not-err', 'nonnull', 'nonnegative', 'positive'].includes(op.when.rel) || (op.when.rel === 'eq');
+        const successish = ['true', 'zero', 'not-err', 'nonnull', 'nonnegative'].includes(op.when.rel) || (op.when.rel === 'eq');
         if (retClass === 'unknown' || (retClass === 'success') === successish) return true;
       }
       return false;
